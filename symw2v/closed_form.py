@@ -1,0 +1,171 @@
+"""The closed-form language: a small vector AST for what people write about word2vec gradients.
+
+Nodes are frozen dataclasses, so a claim is a value: hashable, comparable, printable.
+Shapes are not stored on the nodes; ``shapes.py`` infers them under a reading of ``U`` and ``y``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+# Names of the objects a claim may mention, with what they are.
+VECTORS = ("v_c",)  # plus u_<index>, built as Word
+MATRICES = ("U",)
+VOCAB_VECTORS = ("y", "yhat", "z")  # length-V vectors (y and yhat may be rows)
+SIZES = ("K", "V")
+FUNCTIONS = ("sigma", "exp", "log", "softmax")
+
+
+class Node:
+    """Base class of the closed-form AST."""
+
+    __slots__ = ()
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class Num(Node):
+    """An exact rational constant."""
+
+    value: Fraction
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    """A named object: ``v_c``, ``U``, ``y``, ``yhat``, ``z``, ``K`` or ``V``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Word(Node):
+    """The vocabulary vector ``u_<index>``; ``index`` is ``o``, a bound or free letter, or a number."""
+
+    index: str
+
+
+@dataclass(frozen=True)
+class Component(Node):
+    """Component ``index`` of a length-V vector, e.g. ``yhat_w`` or ``(yhat - y)_k``."""
+
+    base: Node
+    index: str
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.base,)
+
+
+@dataclass(frozen=True)
+class Transpose(Node):
+    operand: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+
+@dataclass(frozen=True)
+class Add(Node):
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True)
+class Sub(Node):
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True)
+class Mul(Node):
+    """A product: scalar times anything, or a matrix product when both sides are non-scalar."""
+
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True)
+class Div(Node):
+    """``left / right``; ``right`` must be a scalar."""
+
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True)
+class Pow(Node):
+    """A scalar raised to an integer power."""
+
+    base: Node
+    exponent: int
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.base,)
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """``sigma``, ``exp`` and ``log`` act entrywise; ``softmax`` maps a vector to a vector."""
+
+    function: str
+    argument: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.argument,)
+
+
+@dataclass(frozen=True)
+class Sum(Node):
+    """``sum_<index>`` over the negatives (``over == "K"``) or the vocabulary (``over == "V"``)."""
+
+    index: str
+    over: str
+    body: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.body,)
+
+
+def walk(node: Node):
+    """Yield ``node`` and every node below it, depth first, without recursion."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children()))
+
+
+def free_indices(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
+    """Letters used as indices in ``node`` that no enclosing sum binds (``o`` excluded)."""
+    if isinstance(node, Sum):
+        return free_indices(node.body, bound | {node.index})
+    found: set[str] = set()
+    index = getattr(node, "index", None)
+    if isinstance(node, (Word, Component)) and index.isalpha() and index != "o":
+        if index not in bound:
+            found.add(index)
+    for child in node.children():
+        found |= free_indices(child, bound)
+    return found

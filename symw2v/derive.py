@@ -1,0 +1,91 @@
+"""Build a loss at an instance and differentiate it with ``sympy.diff`` over component symbols.
+
+The gradient is always given in denominator layout (the variable's own shape); the prover
+compares a numerator-layout claim against its transpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy
+
+from symw2v.errors import SymW2VError
+from symw2v.instance import Instance
+from symw2v.instantiate import Context, Instantiator, resolve_sums
+from symw2v.losses import Loss
+from symw2v.parse import parse_claim
+from symw2v.shapes import Reading
+
+WRT = ("v_c", "u_o", "u_k", "u_w", "U", "z")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One gradient to compare against: at ``bindings`` of the claim's free index, if any."""
+
+    label: str
+    bindings: tuple[tuple[str, int], ...]
+    gradient: sympy.Matrix
+
+    def binding_dict(self) -> dict[str, int]:
+        return dict(self.bindings)
+
+
+def variable_shape(wrt: str, reading: Reading) -> tuple[str, str]:
+    """The symbolic shape of the variable ``wrt`` (the denominator layout of its gradient)."""
+    if wrt == "U":
+        return ("V", "d") if reading.U == "rows" else ("d", "V")
+    if wrt == "z":
+        return ("V", "1")
+    return ("d", "1")
+
+
+def loss_context(loss: Loss, instance: Instance, reading: Reading, wrt: str) -> Context:
+    """The context that claims about ``∂J/∂wrt`` are instantiated in."""
+    return Context(instance, reading, loss.k_over, z_free=(wrt == "z"))
+
+
+@lru_cache(maxsize=64)
+def loss_expression(loss: Loss, instance: Instance, z_free: bool) -> sympy.Expr:
+    """J at the instance, over the component symbols (or over z when ``z_free``)."""
+    node = resolve_sums(parse_claim(loss.expression), loss.k_over)
+    context = Context(instance, Reading(), loss.k_over, z_free=z_free)
+    return Instantiator(context).scalar(node)
+
+
+def _grad(J: sympy.Expr, symbols) -> sympy.Matrix:
+    return sympy.Matrix([sympy.diff(J, s) for s in symbols])
+
+
+@lru_cache(maxsize=64)
+def derive(loss: Loss, wrt: str, instance: Instance, reading: Reading) -> tuple[Target, ...]:
+    """The gradients of ``loss`` with respect to ``wrt``, one per value of a free index.
+
+    ``u_k`` is each negative for negative sampling and each vocabulary word for a loss whose
+    ``k`` ranges over the vocabulary; ``u_w`` is each vocabulary word, ``o`` included.
+    """
+    if wrt not in WRT:
+        raise SymW2VError(f"cannot differentiate with respect to {wrt!r}; choose one of {', '.join(WRT)}")
+    J = loss_expression(loss, instance, wrt == "z")
+    U = instance.U_rows()
+    if wrt == "v_c":
+        return (Target("", (), _grad(J, instance.v())),)
+    if wrt == "u_o":
+        return (Target("", (), _grad(J, U.row(instance.o - 1))),)
+    if wrt == "z":
+        return (Target("", (), _grad(J, instance.z_symbols())),)
+    if wrt == "U":
+        gradient = U.applyfunc(lambda s: sympy.diff(J, s))
+        return (Target("", (), gradient if reading.U == "rows" else gradient.T),)
+    letter = wrt[-1]
+    if wrt == "u_k" and loss.k_over == "K":
+        return tuple(
+            Target(f"k = {j} (word {word})", ((letter, word),), _grad(J, U.row(word - 1)))
+            for j, word in enumerate(instance.negatives, start=1)
+        )
+    return tuple(
+        Target(f"{letter} = {word}", ((letter, word),), _grad(J, U.row(word - 1)))
+        for word in range(1, instance.V + 1)
+    )

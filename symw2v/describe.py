@@ -1,0 +1,265 @@
+"""Readable forms of gradients and residuals at an instance.
+
+A d-vector built from word2vec quantities is a combination ``Σ_w c_w u_w + c_v v_c`` whose
+coefficients depend on the vectors only through the dot products ``u_wᵀv_c``.  This module
+recovers that combination from the component expressions (exactly: the coefficients must be
+the same for every component), names the dot products, and groups the K negatives into
+``Σ_k`` when they share one coefficient.  What does not have that form is shown per component.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+from symw2v.instance import Instance
+from symw2v.rational import to_rational
+
+
+def _dot_symbol(word: int | str) -> sympy.Symbol:
+    return sympy.Symbol(rf"\boldsymbol{{u}}_{{{word}}}^{{\top}} \boldsymbol{{v}}_{{c}}")
+
+
+class Sigma(sympy.Function):
+    """σ, for display only: ``1/(1 + e^{-x})`` shown as the reader wrote it."""
+
+    def _latex(self, printer) -> str:
+        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+
+    def _sympystr(self, printer) -> str:
+        return f"σ({printer._print(self.args[0])})"
+
+
+def _is_logistic_denominator(expr: sympy.Expr) -> bool:
+    return (
+        expr.is_Pow
+        and expr.exp == -1
+        and expr.base.is_Add
+        and len(expr.base.args) == 2
+        and sympy.S.One in expr.base.args
+        and any(isinstance(a, sympy.exp) for a in expr.base.args)
+    )
+
+
+def _fold_exp_sigma(expr: sympy.Expr) -> sympy.Expr:
+    """``e^a σ(−a)`` is ``σ(a)``."""
+    if not expr.is_Mul:
+        return expr
+    factors = list(expr.args)
+    for exp_factor in [f for f in factors if isinstance(f, sympy.exp)]:
+        partner = Sigma(-exp_factor.args[0])
+        if partner in factors:
+            factors.remove(exp_factor)
+            factors.remove(partner)
+            factors.append(Sigma(exp_factor.args[0]))
+    return sympy.Mul(*factors)
+
+
+def sigmoid_form(expr: sympy.Expr) -> sympy.Expr:
+    """Rewrite ``1/(1 + e^a)`` as ``σ(−a)`` and ``e^a/(1 + e^a)`` as ``σ(a)``, for display."""
+    expr = expr.replace(
+        _is_logistic_denominator,
+        lambda e: Sigma(-next(a for a in e.base.args if isinstance(a, sympy.exp)).args[0]),
+    )
+    return expr.replace(lambda e: e.is_Mul, _fold_exp_sigma)
+
+
+def _exponent_in_dots(exponent: sympy.Expr, instance: Instance) -> sympy.Expr | None:
+    """``exponent`` as a combination of dot products u_wᵀv_c, or None when it is not one."""
+    U, v = instance.U_rows(), instance.v()
+    combination = sympy.Integer(0)
+    for w in range(instance.V):
+        coefficient = sympy.Poly(exponent, *instance.symbols()).coeff_monomial(U[w, 0] * v[0])
+        combination += coefficient * _dot_symbol(w + 1)
+    check = combination.xreplace({_dot_symbol(w + 1): (U.row(w) * v)[0] for w in range(instance.V)})
+    return combination if sympy.expand(check - exponent) == 0 else None
+
+
+def _back_substitution(basis, instance: Instance) -> dict | None:
+    mapping = {}
+    for symbol, exponent in zip(basis.symbols, basis.exponents):
+        if exponent.is_Rational:
+            mapping[symbol] = sympy.exp(exponent)
+            continue
+        in_dots = _exponent_in_dots(exponent, instance)
+        if in_dots is None:
+            return None
+        mapping[symbol] = sympy.exp(in_dots)
+    mapping.update(dict(basis.opaque))
+    return mapping
+
+
+def linear_combination(column: sympy.Matrix, instance: Instance) -> list[tuple[sympy.Expr, str]] | None:
+    """``[(coefficient, "u_3" or "v_c"), …]`` with ``column == Σ coefficient · vector``, or None.
+
+    Coefficients are expressions in the dot-product symbols; zero coefficients are left out.
+    """
+    entries = list(column)
+    rewritten, basis = to_rational(entries, prefix="s")
+    mapping = _back_substitution(basis, instance)
+    if mapping is None:
+        return None
+    U, v = instance.U_rows(), instance.v()
+    components = set(instance.symbols())
+    coefficients: list[list[sympy.Expr]] = []
+    for i, entry in enumerate(rewritten):
+        numerator, denominator = sympy.fraction(sympy.together(entry))
+        if denominator.free_symbols & components:
+            return None
+        slot = [U[w, i] for w in range(instance.V)] + [v[i]]
+        poly = sympy.Poly(sympy.expand(numerator), *sorted(components, key=sympy.default_sort_key))
+        allowed = {s: poly.gens.index(s) for s in slot}
+        for monomial in poly.monoms():
+            if sum(monomial) != 1 or not any(monomial[g] == 1 for g in allowed.values()):
+                return None
+        row = []
+        for s in slot:
+            row.append(sympy.cancel(poly.coeff_monomial(s) / denominator))
+        coefficients.append(row)
+    for row in coefficients[1:]:
+        if any(sympy.cancel(a - b) != 0 for a, b in zip(row, coefficients[0])):
+            return None
+    # the outside word is written u_o, as people write it
+    outside = {_dot_symbol(instance.o): _dot_symbol("o")}
+    labels = ["o" if w == instance.o else str(w) for w in range(1, instance.V + 1)] + ["v_c"]
+    result = []
+    for coefficient, label in zip(coefficients[0], labels):
+        if coefficient != 0:
+            readable = sigmoid_form(sympy.factor(coefficient.xreplace(mapping))).xreplace(outside)
+            result.append((readable, label))
+    return result
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How one notation writes vectors, transposes, sums and coefficients."""
+
+    word: Callable[[str], str]
+    v_c: str
+    transpose: str
+    sum_k: str
+    coefficient: Callable[[sympy.Expr], str]
+    times: str
+    group: Callable[[str], str]
+
+
+_PLAIN_NAMES = (
+    (re.compile(r"^\\boldsymbol\{u\}_\{(\w+)\}\^\{\\top\} \\boldsymbol\{v\}_\{c\}$"), "u_{0}ᵀv_c"),
+    (re.compile(r"^u_\{(\w+),(\d+)\}$"), "u_{0}[{1}]"),
+    (re.compile(r"^v_\{c,(\d+)\}$"), "v_c[{0}]"),
+    (re.compile(r"^z_\{(\w+)\}$"), "z_{0}"),
+)
+
+
+def plain(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with its LaTeX-named symbols renamed for plain text (``u_2ᵀv_c``, ``u_1[3]``)."""
+    renamed = {}
+    for symbol in expr.free_symbols:
+        for pattern, template in _PLAIN_NAMES:
+            match = pattern.match(symbol.name)
+            if match:
+                renamed[symbol] = sympy.Symbol(template.format(*match.groups()))
+                break
+    return expr.xreplace(renamed)
+
+
+def _plain_coefficient(expr: sympy.Expr) -> str:
+    return sympy.sstr(plain(expr))
+
+
+LATEX = _Style(
+    word=lambda w: rf"\boldsymbol{{u}}_{{{w}}}",
+    v_c=r"\boldsymbol{v}_{c}",
+    transpose=r"^{\top}",
+    sum_k=r"\sum_{k=1}^{K} ",
+    coefficient=sympy.latex,
+    times=r" \, ",
+    group=lambda t: rf"\left({t}\right)",
+)
+TEXT = _Style(
+    word=lambda w: f"u_{w}",
+    v_c="v_c",
+    transpose="ᵀ",
+    sum_k="Σ_k ",
+    coefficient=_plain_coefficient,
+    times=" ",
+    group=lambda t: f"({t})",
+)
+
+
+def _term(coefficient: sympy.Expr, vector: str, style: _Style) -> str:
+    if coefficient == 1:
+        return vector
+    if coefficient == -1:
+        return f"-{vector}"
+    text = style.coefficient(coefficient)
+    if isinstance(coefficient, sympy.Add):
+        text = style.group(text)
+    return f"{text}{style.times}{vector}"
+
+
+def _join(terms: list[str]) -> str:
+    if not terms:
+        return "0"
+    text = terms[0]
+    for term in terms[1:]:
+        text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+    return text
+
+
+def combination_form(
+    combination: list[tuple[sympy.Expr, str]],
+    instance: Instance,
+    group_negatives: bool,
+    transpose: bool,
+    style: _Style = LATEX,
+) -> str:
+    """A linear combination in ``style``; the negatives become ``Σ_k`` when they share a coefficient."""
+    suffix = style.transpose if transpose else ""
+    by_label = {label: coefficient for coefficient, label in combination}
+    terms: list[str] = []
+    grouped: set[str] = set()
+    negatives = [str(w) for w in instance.negatives]
+    if group_negatives and instance.distinct_negatives and all(n in by_label for n in negatives):
+        first = instance.negatives[0]
+        generic = by_label[negatives[0]].xreplace({_dot_symbol(first): _dot_symbol("k")})
+        if all(
+            sympy.simplify(by_label[str(w)] - generic.xreplace({_dot_symbol("k"): _dot_symbol(w)})) == 0
+            for w in instance.negatives
+        ):
+            grouped = set(negatives)
+            body = _term(generic, style.word("k") + suffix, style)
+            sign, body = ("-", body[1:]) if body.startswith("-") else ("", body)
+            terms.append(f"{sign}{style.sum_k}{body}")
+    for coefficient, label in combination:
+        if label in grouped:
+            continue
+        vector = style.v_c if label == "v_c" else style.word(label)
+        # the outside word first, as people write it
+        terms.insert(0 if label == "o" else len(terms), _term(coefficient, vector + suffix, style))
+    return _join(terms)
+
+
+def readable_matrix(matrix: sympy.Matrix, instance: Instance) -> sympy.Matrix:
+    """Per-component, with the exponentials' arguments named as dot products where possible."""
+    rewritten, basis = to_rational(list(matrix), prefix="s")
+    mapping = _back_substitution(basis, instance)
+    if mapping is not None:
+        return sympy.Matrix(matrix.rows, matrix.cols, [sympy.factor(e).xreplace(mapping) for e in rewritten])
+    return matrix
+
+
+def gradient_form(
+    matrix: sympy.Matrix, instance: Instance, group_negatives: bool, vector: bool, style: _Style = LATEX
+) -> str:
+    """The most readable exact form of ``matrix`` at ``instance``; ``vector``: it is a d-vector."""
+    if vector:
+        column = matrix if matrix.cols == 1 else matrix.T
+        combination = linear_combination(column, instance)
+        if combination is not None:
+            return combination_form(combination, instance, group_negatives, matrix.rows == 1, style)
+    shown = readable_matrix(matrix, instance)
+    return sympy.latex(shown) if style is LATEX else sympy.sstr(plain(shown).tolist())

@@ -1,0 +1,83 @@
+"""The instance a proof is made at: sizes V, d, K, the outside word o, the negatives, and the
+component symbols of ``U`` and ``v_c``.  Word indices are 1-based, as in the seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from symw2v.errors import SymW2VError
+
+MAX_V, MAX_D, MAX_K = 60, 12, 20
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Sizes and indices; ``negatives`` defaults to the first K words other than ``o``."""
+
+    V: int = 5
+    d: int = 3
+    K: int = 3
+    o: int = 2
+    negatives: tuple[int, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name, value, low, top in (("V", self.V, 2, MAX_V), ("d", self.d, 1, MAX_D), ("K", self.K, 1, MAX_K)):
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= top:
+                raise SymW2VError(f"{name} must be a whole number from {low} to {top}, not {value!r}")
+        if not 1 <= self.o <= self.V:
+            raise SymW2VError(f"o = {self.o} is not a word of the vocabulary 1..{self.V}")
+        if not self.negatives:
+            others = [w for w in range(1, self.V + 1) if w != self.o]
+            if self.K > len(others):
+                raise SymW2VError(f"K = {self.K} distinct negatives do not fit in V = {self.V} words")
+            object.__setattr__(self, "negatives", tuple(others[: self.K]))
+        if len(self.negatives) != self.K:
+            raise SymW2VError(f"{len(self.negatives)} negatives given for K = {self.K}")
+        for word in self.negatives:
+            if not 1 <= word <= self.V:
+                raise SymW2VError(f"negative {word} is not a word of the vocabulary 1..{self.V}")
+
+    @property
+    def distinct_negatives(self) -> bool:
+        """True when the negatives differ from each other and from ``o`` (the seed's "o ≠ k")."""
+        return len(set(self.negatives)) == self.K and self.o not in self.negatives
+
+    def describe(self) -> str:
+        negatives = ", ".join(map(str, self.negatives))
+        return f"V = {self.V}, d = {self.d}, K = {self.K}, o = {self.o}, negatives = ({negatives})"
+
+    def as_dict(self) -> dict:
+        return {"V": self.V, "d": self.d, "K": self.K, "o": self.o, "negatives": list(self.negatives)}
+
+    # component symbols: U[w, i] is component i of u_w, whatever reading U has in a claim
+    def u(self, word: int) -> sympy.Matrix:
+        """The column vector u_word (1-based)."""
+        return sympy.Matrix([_u_symbol(word, i) for i in range(1, self.d + 1)])
+
+    def v(self) -> sympy.Matrix:
+        return sympy.Matrix([_v_symbol(i) for i in range(1, self.d + 1)])
+
+    def z_symbols(self) -> sympy.Matrix:
+        return sympy.Matrix([_z_symbol(w) for w in range(1, self.V + 1)])
+
+    def U_rows(self) -> sympy.Matrix:
+        """U as V×d, row w is u_wᵀ."""
+        return sympy.Matrix(self.V, self.d, lambda w, i: _u_symbol(w + 1, i + 1))
+
+    def symbols(self) -> list[sympy.Symbol]:
+        """Every component symbol of U and v_c, in a fixed order."""
+        return list(self.U_rows()) + list(self.v())
+
+
+def _u_symbol(word: int, i: int) -> sympy.Symbol:
+    return sympy.Symbol(f"u_{{{word},{i}}}", real=True)
+
+
+def _v_symbol(i: int) -> sympy.Symbol:
+    return sympy.Symbol(f"v_{{c,{i}}}", real=True)
+
+
+def _z_symbol(word: int) -> sympy.Symbol:
+    return sympy.Symbol(f"z_{{{word}}}", real=True)

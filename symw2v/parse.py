@@ -1,0 +1,229 @@
+"""Read the plain-text syntax of a claim into the closed-form AST, through a Lark grammar.
+
+User text is untrusted: it is bounded in size, nesting and numbers before and while it is
+parsed, and nothing but the grammar ever reads it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from fractions import Fraction
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Transformer, UnexpectedInput, v_args
+from lark.exceptions import VisitError
+
+from symw2v import closed_form as cf
+from symw2v.errors import ClaimParseError, InputLimitError
+
+MAX_LENGTH = 4000
+MAX_DEPTH = 40
+MAX_NODES = 2000
+MAX_DIGITS = 30
+MAX_EXPONENT = 64
+
+# What a bare name means; vectors u_<i> and v_c are built from their subscripts.
+_NAMES = {"U": "U", "y": "y", "yhat": "yhat", "ŷ": "yhat", "z": "z", "K": "K", "V": "V"}
+_OPENERS, _CLOSERS = "([{", ")]}"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("symw2v").joinpath("claim.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", maybe_placeholders=False, propagate_positions=True)
+
+
+def parse_claim(text: str) -> cf.Node:
+    """Parse plain-text ``text`` into a closed-form AST.
+
+    Raises ``ClaimParseError`` (with the position) when the text is not in the language and
+    ``InputLimitError`` when it exceeds a bound on untrusted input.
+    """
+    text = unicodedata.normalize("NFC", text)
+    _check_limits(text)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        position = getattr(error, "pos_in_stream", None)
+        if getattr(getattr(error, "token", None), "type", None) == "$END":
+            position = len(text.rstrip())
+        raise ClaimParseError(_unexpected_message(error, text), text, position) from None
+    try:
+        node = _ToAst(text).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, ClaimParseError):
+            raise error.orig_exc from None
+        raise
+    count = sum(1 for _ in cf.walk(node))
+    if count > MAX_NODES:
+        raise InputLimitError(f"the claim has {count} nodes; the limit is {MAX_NODES}")
+    return node
+
+
+def _check_limits(text: str) -> None:
+    if len(text) > MAX_LENGTH:
+        raise InputLimitError(f"the claim is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    if not text.strip():
+        raise ClaimParseError("the claim is empty")
+    depth = 0
+    for position, char in enumerate(text):
+        if char in _OPENERS:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputLimitError(f"brackets nest deeper than {MAX_DEPTH}", text, position)
+        elif char in _CLOSERS:
+            depth -= 1
+        elif not char.isprintable() and char not in " \t\r\n":
+            raise ClaimParseError(f"unexpected control character {char!r}", text, position)
+
+
+def _unexpected_message(error: UnexpectedInput, text: str) -> str:
+    token = getattr(error, "token", None)
+    if token is not None and token.type == "$END":
+        return "the claim ends too early"
+    if token is not None:
+        return f"unexpected {str(token)!r}"
+    position = getattr(error, "pos_in_stream", 0) or 0
+    return f"unexpected character {text[position:position + 1]!r}"
+
+
+def _integer(node: cf.Node) -> int | None:
+    if isinstance(node, cf.Num) and node.value.denominator == 1:
+        return int(node.value)
+    if isinstance(node, cf.Neg):
+        inner = _integer(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    """Turn the Lark tree into closed-form nodes, checking names and numbers on the way."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def _fail(self, message: str, meta_or_token) -> None:
+        position = getattr(meta_or_token, "start_pos", None)
+        raise ClaimParseError(message, self._text, position)
+
+    # leaves
+    def number(self, meta, children):
+        token = children[0]
+        digits = str(token).replace(".", "")
+        if len(digits) > MAX_DIGITS:
+            raise InputLimitError(
+                f"a number has {len(digits)} digits; the limit is {MAX_DIGITS}",
+                self._text,
+                token.start_pos,
+            )
+        return cf.Num(Fraction(str(token)))
+
+    def name(self, meta, children):
+        token = children[0]
+        text = str(token)
+        if text in _NAMES:
+            return cf.Name(_NAMES[text])
+        if text in ("u", "v", "e"):
+            return cf.Name(text)  # u and v need a subscript; e is Euler's number
+        self._fail(f"unknown name {text!r}; known: u_o, u_k, u_w, v_c, U, y, yhat, z, K, V", token)
+
+    # operators
+    def add(self, meta, children):
+        return cf.Add(children[0], children[-1])
+
+    def sub(self, meta, children):
+        return cf.Sub(children[0], children[-1])
+
+    def neg(self, meta, children):
+        return cf.Neg(children[-1])
+
+    def mul(self, meta, children):
+        return cf.Mul(children[0], children[-1])
+
+    def div(self, meta, children):
+        return cf.Div(children[0], children[-1])
+
+    def neg_number(self, meta, children):
+        return cf.Neg(self.number(meta, [children[-1]]))
+
+    def transpose(self, meta, children):
+        return cf.Transpose(children[0])
+
+    def pow(self, meta, children):
+        base, exponent = children
+        if isinstance(exponent, Token):
+            exponent = self.number(meta, [exponent]) if exponent.type == "NUMBER" else self.name(meta, [exponent])
+        if base == cf.Name("e"):
+            return cf.Call("exp", exponent)
+        power = _integer(exponent)
+        if power is None:
+            self._fail("an exponent must be a whole number (use exp(...) or e^(...) for e^x)", meta)
+        if abs(power) > MAX_EXPONENT:
+            raise InputLimitError(
+                f"the exponent {power} is larger than {MAX_EXPONENT}", self._text, meta.start_pos
+            )
+        return cf.Pow(base, power)
+
+    def component(self, meta, children):
+        base, index = children
+        index = str(index)
+        if index.isalpha() and len(index) != 1:
+            self._fail(f"the subscript {index!r} must be one letter or a number", meta)
+        if base == cf.Name("u"):
+            return cf.Word(index)
+        if base == cf.Name("v"):
+            if index != "c":
+                self._fail("the centre vector is written v_c", meta)
+            return cf.Name("v_c")
+        if isinstance(base, cf.Name) and base.name in ("K", "V", "U", "e"):
+            self._fail(f"{base.name} cannot take a subscript", meta)
+        return cf.Component(base, index)
+
+    def call(self, meta, children):
+        function, argument = children
+        return cf.Call(function, argument)
+
+    def sigma(self, meta, children):
+        return "sigma"
+
+    def exp(self, meta, children):
+        return "exp"
+
+    def log(self, meta, children):
+        return "log"
+
+    def softmax(self, meta, children):
+        return "softmax"
+
+    def range_letter(self, meta, children):
+        return (str(children[0]), None)
+
+    def range_bounded(self, meta, children):
+        letter, start, bound = children
+        if str(start) != "1":
+            self._fail("sums start at 1", meta)
+        bound = str(bound)
+        if bound not in ("K", "V"):
+            self._fail("a sum runs to K (the negatives) or to V (the vocabulary)", meta)
+        return (str(letter), bound)
+
+    def sum(self, meta, children):
+        _keyword, (letter, bound), body = children
+        if len(letter) != 1:
+            self._fail(f"the sum index {letter!r} must be one letter", meta)
+        if letter == "o":
+            self._fail("o is the outside word; sum over another letter", meta)
+        return cf.Sum(letter, bound or "", body)
+
+    def __default__(self, data, children, meta):
+        self._fail(f"unsupported construct {data!r}", meta)
+
+    def __default_token__(self, token):
+        return token
+
+    # bare tokens left over from "?rule" inlining
+    def start(self, meta, children):  # pragma: no cover - ?start always inlines
+        return children[0]

@@ -1,0 +1,172 @@
+"""Print closed forms as plain text (the parser's own syntax) and as LaTeX.
+
+Dispatch is by ``_print_<Class>`` as in SymPy's printers; the LaTeX printer differs from the
+text printer by its tables and a few methods.  Text output parses back to the same AST.
+"""
+
+from __future__ import annotations
+
+from symw2v import closed_form as cf
+
+# Binding strength: a child printed inside a parent of higher strength gets parentheses.
+_ADD, _MUL, _POW, _POSTFIX, _ATOM = 1, 2, 4, 5, 6
+
+
+def _strength(node: cf.Node) -> int:
+    if isinstance(node, (cf.Add, cf.Sub)):
+        return _ADD
+    if isinstance(node, (cf.Mul, cf.Div, cf.Neg, cf.Sum)):
+        return _MUL
+    if isinstance(node, cf.Num):
+        return _MUL if node.value.denominator != 1 else _ATOM
+    if isinstance(node, cf.Pow):
+        return _POW
+    if isinstance(node, (cf.Transpose, cf.Component)):
+        return _POSTFIX
+    return _ATOM
+
+
+class TextPrinter:
+    """The plain-text syntax of ``claim.lark``."""
+
+    names = {"v_c": "v_c", "U": "U", "y": "y", "yhat": "yhat", "z": "z", "K": "K", "V": "V", "e": "e"}
+    functions = {"sigma": "sigma", "exp": "exp", "log": "log", "softmax": "softmax"}
+    minus, plus = "-", "+"
+
+    def doprint(self, node: cf.Node) -> str:
+        return getattr(self, f"_print_{type(node).__name__}")(node)
+
+    def _group(self, text: str) -> str:
+        return f"({text})"
+
+    def _wrap(self, node: cf.Node, minimum: int) -> str:
+        text = self.doprint(node)
+        return self._group(text) if _strength(node) < minimum else text
+
+    def _print_Num(self, node: cf.Num) -> str:
+        value = node.value
+        if value.denominator == 1:
+            return str(value.numerator)
+        return f"{value.numerator}/{value.denominator}"
+
+    def _print_Name(self, node: cf.Name) -> str:
+        return self.names[node.name]
+
+    def _print_Word(self, node: cf.Word) -> str:
+        return f"u_{node.index}"
+
+    def _print_Component(self, node: cf.Component) -> str:
+        return f"{self._wrap(node.base, _ATOM)}_{node.index}"
+
+    def _print_Transpose(self, node: cf.Transpose) -> str:
+        return f"{self._wrap(node.operand, _POSTFIX)}^T"
+
+    def _print_Neg(self, node: cf.Neg) -> str:
+        operand = node.operand
+        inner = self.doprint(operand)
+        if _strength(operand) <= _MUL and not isinstance(operand, cf.Num):
+            inner = self._group(inner)
+        return f"{self.minus}{inner}"
+
+    def _print_Add(self, node: cf.Add) -> str:
+        return f"{self.doprint(node.left)} {self.plus} {self._wrap(node.right, _MUL)}"
+
+    def _print_Sub(self, node: cf.Sub) -> str:
+        return f"{self.doprint(node.left)} {self.minus} {self._wrap(node.right, _MUL)}"
+
+    def _mul_left(self, node: cf.Node) -> str:
+        # a sum as a left factor would swallow what follows it
+        if isinstance(node, cf.Sum) or _strength(node) < _MUL:
+            return self._group(self.doprint(node))
+        return self.doprint(node)
+
+    def _mul_right(self, node: cf.Node) -> str:
+        if isinstance(node, cf.Sum):
+            return self.doprint(node)
+        return self._wrap(node, _POW)
+
+    def _print_Mul(self, node: cf.Mul) -> str:
+        return f"{self._mul_left(node.left)} {self._mul_right(node.right)}"
+
+    def _print_Div(self, node: cf.Div) -> str:
+        return f"{self._mul_left(node.left)} / {self._wrap(node.right, _POW)}"
+
+    def _print_Pow(self, node: cf.Pow) -> str:
+        exponent = str(node.exponent) if node.exponent >= 0 else f"({node.exponent})"
+        return f"{self._wrap(node.base, _POSTFIX)}^{exponent}"
+
+    def _print_Call(self, node: cf.Call) -> str:
+        return f"{self.functions[node.function]}({self.doprint(node.argument)})"
+
+    def _print_Sum(self, node: cf.Sum) -> str:
+        head = f"sum_{{{node.index}=1}}^{node.over}" if node.over else f"sum_{node.index}"
+        return f"{head} {self._wrap(node.body, _MUL)}"
+
+
+class LatexPrinter(TextPrinter):
+    """LaTeX in the seed's notation (bold vectors, ``^\\top``, ``\\sigma``)."""
+
+    names = {
+        "v_c": r"\boldsymbol{v}_{c}",
+        "U": r"\boldsymbol{U}",
+        "y": r"\boldsymbol{y}",
+        "yhat": r"\hat{\boldsymbol{y}}",
+        "z": r"\boldsymbol{z}",
+        "K": "K",
+        "V": "V",
+        "e": "e",
+    }
+    functions = {"sigma": r"\sigma", "exp": r"\exp", "log": r"\log", "softmax": r"\operatorname{softmax}"}
+
+    def _group(self, text: str) -> str:
+        return rf"\left({text}\right)"
+
+    def _print_Num(self, node: cf.Num) -> str:
+        value = node.value
+        if value.denominator == 1:
+            return str(value.numerator)
+        return rf"\frac{{{value.numerator}}}{{{value.denominator}}}"
+
+    def _print_Word(self, node: cf.Word) -> str:
+        return rf"\boldsymbol{{u}}_{{{node.index}}}"
+
+    def _print_Component(self, node: cf.Component) -> str:
+        base = node.base
+        if isinstance(base, cf.Name):
+            plain = {"yhat": r"\hat{y}", "y": "y", "z": "z"}[base.name]
+            return f"{plain}_{{{node.index}}}"
+        return f"{self._group(self.doprint(base))}_{{{node.index}}}"
+
+    def _print_Transpose(self, node: cf.Transpose) -> str:
+        operand = node.operand
+        if isinstance(operand, cf.Word):
+            return rf"\boldsymbol{{u}}_{{{operand.index}}}^{{\top}}"
+        if operand == cf.Name("v_c"):
+            return r"\boldsymbol{v}_{c}^{\top}"
+        return rf"{self._wrap(operand, _POSTFIX)}^{{\top}}"
+
+    def _print_Mul(self, node: cf.Mul) -> str:
+        return rf"{self._mul_left(node.left)} \, {self._mul_right(node.right)}"
+
+    def _print_Div(self, node: cf.Div) -> str:
+        return rf"\frac{{{self.doprint(node.left)}}}{{{self.doprint(node.right)}}}"
+
+    def _print_Pow(self, node: cf.Pow) -> str:
+        return f"{self._wrap(node.base, _POSTFIX)}^{{{node.exponent}}}"
+
+    def _print_Call(self, node: cf.Call) -> str:
+        return rf"{self.functions[node.function]}\left({self.doprint(node.argument)}\right)"
+
+    def _print_Sum(self, node: cf.Sum) -> str:
+        upper = node.over or "K"
+        return rf"\sum_{{{node.index}=1}}^{{{upper}}} {self._wrap(node.body, _MUL)}"
+
+
+def to_text(node: cf.Node) -> str:
+    """The claim in the plain-text syntax; ``parse_claim(to_text(n)) == n``."""
+    return TextPrinter().doprint(node)
+
+
+def to_latex(node: cf.Node) -> str:
+    """The claim as LaTeX (GitHub and ``latex2mathml`` both render it)."""
+    return LatexPrinter().doprint(node)

@@ -1,0 +1,222 @@
+"""The prover: decide ``claimed − derived ≡ 0`` exactly, or find an exact counterexample.
+
+Proof: exponentials become monomials over a basis of their exponents (``rational.py``), every
+residual entry becomes a rational function, and ``cancel`` decides whether it is zero.  This is
+a decision procedure, not ``simplify()``: for polynomial exponents the exponentials are
+algebraically independent, so a non-zero rational function is a false claim.
+
+Refutation: the residual is evaluated exactly at small rational points; at such a point every
+exponential is a rational power of e, so the residual is a rational function of ``e^{1/L}``,
+which is non-zero when its numerator is (e is transcendental).  Where opaque atoms (logs) stay,
+interval arithmetic at 60 digits certifies the sign instead.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+
+from symw2v.errors import ProofTimeout
+from symw2v.rational import to_rational
+from symw2v.results import Counterexample, Proof, Verdict
+
+POINT_VALUES = (1, -1, 2, -2, sympy.Rational(1, 2), sympy.Rational(-1, 2), 3)
+TRIES = 24
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One comparison: the claim and the derived gradient for one value of a free index."""
+
+    label: str
+    claimed: sympy.Matrix
+    derived: sympy.Matrix
+
+
+def decide(pairs: list[Pair], deadline=None) -> Proof:
+    """``proved`` when every residual entry cancels to 0; otherwise look for a counterexample.
+
+    ``deadline`` is a callable that raises ``ProofTimeout`` when time is up.
+    """
+    tick = deadline or (lambda: None)
+    residuals = [pair.claimed - pair.derived for pair in pairs]
+    entries = [entry for residual in residuals for entry in residual]
+    tick()
+    rewritten, basis = to_rational(entries)
+    nonzero = []
+    for index, entry in enumerate(rewritten):
+        tick()
+        if sympy.cancel(entry) != 0:
+            nonzero.append(index)
+    atoms = len(basis.symbols)
+    if not nonzero:
+        method = (
+            f"exact: exponentials as monomials over a basis of {atoms} exponent(s), "
+            + ("the residual entry cancels to 0" if len(entries) == 1 else f"{len(entries)} residual entries cancel to 0")
+        )
+        if basis.opaque:
+            method += f" (with {len(basis.opaque)} opaque atom(s) as free symbols)"
+        return Proof(Verdict.PROVED, method)
+    counterexample = find_counterexample(pairs, tick)
+    if counterexample is None:
+        return Proof(
+            Verdict.UNDECIDED,
+            "no exact counterexample found",
+            message=(
+                f"the residual does not cancel to 0 as a rational function, but no counterexample "
+                f"was found at {TRIES} rational points"
+            ),
+        )
+    return Proof(Verdict.REFUTED, "exact counterexample", counterexample=counterexample)
+
+
+def _point(symbols: list[sympy.Symbol], attempt: int) -> dict:
+    rng = random.Random(1000 + attempt)
+    return {s: rng.choice(POINT_VALUES) for s in symbols}
+
+
+def _defined(matrix: sympy.Matrix) -> bool:
+    return not any(entry.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for entry in matrix)
+
+
+def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample | None:
+    """The first point (in a fixed order) where some residual entry is exactly non-zero."""
+    symbols = set()
+    for pair in pairs:
+        symbols |= pair.claimed.free_symbols | pair.derived.free_symbols
+    ordered = sorted(symbols, key=sympy.default_sort_key)
+    for attempt in range(TRIES):
+        point = _point(ordered, attempt)
+        for pair in pairs:
+            tick()
+            claimed, derived = pair.claimed.xreplace(point), pair.derived.xreplace(point)
+            if not (_defined(claimed) and _defined(derived)):
+                continue
+            residual = claimed - derived
+            certificates = [nonzero_certificate(entry) for entry in residual]
+            if not any(certificates):
+                continue
+            certificate = next(c for c in certificates if c)
+            vectors = _vectors_at(point)
+            return Counterexample(
+                target=pair.label,
+                point_latex=_point_latex(vectors),
+                point={name: [str(v) for v in values] for name, values in vectors.items()},
+                claimed_latex=sympy.latex(claimed),
+                derived_latex=sympy.latex(derived),
+                residual_latex=sympy.latex(residual),
+                approximate=tuple(sympy.sstr(sympy.N(e, 15)) for e in residual),
+                certificate=certificate,
+            )
+    return None
+
+
+_COMPONENT = re.compile(r"^(u|v|z)_\{(\w+)(?:,(\d+))?\}$")
+
+
+def _vectors_at(point: dict) -> dict[str, list]:
+    """The point as vectors: ``{"u_1": [3, -2, 1/2], "v_c": [...], "z": [...]}``."""
+    vectors: dict[str, dict[int, sympy.Expr]] = {}
+    for symbol, value in point.items():
+        match = _COMPONENT.match(symbol.name)
+        if match is None:
+            continue
+        letter, index, component = match.groups()
+        name, position = (f"{letter}_{index}", int(component)) if component else ("z", int(index))
+        vectors.setdefault(name, {})[position] = value
+    ordered = sorted(vectors, key=lambda n: (n[0] != "u", n[0] == "z", len(n), n))
+    return {name: [vectors[name][i] for i in sorted(vectors[name])] for name in ordered}
+
+
+def _point_latex(vectors: dict[str, list]) -> str:
+    parts = []
+    for name, values in vectors.items():
+        letter, _, index = name.partition("_")
+        head = rf"\boldsymbol{{{letter}}}_{{{index}}}" if index else r"\boldsymbol{z}"
+        body = ", ".join(sympy.latex(v) for v in values)
+        parts.append(rf"{head} = \left({body}\right)^{{\top}}")
+    return r",\quad ".join(parts)
+
+
+def nonzero_certificate(value: sympy.Expr) -> str:
+    """Why the exact number ``value`` is not 0, or ``""`` when it is 0 or cannot be shown."""
+    if value == 0:
+        return ""
+    if value.is_Rational:
+        return "the residual is a non-zero rational number"
+    rewritten, basis = to_rational([value])
+    if not basis.opaque and all(e.is_Rational for e in basis.exponents):
+        reduced = sympy.cancel(rewritten[0])
+        if reduced == 0:
+            return ""
+        if not basis.symbols:
+            return "the residual is a non-zero rational number"
+        return (
+            "the residual is a non-zero rational function of "
+            f"t = e^({sympy.sstr(basis.exponents[0])}) with rational coefficients, and e is "
+            "transcendental"
+        )
+    return _interval_certificate(value)
+
+
+def _interval_certificate(value: sympy.Expr) -> str:
+    with mpmath.workprec(200):
+        try:
+            interval = _interval(value)
+        except (ValueError, ZeroDivisionError, TypeError):
+            return ""
+    if interval.a > 0 or interval.b < 0:
+        return (
+            f"interval arithmetic at 60 digits encloses the residual in {mpmath.iv.nstr(interval, 12)}, "
+            "away from 0"
+        )
+    return ""
+
+
+_INTERVAL_FUNCTIONS = {sympy.exp: mpmath.iv.exp, sympy.log: mpmath.iv.log}
+
+
+def _interval(expr: sympy.Expr):
+    """A rigorous enclosure of the exact number ``expr`` (mpmath interval arithmetic)."""
+    iv = mpmath.iv
+    if expr.is_Rational:
+        return iv.mpf(int(expr.p)) / iv.mpf(int(expr.q))
+    if expr is sympy.E:
+        return iv.e
+    if expr.is_Add:
+        total = iv.mpf(0)
+        for arg in expr.args:
+            total += _interval(arg)
+        return total
+    if expr.is_Mul:
+        product = iv.mpf(1)
+        for arg in expr.args:
+            product *= _interval(arg)
+        return product
+    if expr.is_Pow and expr.exp.is_Integer:
+        return _interval(expr.base) ** int(expr.exp)
+    if expr.is_Pow and expr.base is sympy.E:
+        return iv.exp(_interval(expr.exp))
+    function = _INTERVAL_FUNCTIONS.get(type(expr))
+    if function is not None:
+        return function(_interval(expr.args[0]))
+    raise TypeError(f"no interval rule for {type(expr).__name__}")
+
+
+def time_limit(seconds: float | None):
+    """A deadline callable for ``decide``: raises ``ProofTimeout`` once ``seconds`` have passed."""
+    import time
+
+    if not seconds:
+        return lambda: None
+    end = time.monotonic() + seconds
+
+    def tick() -> None:
+        if time.monotonic() > end:
+            raise ProofTimeout(f"the proof ran past its time limit of {seconds:g} s")
+
+    return tick

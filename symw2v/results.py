@@ -1,0 +1,88 @@
+"""Results are values: the verdict, its evidence, and a claim's whole result.
+
+The command line and the templates only format these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Verdict(str, Enum):
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNDECIDED = "undecided"
+    ILL_TYPED = "ill-typed"
+    PARSE_ERROR = "parse-error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """An exact point where the two sides differ, with both values and the residual.
+
+    Values are LaTeX of exact expressions; ``approximate`` gives the residual's entries to 15
+    digits; ``certificate`` says why the residual is exactly non-zero.
+    """
+
+    target: str
+    point_latex: str
+    point: dict
+    claimed_latex: str
+    derived_latex: str
+    residual_latex: str
+    approximate: tuple[str, ...]
+    certificate: str
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the prover established about ``claimed − derived``."""
+
+    verdict: Verdict
+    method: str
+    residual_latex: str = ""
+    residual_text: str = ""
+    counterexample: Counterexample | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One claim's verdict with everything a report or a JSON reader needs."""
+
+    id: str
+    loss: str
+    wrt: str
+    claim: str
+    verdict: Verdict
+    layout: str = ""
+    U: str = ""
+    y: str = ""
+    method: str = ""
+    residual: str = ""
+    residual_latex: str = ""
+    counterexample: Counterexample | None = None
+    hint: str = ""
+    message: str = ""
+    instance: dict = field(default_factory=dict)
+    seconds: float | None = None
+    expected: str = "proved"
+    equation_latex: str = ""
+    claim_latex: str = ""
+    derived_latex: str = ""
+    reading: str = ""
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict.value == self.expected
+
+    def to_json(self) -> dict:
+        """The JSON object of this result (the fields DESIGN.md lists, and a few more)."""
+        data = asdict(self)
+        data["verdict"] = self.verdict.value
+        data["as_expected"] = self.as_expected
+        return data

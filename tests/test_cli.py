@@ -1,0 +1,99 @@
+"""The command line through its real entry points: exit codes, help, output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from symw2v import __version__
+from symw2v.cli import main
+
+EQ13 = "-u_o^T (1 - sigma(u_o^T v_c)) - sum_k u_k^T (1 - sigma(u_k^T v_c))"
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "symw2v", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_module_entry_point_version_and_help():
+    assert run("--version").stdout.strip() == f"symw2v {__version__}"
+    help_text = run("check", "--help").stdout
+    assert "Exit codes" in help_text and "--loss" in help_text and "sum_k" in help_text
+    assert "derivation" in run("prove", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("claim", "extra", "code"),
+    [
+        ("(sigma(u_o^T v_c) - 1) v_c", ["--wrt", "u_o"], 0),
+        (EQ13, ["--wrt", "v_c"], 1),
+        ("u_o + u_o^T", ["--wrt", "v_c"], 1),
+        ("sigma(u_o^T", ["--wrt", "v_c"], 2),
+    ],
+)
+def test_check_exit_codes(claim, extra, code, capsys):
+    assert main(["check", "--loss", "negative-sampling", *extra, "--", claim]) == code
+
+
+def test_check_prints_the_residual_and_counterexample(capsys):
+    main(["check", "--loss", "negative-sampling", "--wrt", "v_c", "--", EQ13])
+    out = capsys.readouterr().out
+    assert out.startswith("refuted: ")
+    assert "residual (claimed − derived): (-Σ_k u_k)ᵀ" in out
+    assert "transcendental" in out
+
+
+def test_check_json(capsys):
+    assert main(["check", "--loss", "softmax", "--wrt", "v_c", "--json", "(yhat - y) U"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["verdict"], data["U"], data["y"], data["layout"]) == ("proved", "rows", "row", "numerator")
+
+
+def test_check_report(tmp_path, capsys):
+    target = tmp_path / "r.html"
+    main(["check", "--loss", "softmax", "--wrt", "z", "--report", str(target), "yhat - y"])
+    assert "<math" in target.read_text(encoding="utf-8")
+    assert main(["check", "--loss", "softmax", "--wrt", "z", "--report", str(tmp_path / "r.pdf"), "y"]) == 2
+    assert "--report" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2_without_traceback():
+    result = run("check", "--loss", "softmax", "--wrt", "v_c", "--V", "1", "u_o")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "V must be" in result.stderr
+    assert run("check", "--loss", "cubic", "--wrt", "v_c", "u_o").returncode == 2
+
+
+def test_prove_writes_reports_and_exits_0(root, tmp_path):
+    result = run("prove", "--out", str(tmp_path), "--format", "md,json", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "negative_sampling.json",
+        "negative_sampling.md",
+        "softmax.json",
+        "softmax.md",
+    ]
+    assert "eq13" in result.stderr and "refuted" in result.stderr  # progress per claim
+
+
+def test_prove_exits_1_when_a_verdict_is_not_the_expected_one(tmp_path):
+    path = tmp_path / "wrong.toml"
+    path.write_text(
+        'loss = "negative-sampling"\n[[claims]]\nid = "x"\nwrt = "u_o"\nclaim = "(1 - sigma(u_o^T v_c)) v_c"\n',
+        encoding="utf-8",
+    )
+    result = run("prove", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "expected proved" in result.stderr
+
+
+def test_prove_usage_errors(tmp_path):
+    assert run("prove", str(tmp_path / "missing.toml")).returncode == 2
+    assert run("prove", "--format", "pdf", cwd=tmp_path).returncode == 2
+    empty = run("prove", cwd=tmp_path)
+    assert empty.returncode == 2 and "derivations/" in empty.stderr

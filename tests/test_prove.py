@@ -1,0 +1,78 @@
+"""The decision procedure and the exact counterexamples, on hand-built residuals."""
+
+from __future__ import annotations
+
+import sympy
+
+from symw2v import prove
+from symw2v.prove import Pair, decide, nonzero_certificate
+
+x, y = sympy.Symbol("u_{1,1}", real=True), sympy.Symbol("v_{c,1}", real=True)
+
+
+def sigma(t):
+    return 1 / (1 + sympy.exp(-t))
+
+
+def pair(claimed, derived) -> Pair:
+    return Pair("", sympy.Matrix([claimed]), sympy.Matrix([derived]))
+
+
+def test_identity_of_the_logistic_function_is_proved():
+    proof = decide([pair(1 - sigma(-x * y), sigma(x * y))])
+    assert proof.verdict.value == "proved"
+    assert "cancels to 0" in proof.method
+
+
+def test_exp_forms_are_proved():
+    proof = decide([pair(sympy.exp(x * y) / (1 + sympy.exp(x * y)), sigma(x * y))])
+    assert proof.verdict.value == "proved"
+
+
+def test_a_perturbation_floats_cannot_see_is_refuted():
+    claimed = sigma(x * y) + sympy.exp(-50)
+    assert float((claimed - sigma(x * y)).subs({x: 1, y: 1})) < 1e-20
+    proof = decide([pair(claimed, sigma(x * y))])
+    assert proof.verdict.value == "refuted"
+    assert "transcendental" in proof.counterexample.certificate
+
+
+def test_counterexample_values_are_exact():
+    proof = decide([pair(sigma(x * y), 1 - sigma(x * y))])
+    cx = proof.counterexample
+    assert proof.verdict.value == "refuted"
+    assert cx.point and all("/" in v or v.lstrip("-").isdigit() for vs in cx.point.values() for v in vs)
+
+
+def test_nonzero_certificates():
+    assert nonzero_certificate(sympy.Integer(0)) == ""
+    assert "rational number" in nonzero_certificate(sympy.Rational(1, 3))
+    assert "transcendental" in nonzero_certificate(sympy.exp(-50))
+    assert nonzero_certificate(sympy.exp(2) - sympy.exp(1) ** 2) == ""
+    # logs stay opaque: interval arithmetic decides
+    assert "interval arithmetic" in nonzero_certificate(sympy.log(3) - 1)
+    assert nonzero_certificate(sympy.log(sympy.exp(1 + sympy.Rational(1, 2)), evaluate=False) - sympy.Rational(3, 2)) == ""
+
+
+def test_logs_are_opaque_but_sound():
+    # the log is a free symbol to the prover: its cofactor σ(x) + σ(−x) − 1 cancels exactly
+    claimed = sympy.log(1 + sympy.exp(x)) * (sigma(x) + sigma(-x))
+    proof = decide([pair(claimed, sympy.log(1 + sympy.exp(x)))])
+    assert proof.verdict.value == "proved"
+    assert "opaque" in proof.method
+
+
+def test_no_counterexample_gives_undecided(monkeypatch):
+    monkeypatch.setattr(prove, "find_counterexample", lambda pairs, tick: None)
+    proof = decide([pair(sigma(x), 1 - sigma(x))])
+    assert proof.verdict.value == "undecided"
+    assert "no counterexample" in proof.message
+
+
+def test_undefined_points_are_skipped():
+    # 1/x is undefined at x = 0: the search must skip such points, never report them
+    proof = decide([pair(1 / x, 1 / x + 1)])
+    assert proof.verdict.value == "refuted"
+    assert proof.counterexample.approximate == ("1.00000000000000",) or proof.counterexample.approximate == (
+        "-1.00000000000000",
+    )
