@@ -59,17 +59,26 @@ def _parser() -> argparse.ArgumentParser:
         description=_PROVE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    prove.add_argument("paths", nargs="*", metavar="PATH", help="derivation files or folders (default: derivations/)")
-    prove.add_argument("--out", default="reports", metavar="DIR", help="folder for the reports (default: reports)")
     prove.add_argument(
-        "--format", default="md,html,json", metavar="LIST", help="comma-separated of md, html, json (default: all)"
+        "paths", nargs="*", metavar="PATH", help="derivation files or folders (default: derivations/)"
+    )
+    prove.add_argument(
+        "--out", default="reports", metavar="DIR", help="folder for the reports (default: reports)"
+    )
+    prove.add_argument(
+        "--format",
+        default="md,html,json",
+        metavar="LIST",
+        help="comma-separated of md, html, json (default: all)",
     )
     prove.add_argument(
         "--timings",
         action="store_true",
         help="put wall-clock times in the reports (off by default so reports are reproducible byte for byte)",
     )
-    prove.add_argument("--time-limit", type=float, default=120.0, metavar="S", help="seconds per claim (default 120)")
+    prove.add_argument(
+        "--time-limit", type=float, default=120.0, metavar="S", help="seconds per claim (default 120)"
+    )
 
     check = commands.add_parser(
         "check",
@@ -77,11 +86,17 @@ def _parser() -> argparse.ArgumentParser:
         description=_CHECK_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("claim", metavar="CLAIM", help="the claimed gradient (put -- before a claim starting with -)")
+    check.add_argument(
+        "claim", metavar="CLAIM", help="the claimed gradient (put -- before a claim starting with -)"
+    )
     check.add_argument("--loss", required=True, choices=sorted(BUILTIN), help="the loss J")
     check.add_argument("--wrt", required=True, choices=WRT, help="the variable J is differentiated by")
-    check.add_argument("--U", choices=("rows", "columns"), help="U as V×d rows or d×V columns (default: inferred)")
-    check.add_argument("--y", choices=("row", "column"), help="y and ŷ as 1×V rows or V×1 columns (default: inferred)")
+    check.add_argument(
+        "--U", choices=("rows", "columns"), help="U as V×d rows or d×V columns (default: inferred)"
+    )
+    check.add_argument(
+        "--y", choices=("row", "column"), help="y and ŷ as 1×V rows or V×1 columns (default: inferred)"
+    )
     check.add_argument("--layout", choices=LAYOUTS, default="auto", help="gradient layout (default: auto)")
     check.add_argument("--V", type=int, default=5, help="vocabulary size of the instance (default 5)")
     check.add_argument("--d", type=int, default=3, help="vector dimension of the instance (default 3)")
@@ -97,7 +112,9 @@ def _derivation_files(paths: list[str]) -> list[Path]:
     if not paths:
         default = Path("derivations")
         if not default.is_dir():
-            raise SymW2VError("no PATH given and no derivations/ folder here; pass a derivation file or folder")
+            raise SymW2VError(
+                "no PATH given and no derivations/ folder here; pass a derivation file or folder"
+            )
         paths = [str(default)]
     files: list[Path] = []
     for name in paths:
@@ -131,7 +148,11 @@ def _source_name(path: Path) -> str:
 
 def _progress(result: ClaimResult) -> None:
     flag = "" if result.as_expected else f"  (expected {result.expected})"
-    print(f"  {result.id:<18} {result.verdict.value:<11} {result.seconds:6.2f} s{flag}", file=sys.stderr, flush=True)
+    print(
+        f"  {result.id:<18} {result.verdict.value:<11} {result.seconds:6.2f} s{flag}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def run_prove(args: argparse.Namespace) -> int:
@@ -141,7 +162,7 @@ def run_prove(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     all_expected = True
-    for path, derivation in zip(files, derivations):
+    for path, derivation in zip(files, derivations, strict=True):
         print(f"{_source_name(path)}: {len(derivation.claims)} claims", file=sys.stderr, flush=True)
         result = prove_derivation(derivation, progress=_progress, time_limit_s=args.time_limit)
         all_expected &= result.as_expected
@@ -177,7 +198,8 @@ def _print_result(result: ClaimResult) -> None:
             print(f"  {label}: {value}")
     cx = result.counterexample
     if cx is not None:
-        print(f"  counterexample{f' ({cx.target})' if cx.target else ''}: residual ≈ ({', '.join(cx.approximate)})")
+        where = f" ({cx.target})" if cx.target else ""
+        print(f"  counterexample{where}: residual ≈ ({', '.join(cx.approximate)})")
         vectors = [f"{name} = ({', '.join(values)})" for name, values in cx.point.items()]
         print(f"    at {'; '.join(vectors)}")
         print(f"    non-zero because {cx.certificate}")

@@ -152,7 +152,9 @@ def load_derivation(path: str | Path) -> Derivation:
     )
 
 
-def prove_derivation(derivation: Derivation, progress=None, time_limit_s: float | None = None) -> DerivationResult:
+def prove_derivation(
+    derivation: Derivation, progress=None, time_limit_s: float | None = None
+) -> DerivationResult:
     """Check every claim of ``derivation``; ``progress(result)`` is called after each one."""
     results = []
     for spec in derivation.claims:

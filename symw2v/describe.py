@@ -80,7 +80,7 @@ def _exponent_in_dots(exponent: sympy.Expr, instance: Instance) -> sympy.Expr | 
 
 def _back_substitution(basis, instance: Instance) -> dict | None:
     mapping = {}
-    for symbol, exponent in zip(basis.symbols, basis.exponents):
+    for symbol, exponent in zip(basis.symbols, basis.exponents, strict=True):
         if exponent.is_Rational:
             mapping[symbol] = sympy.exp(exponent)
             continue
@@ -120,13 +120,13 @@ def linear_combination(column: sympy.Matrix, instance: Instance) -> list[tuple[s
             row.append(sympy.cancel(poly.coeff_monomial(s) / denominator))
         coefficients.append(row)
     for row in coefficients[1:]:
-        if any(sympy.cancel(a - b) != 0 for a, b in zip(row, coefficients[0])):
+        if any(sympy.cancel(a - b) != 0 for a, b in zip(row, coefficients[0], strict=True)):
             return None
     # the outside word is written u_o, as people write it
     outside = {_dot_symbol(instance.o): _dot_symbol("o")}
     labels = ["o" if w == instance.o else str(w) for w in range(1, instance.V + 1)] + ["v_c"]
     result = []
-    for coefficient, label in zip(coefficients[0], labels):
+    for coefficient, label in zip(coefficients[0], labels, strict=True):
         if coefficient != 0:
             readable = sigmoid_form(sympy.factor(coefficient.xreplace(mapping))).xreplace(outside)
             result.append((readable, label))

@@ -23,7 +23,11 @@ class Instance:
     negatives: tuple[int, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        for name, value, low, top in (("V", self.V, 2, MAX_V), ("d", self.d, 1, MAX_D), ("K", self.K, 1, MAX_K)):
+        for name, value, low, top in (
+            ("V", self.V, 2, MAX_V),
+            ("d", self.d, 1, MAX_D),
+            ("K", self.K, 1, MAX_K),
+        ):
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= top:
                 raise SymW2VError(f"{name} must be a whole number from {low} to {top}, not {value!r}")
         if not 1 <= self.o <= self.V:

@@ -179,7 +179,7 @@ def _dot_product_word(node: cf.Mul) -> str | None:
 
 
 def _scores(node: cf.Mul, reading_U: str) -> str | None:
-    """"column" when ``node`` is z = Uᵀv_c (U v_c for rows), "row" for its transpose, else None."""
+    """ "column" when ``node`` is z = Uᵀv_c (U v_c for rows), "row" for its transpose, else None."""
     U, v_c = cf.Name("U"), cf.Name("v_c")
     U_as_columns = cf.Transpose(U) if reading_U == "columns" else U  # the V×d matrix
     if node == cf.Mul(U_as_columns, v_c):

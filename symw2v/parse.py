@@ -85,7 +85,7 @@ def _unexpected_message(error: UnexpectedInput, text: str) -> str:
     if token is not None:
         return f"unexpected {str(token)!r}"
     position = getattr(error, "pos_in_stream", 0) or 0
-    return f"unexpected character {text[position:position + 1]!r}"
+    return f"unexpected character {text[position : position + 1]!r}"
 
 
 def _integer(node: cf.Node) -> int | None:
@@ -155,7 +155,9 @@ class _ToAst(Transformer):
     def pow(self, meta, children):
         base, exponent = children
         if isinstance(exponent, Token):
-            exponent = self.number(meta, [exponent]) if exponent.type == "NUMBER" else self.name(meta, [exponent])
+            exponent = (
+                self.number(meta, [exponent]) if exponent.type == "NUMBER" else self.name(meta, [exponent])
+            )
         if base == cf.Name("e"):
             return cf.Call("exp", exponent)
         power = _integer(exponent)

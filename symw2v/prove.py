@@ -54,9 +54,10 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
             nonzero.append(index)
     atoms = len(basis.symbols)
     if not nonzero:
-        method = (
-            f"exact: exponentials as monomials over a basis of {atoms} exponent(s), "
-            + ("the residual entry cancels to 0" if len(entries) == 1 else f"{len(entries)} residual entries cancel to 0")
+        method = f"exact: exponentials as monomials over a basis of {atoms} exponent(s), " + (
+            "the residual entry cancels to 0"
+            if len(entries) == 1
+            else f"{len(entries)} residual entries cancel to 0"
         )
         if basis.opaque:
             method += f" (with {len(basis.opaque)} opaque atom(s) as free symbols)"

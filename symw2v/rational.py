@@ -35,9 +35,7 @@ def _monomial_vector(poly: sympy.Poly) -> dict[tuple[int, ...], Fraction]:
     return {monomial: Fraction(int(c.p), int(c.q)) for monomial, c in poly.terms() if c}
 
 
-def _reduce(
-    vector: dict, basis: list[tuple[tuple[int, ...], dict]]
-) -> tuple[dict, dict[int, Fraction]]:
+def _reduce(vector: dict, basis: list[tuple[tuple[int, ...], dict]]) -> tuple[dict, dict[int, Fraction]]:
     """Eliminate ``vector`` against an echelon ``basis``; returns the remainder and the multipliers."""
     remainder = dict(vector)
     multipliers: dict[int, Fraction] = {}
@@ -151,15 +149,16 @@ def to_rational(exprs: list[sympy.Expr], prefix: str = "t") -> tuple[list[sympy.
 
     symbols = [sympy.Dummy(f"{prefix}{j + 1}", positive=True) for j in range(len(chosen))]
     exponents = [
-        sympy.Poly.from_dict({m: sympy.Rational(v.numerator, v.denominator) for m, v in vector.items()}, *gens)
-        .as_expr()
+        sympy.Poly.from_dict(
+            {m: sympy.Rational(v.numerator, v.denominator) for m, v in vector.items()}, *gens
+        ).as_expr()
         / scale
-        for vector, scale in zip(chosen, scales)
+        for vector, scale in zip(chosen, scales, strict=True)
     ]
     t0 = sympy.Dummy(f"{prefix}0", positive=True)
     uses_constant = uses_euler or any(constants)
     replacement = {euler: t0**constant_scale}
-    for atom, constant, coordinate in zip(polynomial_atoms, constants, coordinates):
+    for atom, constant, coordinate in zip(polynomial_atoms, constants, coordinates, strict=True):
         monomial = t0 ** int(constant * constant_scale) if constant else sympy.Integer(1)
         for j, value in coordinate.items():
             monomial *= symbols[j] ** int(value * scales[j])

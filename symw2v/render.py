@@ -84,7 +84,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(mathml=_mathml, md_code=_md_code, md_text=_md_text, md_math=_md_math, md_anchor=_md_anchor)
+    env.filters.update(
+        mathml=_mathml, md_code=_md_code, md_text=_md_text, md_math=_md_math, md_anchor=_md_anchor
+    )
     env.globals["marks"] = {v.value: m for v, m in _MARKS.items()}
     return env
 

@@ -6,18 +6,15 @@ The command line and the templates only format these.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     PROVED = "proved"
     REFUTED = "refuted"
     UNDECIDED = "undecided"
     ILL_TYPED = "ill-typed"
     PARSE_ERROR = "parse-error"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

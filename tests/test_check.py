@@ -97,8 +97,20 @@ def test_unknown_wrt_is_a_usage_error(softmax, instance):
 def test_json_fields(negative_sampling, instance):
     data = check_claim(NS_VC, negative_sampling, "v_c", instance, claim_id="eq13c").to_json()
     for key in (
-        "id", "loss", "wrt", "claim", "verdict", "layout", "U", "method", "residual",
-        "counterexample", "hint", "message", "instance", "seconds",
+        "id",
+        "loss",
+        "wrt",
+        "claim",
+        "verdict",
+        "layout",
+        "U",
+        "method",
+        "residual",
+        "counterexample",
+        "hint",
+        "message",
+        "instance",
+        "seconds",
     ):
         assert key in data
     assert data["id"] == "eq13c" and data["verdict"] == "proved"

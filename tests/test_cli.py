@@ -84,7 +84,8 @@ def test_prove_writes_reports_and_exits_0(root, tmp_path):
 def test_prove_exits_1_when_a_verdict_is_not_the_expected_one(tmp_path):
     path = tmp_path / "wrong.toml"
     path.write_text(
-        'loss = "negative-sampling"\n[[claims]]\nid = "x"\nwrt = "u_o"\nclaim = "(1 - sigma(u_o^T v_c)) v_c"\n',
+        'loss = "negative-sampling"\n[[claims]]\nid = "x"\nwrt = "u_o"\n'
+        'claim = "(1 - sigma(u_o^T v_c)) v_c"\n',
         encoding="utf-8",
     )
     result = run("prove", str(path), "--out", str(tmp_path / "out"))

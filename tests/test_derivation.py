@@ -69,7 +69,7 @@ CLAIM = '[[claims]]\nid = "a"\nwrt = "u_o"\nclaim = "(sigma(u_o^T v_c) - 1) v_c"
         ("loss = 'softmax'\n[instance]\nV = 1\n" + CLAIM, "[instance]"),
         ("loss = 'softmax'\n[instance]\nQ = 1\n" + CLAIM, "[instance]"),
         ("loss = 'softmax'\n" + CLAIM + CLAIM, "used twice"),
-        ("loss = 'softmax'\n" + CLAIM.replace("u_o\"", "x\""), "wrt must be"),
+        ("loss = 'softmax'\n" + CLAIM.replace('u_o"', 'x"'), "wrt must be"),
         ("loss = 'softmax'\n" + CLAIM + "expect = 'maybe'\n", "expect must be"),
         ("loss = 'softmax'\n[conventions]\nU = 'diagonal'\n" + CLAIM, "U must be"),
         ("loss = = 1", "not valid TOML"),

@@ -15,7 +15,16 @@ DOT_O = cf.Mul(cf.Transpose(cf.Word("o")), cf.Name("v_c"))
 
 @pytest.mark.parametrize(
     "text",
-    ["u_o^T v_c", "u_o^Tv_c", "u_o^{T} v_c", "u_o ^ T v_c", "u_oᵀ v_c", "u_o' v_c", "u_o^T * v_c", "u_o^T·v_c"],
+    [
+        "u_o^T v_c",
+        "u_o^Tv_c",
+        "u_o^{T} v_c",
+        "u_o ^ T v_c",
+        "u_oᵀ v_c",
+        "u_o' v_c",
+        "u_o^T * v_c",
+        "u_o^T·v_c",
+    ],
 )
 def test_dot_product_spellings(text):
     assert parse_claim(text) == DOT_O

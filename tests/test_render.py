@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from symw2v.check import Conventions, check_claim
 from symw2v.cli import main
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
-from symw2v.check import Conventions, check_claim
 from symw2v.instance import Instance
 from symw2v.losses import named_loss
 from symw2v.render import render_html, render_json, render_markdown
