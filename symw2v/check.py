@@ -118,9 +118,9 @@ def check_claim(
     base.update(U=reading.U, y=reading.y, reading=_reading_note(typing, conventions) if uses_reading else "")
     layout, message = _layout(typing, wrt, conventions.layout)
     targets = derive(loss, wrt, instance, reading)
-    vector = wrt not in ("U", "z")
+    kind = {"U": f"U-{reading.U}", "z": "matrix"}.get(wrt, "vector")
     group = loss.k_over == "K"
-    base["derived_latex"] = gradient_form(targets[0].gradient, instance, group, vector)
+    base["derived_latex"] = gradient_form(targets[0].gradient, instance, group, kind)
     if not layout:
         return result(Verdict.REFUTED, method="shape", message=message)
 
@@ -142,9 +142,9 @@ def check_claim(
     if proof.verdict is Verdict.REFUTED:
         failing = next(p for p in pairs if p.label == proof.counterexample.target)
         residual = failing.claimed - failing.derived
-        residual_latex = gradient_form(residual, instance, group, vector)
-        residual_text = gradient_form(residual, instance, group, vector, TEXT)
-        if layout == "numerator" and vector:
+        residual_latex = gradient_form(residual, instance, group, kind)
+        residual_text = gradient_form(residual, instance, group, kind, TEXT)
+        if layout == "numerator" and kind == "vector":
             residual_latex = rf"\left({residual_latex}\right)^{{\top}}"
             residual_text = f"({residual_text})ᵀ"
     return result(

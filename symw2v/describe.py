@@ -67,8 +67,15 @@ def sigmoid_form(expr: sympy.Expr) -> sympy.Expr:
     return expr.replace(lambda e: e.is_Mul, _fold_exp_sigma)
 
 
+def _yhat_symbol(word: int | str) -> sympy.Symbol:
+    return sympy.Symbol(rf"\hat{{y}}_{{{word}}}")
+
+
 def _exponent_in_dots(exponent: sympy.Expr, instance: Instance) -> sympy.Expr | None:
-    """``exponent`` as a combination of dot products u_wᵀv_c, or None when it is not one."""
+    """``exponent`` as a combination of dot products u_wᵀv_c (or of z's coordinates), else None."""
+    z = set(instance.z_symbols())
+    if exponent.free_symbols <= z and exponent.is_polynomial(*z) and sympy.Poly(exponent, *z).is_linear:
+        return exponent
     U, v = instance.U_rows(), instance.v()
     combination = sympy.Integer(0)
     for w in range(instance.V):
@@ -78,18 +85,73 @@ def _exponent_in_dots(exponent: sympy.Expr, instance: Instance) -> sympy.Expr | 
     return combination if sympy.expand(check - exponent) == 0 else None
 
 
-def _back_substitution(basis, instance: Instance) -> dict | None:
-    mapping = {}
-    for symbol, exponent in zip(basis.symbols, basis.exponents, strict=True):
-        if exponent.is_Rational:
-            mapping[symbol] = sympy.exp(exponent)
-            continue
-        in_dots = _exponent_in_dots(exponent, instance)
-        if in_dots is None:
+def _scores(instance: Instance, exprs) -> tuple[sympy.Expr, ...]:
+    """The exponents people read: z's coordinates where z is free, else the dot products u_wᵀv_c."""
+    z = tuple(instance.z_symbols())
+    if any(e.has(*z) for e in exprs):
+        return z
+    return tuple(instance.U_rows() * instance.v())
+
+
+class _Reader:
+    """Turns rational functions over an exponential basis back into readable expressions."""
+
+    def __init__(self, basis, instance: Instance) -> None:
+        self.instance = instance
+        self.mapping: dict | None = {}
+        self.words: dict[int, sympy.Symbol] = {}  # word -> basis symbol t with t = e^{u_wᵀv_c}
+        scores = {_dot_symbol(w): w for w in range(1, instance.V + 1)}
+        scores.update({z: w for w, z in enumerate(instance.z_symbols(), start=1)})
+        for symbol, exponent in zip(basis.symbols, basis.exponents, strict=True):
+            if exponent.is_Rational:
+                self.mapping[symbol] = sympy.exp(exponent)
+                continue
+            in_dots = _exponent_in_dots(exponent, instance)
+            if in_dots is None:
+                self.mapping = None
+                return
+            self.mapping[symbol] = sympy.exp(in_dots)
+            if in_dots in scores:
+                self.words[scores[in_dots]] = symbol
+        self.mapping.update(dict(basis.opaque))
+        # the outside word is written o, as people write it
+        self.outside = {
+            _dot_symbol(instance.o): _dot_symbol("o"),
+            _yhat_symbol(instance.o): _yhat_symbol("o"),
+        }
+
+    def readable(self, expr: sympy.Expr) -> sympy.Expr:
+        """``expr`` (over the basis symbols) with ŷ_w or σ where they apply, dot products named."""
+        shown = self._softmax_form(expr)
+        if shown is None:
+            shown = sigmoid_form(sympy.factor(expr).xreplace(self.mapping))
+        return shown.xreplace(self.outside)
+
+    def _softmax_form(self, expr: sympy.Expr) -> sympy.Expr | None:
+        """``e^{z_w}/Σ_j e^{z_j}`` as ``ŷ_w``, with Σ_w ŷ_w = 1 used to shorten linear forms."""
+        if len(self.words) != self.instance.V or not expr.free_symbols & set(self.words.values()):
             return None
-        mapping[symbol] = sympy.exp(in_dots)
-    mapping.update(dict(basis.opaque))
-    return mapping
+        scale = sympy.Dummy("s")
+        yhat = {w: _yhat_symbol(w) for w in self.words}
+        substituted = expr.xreplace({t: yhat[w] * scale for w, t in self.words.items()})
+        numerator, denominator = sympy.fraction(sympy.cancel(substituted))
+        if scale in numerator.free_symbols | denominator.free_symbols:
+            return None
+        total = sum(yhat.values())
+        degree = sympy.Poly(denominator, *yhat.values()).total_degree()
+        constant = sympy.cancel(denominator / total**degree)
+        if constant.free_symbols & set(yhat.values()):
+            return None
+        numerator = sympy.expand(numerator / constant)
+        poly = sympy.Poly(numerator, *yhat.values())
+        if poly.is_linear and poly.coeff_monomial(1) == 0:
+            # Σ a_w ŷ_w = a + Σ (a_w − a) ŷ_w with a the most common coefficient
+            coefficients = [poly.coeff_monomial(y) for y in yhat.values()]
+            common = max(coefficients, key=coefficients.count)
+            numerator = common + sum(
+                (c - common) * y for c, y in zip(coefficients, yhat.values(), strict=True)
+            )
+        return sympy.factor(numerator).xreplace(self.mapping)
 
 
 def linear_combination(column: sympy.Matrix, instance: Instance) -> list[tuple[sympy.Expr, str]] | None:
@@ -98,18 +160,21 @@ def linear_combination(column: sympy.Matrix, instance: Instance) -> list[tuple[s
     Coefficients are expressions in the dot-product symbols; zero coefficients are left out.
     """
     entries = list(column)
-    rewritten, basis = to_rational(entries, prefix="s")
-    mapping = _back_substitution(basis, instance)
-    if mapping is None:
+    rewritten, basis = to_rational(entries, prefix="s", prefer=_scores(instance, entries))
+    reader = _Reader(basis, instance)
+    if reader.mapping is None:
         return None
     U, v = instance.U_rows(), instance.v()
     components = set(instance.symbols())
     coefficients: list[list[sympy.Expr]] = []
     for i, entry in enumerate(rewritten):
         numerator, denominator = sympy.fraction(sympy.together(entry))
+        slot = [U[w, i] for w in range(instance.V)] + [v[i]]
+        if numerator == 0:
+            coefficients.append([sympy.Integer(0)] * len(slot))
+            continue
         if denominator.free_symbols & components:
             return None
-        slot = [U[w, i] for w in range(instance.V)] + [v[i]]
         poly = sympy.Poly(sympy.expand(numerator), *sorted(components, key=sympy.default_sort_key))
         allowed = {s: poly.gens.index(s) for s in slot}
         for monomial in poly.monoms():
@@ -122,15 +187,12 @@ def linear_combination(column: sympy.Matrix, instance: Instance) -> list[tuple[s
     for row in coefficients[1:]:
         if any(sympy.cancel(a - b) != 0 for a, b in zip(row, coefficients[0], strict=True)):
             return None
-    # the outside word is written u_o, as people write it
-    outside = {_dot_symbol(instance.o): _dot_symbol("o")}
     labels = ["o" if w == instance.o else str(w) for w in range(1, instance.V + 1)] + ["v_c"]
-    result = []
-    for coefficient, label in zip(coefficients[0], labels, strict=True):
-        if coefficient != 0:
-            readable = sigmoid_form(sympy.factor(coefficient.xreplace(mapping))).xreplace(outside)
-            result.append((readable, label))
-    return result
+    return [
+        (reader.readable(coefficient), label)
+        for coefficient, label in zip(coefficients[0], labels, strict=True)
+        if coefficient != 0
+    ]
 
 
 @dataclass(frozen=True)
@@ -151,6 +213,7 @@ _PLAIN_NAMES = (
     (re.compile(r"^u_\{(\w+),(\d+)\}$"), "u_{0}[{1}]"),
     (re.compile(r"^v_\{c,(\d+)\}$"), "v_c[{0}]"),
     (re.compile(r"^z_\{(\w+)\}$"), "z_{0}"),
+    (re.compile(r"^\\hat\{y\}_\{(\w+)\}$"), "ŷ_{0}"),
 )
 
 
@@ -245,21 +308,50 @@ def combination_form(
 
 def readable_matrix(matrix: sympy.Matrix, instance: Instance) -> sympy.Matrix:
     """Per-component, with the exponentials' arguments named as dot products where possible."""
-    rewritten, basis = to_rational(list(matrix), prefix="s")
-    mapping = _back_substitution(basis, instance)
-    if mapping is not None:
-        return sympy.Matrix(matrix.rows, matrix.cols, [sympy.factor(e).xreplace(mapping) for e in rewritten])
-    return matrix
+    rewritten, basis = to_rational(list(matrix), prefix="s", prefer=_scores(instance, list(matrix)))
+    reader = _Reader(basis, instance)
+    if reader.mapping is None:
+        return matrix
+    return sympy.Matrix(matrix.rows, matrix.cols, [reader.readable(e) for e in rewritten])
+
+
+def _outer_product(matrix: sympy.Matrix, instance: Instance, U: str, style: _Style) -> str | None:
+    """A gradient with respect to U as ``v_c cᵀ`` (columns) or ``c v_cᵀ`` (rows), when it is one."""
+    words = (
+        [matrix.col(w) for w in range(matrix.cols)]
+        if U == "columns"
+        else [matrix.row(w).T for w in range(matrix.rows)]
+    )
+    coefficients = []
+    for column in words:
+        combination = linear_combination(column, instance)
+        if combination is None or any(label != "v_c" for _, label in combination):
+            return None
+        coefficients.append(combination[0][0] if combination else sympy.Integer(0))
+    if style is LATEX:
+        if U == "columns":
+            return rf"\boldsymbol{{v}}_{{c}} {sympy.latex(sympy.Matrix([coefficients]))}"
+        return rf"{sympy.latex(sympy.Matrix(coefficients))} \boldsymbol{{v}}_{{c}}^{{\top}}"
+    listed = ", ".join(sympy.sstr(plain(c)) for c in coefficients)
+    return f"v_c [{listed}]" if U == "columns" else f"[{listed}]ᵀ v_cᵀ"
 
 
 def gradient_form(
-    matrix: sympy.Matrix, instance: Instance, group_negatives: bool, vector: bool, style: _Style = LATEX
+    matrix: sympy.Matrix, instance: Instance, group_negatives: bool, kind: str, style: _Style = LATEX
 ) -> str:
-    """The most readable exact form of ``matrix`` at ``instance``; ``vector``: it is a d-vector."""
-    if vector:
+    """The most readable exact form of ``matrix`` at ``instance``.
+
+    ``kind``: "vector" for a d-vector, "U-rows" or "U-columns" for a gradient with respect to U
+    in that reading, anything else for a matrix shown entry by entry.
+    """
+    if kind == "vector":
         column = matrix if matrix.cols == 1 else matrix.T
         combination = linear_combination(column, instance)
         if combination is not None:
             return combination_form(combination, instance, group_negatives, matrix.rows == 1, style)
+    elif kind.startswith("U-"):
+        outer = _outer_product(matrix, instance, kind[2:], style)
+        if outer is not None:
+            return outer
     shown = readable_matrix(matrix, instance)
     return sympy.latex(shown) if style is LATEX else sympy.sstr(plain(shown).tolist())

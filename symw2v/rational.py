@@ -102,8 +102,13 @@ def _linear_basis(vectors: list[dict]) -> tuple[list[dict], list[dict[int, Fract
     return chosen, coordinates
 
 
-def to_rational(exprs: list[sympy.Expr], prefix: str = "t") -> tuple[list[sympy.Expr], ExpBasis]:
-    """Rewrite ``exprs`` as rational functions; the basis says what each new symbol stands for."""
+def to_rational(
+    exprs: list[sympy.Expr], prefix: str = "t", prefer: tuple[sympy.Expr, ...] = ()
+) -> tuple[list[sympy.Expr], ExpBasis]:
+    """Rewrite ``exprs`` as rational functions; the basis says what each new symbol stands for.
+
+    ``prefer``: polynomials to put first in the basis (e.g. the dot products, for display).
+    """
     opaque: dict[sympy.Expr, sympy.Symbol] = {}
 
     def opaque_symbol(atom: sympy.Expr) -> sympy.Symbol:
@@ -119,7 +124,8 @@ def to_rational(exprs: list[sympy.Expr], prefix: str = "t") -> tuple[list[sympy.
     exprs = [e.xreplace({sympy.E: euler}) for e in exprs]
     atoms = sorted(set().union(*(e.atoms(sympy.exp) for e in exprs)), key=sympy.default_sort_key)
 
-    gens = sorted(set().union(*(e.free_symbols for e in exprs)) - {euler}, key=sympy.default_sort_key)
+    symbols = set().union(*(e.free_symbols for e in exprs), *(p.free_symbols for p in prefer))
+    gens = sorted(symbols - {euler}, key=sympy.default_sort_key)
     polynomial_atoms, constants, vectors = [], [], []
     for atom in atoms:
         argument = atom.args[0]
@@ -138,7 +144,9 @@ def to_rational(exprs: list[sympy.Expr], prefix: str = "t") -> tuple[list[sympy.
         else:
             opaque_symbol(atom)
 
-    chosen, coordinates = _linear_basis(vectors)
+    preferred = [_monomial_vector(sympy.Poly(p, *gens)) for p in prefer] if gens else []
+    chosen, coordinates = _linear_basis(preferred + vectors)
+    coordinates = coordinates[len(preferred) :]
     scales = [1] * len(chosen)
     for coordinate in coordinates:
         for j, value in coordinate.items():
