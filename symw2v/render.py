@@ -20,12 +20,13 @@ from symw2v.derivation import DerivationResult
 from symw2v.results import Verdict
 
 FORMATS = ("md", "html", "json")
+# marks any font has (emoji fonts are missing on many machines that render the HTML)
 _MARKS = {
-    Verdict.PROVED: "✅",
-    Verdict.REFUTED: "❌",
-    Verdict.UNDECIDED: "❔",
-    Verdict.ILL_TYPED: "⚠️",
-    Verdict.PARSE_ERROR: "⛔",
+    Verdict.PROVED: "✓",
+    Verdict.REFUTED: "✗",
+    Verdict.UNDECIDED: "?",
+    Verdict.ILL_TYPED: "⚠",
+    Verdict.PARSE_ERROR: "⚠",
 }
 
 

@@ -29,3 +29,13 @@ def test_check_example_is_the_real_output(root, capsys):
     claim = command.split(" -- ", 1)[1].strip('"')
     main(["check", "--loss", "negative-sampling", "--wrt", "v_c", "--", claim])
     assert capsys.readouterr().out.strip().splitlines() == expected
+
+
+def test_report_excerpt_is_from_the_real_report(root):
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    report = (root / "reports" / "negative_sampling.md").read_text(encoding="utf-8")
+    excerpt = [line[2:] for line in readme.splitlines() if line.startswith("> ")]
+    assert len(excerpt) > 10
+    for line in excerpt:
+        if line.strip() and line.strip() != "[…]":
+            assert line in report, line
