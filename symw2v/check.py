@@ -1,24 +1,34 @@
-"""Check one claim: parse → type → instantiate → derive → prove, into a ``ClaimResult``."""
+"""Check one claim: parse → type → instantiate → derive → prove, into a ``ClaimResult``.
+
+Also: one step ``A = B`` of a chain (``check_step``), the scope of a claim about the negatives,
+and hints for a wrong claim, all through the same typing and proof machinery.
+"""
 
 from __future__ import annotations
 
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import sympy
 
 from symw2v import closed_form as cf
 from symw2v.derive import WRT, derive, loss_context, variable_shape
 from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
+from symw2v.hints import edits
 from symw2v.instance import Instance
 from symw2v.instantiate import Instantiator, resolve_sums
+from symw2v.limits import hard_time_limit
 from symw2v.losses import Loss
 from symw2v.parse import parse_claim
-from symw2v.printing import to_latex, to_text
-from symw2v.prove import Pair, decide, time_limit
+from symw2v.printing import to_compact_latex, to_latex, to_text
+from symw2v.prove import Pair, decide, is_identity, time_limit
 from symw2v.results import ClaimResult, Verdict
-from symw2v.shapes import Typing, infer_reading, show
+from symw2v.shapes import Typing, infer_reading, shape_of, show
 
 LAYOUTS = ("auto", "numerator", "denominator")
+HINT_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -38,8 +48,40 @@ class Conventions:
             raise SymW2VError(f"layout must be one of {', '.join(LAYOUTS)}, not {self.layout!r}")
 
 
+@dataclass(frozen=True)
+class Question:
+    """What a claim answers: ∂J/∂``wrt`` for ``loss`` at ``instance`` under ``conventions``."""
+
+    loss: Loss
+    wrt: str
+    instance: Instance
+    conventions: Conventions = Conventions()
+
+    def __post_init__(self) -> None:
+        if self.wrt not in WRT:
+            raise SymW2VError(f"--wrt must be one of {', '.join(WRT)}, not {self.wrt!r}")
+
+    @property
+    def kind(self) -> str:
+        return {"U": "U-", "z": "matrix"}.get(self.wrt, "vector")
+
+
 def _allowed_free(wrt: str) -> set[str]:
     return {"u_k": {"k"}, "u_w": {"w"}}.get(wrt, set())
+
+
+def _read(claim: str | cf.Node, question: Question, syntax: str) -> cf.Node:
+    node = parse_claim(claim, syntax) if isinstance(claim, str) else claim
+    return resolve_sums(node, question.loss.k_over)
+
+
+def _check_indices(node: cf.Node, wrt: str) -> None:
+    stray = sorted(cf.free_indices(node) - _allowed_free(wrt))
+    if stray:
+        raise ShapeError(
+            f"the index {', '.join(stray)} is free: bind it with a sum (sum_{stray[0]} …) "
+            f"or use it only in a claim about ∂J/∂u_{stray[0]}"
+        )
 
 
 def _layout(typing: Typing, wrt: str, layout: str) -> tuple[str, str]:
@@ -64,6 +106,33 @@ def _layout(typing: Typing, wrt: str, layout: str) -> tuple[str, str]:
     )
 
 
+def _pairs(node: cf.Node, question: Question, typing: Typing, layout: str, instance: Instance) -> list[Pair]:
+    """The claim against the derived gradient, once per value of its free index."""
+    loss, wrt = question.loss, question.wrt
+    instantiator = Instantiator(loss_context(loss, instance, typing.reading, wrt))
+    pairs = []
+    for target in derive(loss, wrt, instance, typing.reading):
+        claimed = instantiator.evaluate(node, target.binding_dict())
+        if layout == "numerator":
+            claimed = claimed.T
+        pairs.append(Pair(target.label, claimed, target.gradient))
+    return pairs
+
+
+def holds(node: cf.Node, question: Question, instance: Instance | None = None) -> bool:
+    """Whether ``node`` type-checks, fits a layout and is proved equal to the gradient (exactly)."""
+    try:
+        _check_indices(node, question.wrt)
+        conventions = question.conventions
+        typing = infer_reading(node, conventions.U, conventions.y)
+        layout, _ = _layout(typing, question.wrt, conventions.layout)
+        if not layout:
+            return False
+        return is_identity(_pairs(node, question, typing, layout, instance or question.instance))
+    except (ShapeError, SymW2VError):
+        return False
+
+
 def check_claim(
     claim: str | cf.Node,
     loss: Loss,
@@ -74,8 +143,14 @@ def check_claim(
     expected: str = "proved",
     equation_latex: str = "",
     time_limit_s: float | None = None,
+    syntax: str = "auto",
+    with_hints: bool = True,
 ) -> ClaimResult:
-    """The verdict on ``∂J/∂wrt = claim`` for ``loss`` at ``instance``, with its evidence."""
+    """The verdict on ``∂J/∂wrt = claim`` for ``loss`` at ``instance``, with its evidence.
+
+    ``time_limit_s`` bounds the whole check; past it the verdict is ``undecided``.
+    """
+    question = Question(loss, wrt, instance, conventions)
     started = time.perf_counter()
     base = dict(
         id=claim_id,
@@ -89,73 +164,193 @@ def check_claim(
 
     def result(verdict: Verdict, **fields) -> ClaimResult:
         seconds = round(time.perf_counter() - started, 3)
-        return ClaimResult(verdict=verdict, seconds=seconds, **base, **fields)
+        return ClaimResult(verdict=verdict, seconds=seconds, **{**base, **fields})
 
-    if wrt not in WRT:
-        raise SymW2VError(f"--wrt must be one of {', '.join(WRT)}, not {wrt!r}")
     try:
-        node = parse_claim(claim) if isinstance(claim, str) else claim
+        node = _read(claim, question, syntax)
     except ClaimParseError as error:
         return result(Verdict.PARSE_ERROR, message=str(error))
-    node = resolve_sums(node, loss.k_over)
     base["claim_latex"] = to_latex(node)
-
-    stray = sorted(cf.free_indices(node) - _allowed_free(wrt))
-    if stray:
-        return result(
-            Verdict.ILL_TYPED,
-            message=f"the index {', '.join(stray)} is free: bind it with a sum (sum_{stray[0]} …) "
-            f"or use it only in a claim about ∂J/∂u_{stray[0]}",
-        )
+    show = to_compact_latex if isinstance(claim, str) and "\\" in claim else to_text
     try:
+        with hard_time_limit(time_limit_s):
+            return _check_parsed(node, question, base, result, show, time_limit_s, with_hints)
+    except ProofTimeout as error:
+        return result(Verdict.UNDECIDED, method="time limit", message=str(error))
+
+
+def _check_parsed(
+    node, question: Question, base: dict, result, show, time_limit_s, with_hints
+) -> ClaimResult:
+    instance, conventions, loss = question.instance, question.conventions, question.loss
+    try:
+        _check_indices(node, question.wrt)
         typing = infer_reading(node, conventions.U, conventions.y)
     except ShapeError as error:
-        return result(Verdict.ILL_TYPED, message=str(error))
+        hint = _hint(node, question, show, typing_only=True) if with_hints else ""
+        return result(Verdict.ILL_TYPED, message=str(error), hint=hint)
 
     reading = typing.reading
     names = {n.name for n in cf.walk(node) if isinstance(n, cf.Name)}
-    uses_reading = wrt == "U" or bool(names & {"U", "y", "yhat"})
+    uses_reading = question.wrt == "U" or bool(names & {"U", "y", "yhat"})
     base.update(U=reading.U, y=reading.y, reading=_reading_note(typing, conventions) if uses_reading else "")
-    layout, message = _layout(typing, wrt, conventions.layout)
-    targets = derive(loss, wrt, instance, reading)
-    kind = {"U": f"U-{reading.U}", "z": "matrix"}.get(wrt, "vector")
+    kind = question.kind + (reading.U if question.kind == "U-" else "")
     group = loss.k_over == "K"
+    targets = derive(loss, question.wrt, instance, reading)
     base["derived_latex"] = gradient_form(targets[0].gradient, instance, group, kind)
+    layout, message = _layout(typing, question.wrt, conventions.layout)
     if not layout:
-        return result(Verdict.REFUTED, method="shape", message=message)
+        hint = _hint(node, question, show) if with_hints else ""
+        return result(Verdict.REFUTED, method="shape", message=message, hint=hint)
 
-    instantiator = Instantiator(loss_context(loss, instance, reading, wrt))
     try:
-        pairs = []
-        for target in targets:
-            claimed = instantiator.evaluate(node, target.binding_dict())
-            if layout == "numerator":
-                claimed = claimed.T
-            pairs.append(Pair(target.label, claimed, target.gradient))
+        pairs = _pairs(node, question, typing, layout, instance)
         proof = decide(pairs, time_limit(time_limit_s))
-    except ProofTimeout as error:
-        return result(Verdict.UNDECIDED, layout=layout, method="time limit", message=str(error))
     except SymW2VError as error:
+        if isinstance(error, ProofTimeout):
+            raise
         return result(Verdict.ILL_TYPED, layout=layout, message=str(error))
 
-    residual_latex, residual_text = "", ""
+    fields = dict(
+        layout=layout, method=proof.method, message=proof.message, counterexample=proof.counterexample
+    )
     if proof.verdict is Verdict.REFUTED:
         failing = next(p for p in pairs if p.label == proof.counterexample.target)
         residual = failing.claimed - failing.derived
-        residual_latex = gradient_form(residual, instance, group, kind)
-        residual_text = gradient_form(residual, instance, group, kind, TEXT)
+        latex = gradient_form(residual, instance, group, kind)
+        text = gradient_form(residual, instance, group, kind, TEXT)
         if layout == "numerator" and kind == "vector":
-            residual_latex = rf"\left({residual_latex}\right)^{{\top}}"
-            residual_text = f"({residual_text})ᵀ"
-    return result(
-        proof.verdict,
-        layout=layout,
-        method=proof.method,
-        residual=residual_text,
-        residual_latex=residual_latex,
-        counterexample=proof.counterexample,
-        message=proof.message,
+            latex, text = rf"\left({latex}\right)^{{\top}}", f"({text})ᵀ"
+        fields.update(residual=text, residual_latex=latex)
+        if with_hints:
+            fields["hint"] = _hint(node, question, show)
+    if proof.verdict is Verdict.PROVED:
+        fields["scope"] = scope(node, question)
+    return result(proof.verdict, **fields)
+
+
+def scope(node: cf.Node, question: Question) -> str:
+    """Where a proved claim holds, beyond the instance: for ∂J/∂u_k, with repeated negatives
+    and with a negative equal to o (the seed's "for o ≠ k")."""
+    instance = question.instance
+    where = f"proved at {instance.describe()}"
+    if (
+        question.wrt != "u_k"
+        or question.loss.k_over != "K"
+        or instance.K < 2
+        or not instance.distinct_negatives
+    ):
+        return where
+    first, *rest = instance.negatives
+    repeated = replace(instance, negatives=(first, first, *rest[1:]))
+    with_o = replace(instance, negatives=(instance.o, *rest))
+    if holds(node, question, repeated) and holds(node, question, with_o):
+        return where + "; it also holds with a repeated negative and with a negative equal to o"
+    return where + (
+        "; it holds when the negatives are distinct and differ from o; with a repeated negative "
+        f"(negatives {repeated.negatives}) or a negative equal to o (negatives {with_o.negatives}) it fails: "
+        "the gradient is then the sum over the word's occurrences"
     )
+
+
+def _numerically_close(node: cf.Node, question: Question) -> bool:
+    """A cheap screen before an exact proof: does ``node`` match the gradient at one random point?"""
+    try:
+        _check_indices(node, question.wrt)
+        typing = infer_reading(node, question.conventions.U, question.conventions.y)
+        layout, _ = _layout(typing, question.wrt, question.conventions.layout)
+        if not layout:
+            return False
+        pairs = _pairs(node, question, typing, layout, question.instance)
+    except (ShapeError, SymW2VError):
+        return False
+    symbols = sorted(set().union(*(p.derived.free_symbols | p.claimed.free_symbols for p in pairs)), key=str)
+    rng = random.Random(7)
+    point = {s: sympy.Float(rng.uniform(-1.3, 1.3), 30) for s in symbols}
+    for pair in pairs:
+        difference = (pair.claimed - pair.derived).xreplace(point)
+        if any(not entry.is_number or abs(complex(entry)) > 1e-12 for entry in difference):
+            return False
+    return True
+
+
+def _hint(node: cf.Node, question: Question, show, typing_only: bool = False) -> str:
+    """The first classic mistake whose correction makes the claim hold (or type-check)."""
+    deadline = time.perf_counter() + HINT_SECONDS
+    typed_only = ""
+    for edit in edits(node):
+        if time.perf_counter() > deadline:
+            break
+        if _numerically_close(edit.claim, question) and holds(edit.claim, question):
+            return edit.says(show)
+        if typing_only and not typed_only:
+            try:
+                _check_indices(edit.claim, question.wrt)
+                infer_reading(edit.claim, question.conventions.U, question.conventions.y)
+                typed_only = edit.says(show) + " (then it type-checks, but is still not the gradient)"
+            except ShapeError:
+                pass
+    return typed_only
+
+
+def check_step(
+    left: str | cf.Node,
+    right: str | cf.Node,
+    question: Question,
+    step_id: str,
+    syntax: str = "auto",
+    time_limit_s: float | None = None,
+) -> ClaimResult:
+    """One step ``left = right`` of a chain, as algebra: equal wherever both are defined."""
+    started = time.perf_counter()
+    base = dict(
+        id=step_id,
+        loss=question.loss.name,
+        wrt=question.wrt,
+        claim=right if isinstance(right, str) else to_text(right),
+        instance=question.instance.as_dict(),
+        method="",
+    )
+
+    def result(verdict: Verdict, **fields) -> ClaimResult:
+        return ClaimResult(
+            verdict=verdict, seconds=round(time.perf_counter() - started, 3), **{**base, **fields}
+        )
+
+    try:
+        a, b = _read(left, question, syntax), _read(right, question, syntax)
+    except ClaimParseError as error:
+        return result(Verdict.PARSE_ERROR, message=str(error))
+    base["claim_latex"] = to_latex(b)
+    conventions = question.conventions
+    try:
+        with hard_time_limit(time_limit_s):
+            _check_indices(a, question.wrt)
+            _check_indices(b, question.wrt)
+            typing = infer_reading(cf.Sub(a, b), conventions.U, conventions.y)
+            if shape_of(a, typing.reading) != shape_of(b, typing.reading):
+                raise ShapeError("the two sides have different shapes")
+            pairs = []
+            context = loss_context(question.loss, question.instance, typing.reading, question.wrt)
+            instantiator = Instantiator(context)
+            for target in derive(question.loss, question.wrt, question.instance, typing.reading):
+                bindings = target.binding_dict()
+                pairs.append(
+                    Pair(target.label, instantiator.evaluate(a, bindings), instantiator.evaluate(b, bindings))
+                )
+            proof = decide(pairs, time_limit(time_limit_s))
+    except ShapeError as error:
+        return result(Verdict.ILL_TYPED, message=f"this step does not type-check: {error}")
+    except ProofTimeout as error:
+        return result(Verdict.UNDECIDED, method="time limit", message=str(error))
+    except SymW2VError as error:
+        return result(Verdict.ILL_TYPED, message=str(error))
+    fields = dict(method=proof.method, counterexample=proof.counterexample, message=proof.message)
+    if proof.verdict is Verdict.PROVED:
+        fields["message"] = "valid algebra: the two sides are equal"
+    elif proof.verdict is Verdict.REFUTED:
+        fields["message"] = "invalid step: the two sides differ"
+    return result(proof.verdict, **fields)
 
 
 def _reading_note(typing: Typing, conventions: Conventions) -> str:

@@ -48,6 +48,7 @@ class Derivation:
 class DerivationResult:
     derivation: Derivation
     results: tuple[ClaimResult, ...]
+    skipped: tuple = ()  # equations of a document that could not be checked, with the reason
 
     @property
     def as_expected(self) -> bool:

@@ -16,6 +16,7 @@ from lark.exceptions import VisitError
 
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
+from symw2v.latex import looks_like_latex, normalize
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 40
@@ -34,14 +35,21 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", maybe_placeholders=False, propagate_positions=True)
 
 
-def parse_claim(text: str) -> cf.Node:
-    """Parse plain-text ``text`` into a closed-form AST.
+SYNTAXES = ("auto", "text", "latex")
+
+
+def parse_claim(text: str, syntax: str = "auto") -> cf.Node:
+    """Parse ``text``, plain text or LaTeX (``syntax``: auto, text or latex), into a closed form.
 
     Raises ``ClaimParseError`` (with the position) when the text is not in the language and
     ``InputLimitError`` when it exceeds a bound on untrusted input.
     """
+    if syntax not in SYNTAXES:
+        raise ClaimParseError(f"syntax must be one of {', '.join(SYNTAXES)}, not {syntax!r}")
     text = unicodedata.normalize("NFC", text)
     _check_limits(text)
+    if syntax == "latex" or (syntax == "auto" and looks_like_latex(text)):
+        text = normalize(text)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
@@ -54,7 +62,7 @@ def parse_claim(text: str) -> cf.Node:
     except VisitError as error:
         if isinstance(error.orig_exc, ClaimParseError):
             raise error.orig_exc from None
-        raise
+        raise ClaimParseError(f"could not read the claim ({type(error.orig_exc).__name__})") from None
     count = sum(1 for _ in cf.walk(node))
     if count > MAX_NODES:
         raise InputLimitError(f"the claim has {count} nodes; the limit is {MAX_NODES}")
@@ -86,6 +94,10 @@ def _unexpected_message(error: UnexpectedInput, text: str) -> str:
         return f"unexpected {str(token)!r}"
     position = getattr(error, "pos_in_stream", 0) or 0
     return f"unexpected character {text[position : position + 1]!r}"
+
+
+def _is_vector(node: cf.Node) -> bool:
+    return isinstance(node, cf.Word) or node == cf.Name("v_c")
 
 
 def _integer(node: cf.Node) -> int | None:
@@ -143,6 +155,22 @@ class _ToAst(Transformer):
     def mul(self, meta, children):
         return cf.Mul(children[0], children[-1])
 
+    def cdot(self, meta, children):
+        # between two vectors, a dot means the dot product (u_o · v_c is u_oᵀv_c)
+        left, right = children[0], children[-1]
+        if _is_vector(left) and _is_vector(right):
+            return cf.Mul(cf.Transpose(left), right)
+        return cf.Mul(left, right)
+
+    def frac(self, meta, children):
+        return cf.Div(children[-2], children[-1])
+
+    def hat(self, meta, children):
+        letter = str(children[-1])
+        if letter != "y":
+            self._fail(f"only y has a hat here (ŷ), not {letter!r}", meta)
+        return cf.Name("yhat")
+
     def div(self, meta, children):
         return cf.Div(children[0], children[-1])
 
@@ -174,6 +202,9 @@ class _ToAst(Transformer):
         index = str(index)
         if index.isalpha() and len(index) != 1:
             self._fail(f"the subscript {index!r} must be one letter or a number", meta)
+        if isinstance(base, cf.Transpose) and base.operand in (cf.Name("u"), cf.Name("v")):
+            # u^T_k: the transpose written before the subscript
+            return cf.Transpose(self.component(meta, [base.operand, index]))
         if base == cf.Name("u"):
             return cf.Word(index)
         if base == cf.Name("v"):
@@ -187,6 +218,11 @@ class _ToAst(Transformer):
     def call(self, meta, children):
         function, argument = children
         return cf.Call(function, argument)
+
+    def call_of_call(self, meta, children):
+        # \log \sigma(x): the outer function needs no brackets
+        outer, inner, argument = children
+        return cf.Call(outer, cf.Call(inner, argument))
 
     def sigma(self, meta, children):
         return "sigma"

@@ -162,6 +162,27 @@ class LatexPrinter(TextPrinter):
         return rf"\sum_{{{node.index}=1}}^{{{upper}}} {self._wrap(node.body, _MUL)}"
 
 
+class CompactLatexPrinter(LatexPrinter):
+    """LaTeX as a student types it (``u_k^T v_c``, ``\\sigma(x)``): for hints and messages."""
+
+    names = {**LatexPrinter.names, "v_c": "v_c", "U": "U", "y": "y", "yhat": r"\hat{y}", "z": "z"}
+
+    def _group(self, text: str) -> str:
+        return f"({text})"
+
+    def _print_Word(self, node: cf.Word) -> str:
+        return f"u_{{{node.index}}}" if len(node.index) > 1 else f"u_{node.index}"
+
+    def _print_Transpose(self, node: cf.Transpose) -> str:
+        return f"{self._wrap(node.operand, _POSTFIX)}^T"
+
+    def _print_Mul(self, node: cf.Mul) -> str:
+        return f"{self._mul_left(node.left)} {self._mul_right(node.right)}"
+
+    def _print_Call(self, node: cf.Call) -> str:
+        return f"{self.functions[node.function]}({self.doprint(node.argument)})"
+
+
 def to_text(node: cf.Node) -> str:
     """The claim in the plain-text syntax; ``parse_claim(to_text(n)) == n``."""
     return TextPrinter().doprint(node)
@@ -170,3 +191,8 @@ def to_text(node: cf.Node) -> str:
 def to_latex(node: cf.Node) -> str:
     """The claim as LaTeX (GitHub and ``latex2mathml`` both render it)."""
     return LatexPrinter().doprint(node)
+
+
+def to_compact_latex(node: cf.Node) -> str:
+    """The claim as short LaTeX, the way people type it; it parses back to ``node``."""
+    return CompactLatexPrinter().doprint(node)

@@ -75,6 +75,13 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
     return Proof(Verdict.REFUTED, "exact counterexample", counterexample=counterexample)
 
 
+def is_identity(pairs: list[Pair]) -> bool:
+    """Whether every residual entry cancels to 0 (the proof half of ``decide``, nothing more)."""
+    entries = [entry for pair in pairs for entry in (pair.claimed - pair.derived)]
+    rewritten, _ = to_rational(entries)
+    return all(sympy.cancel(entry) == 0 for entry in rewritten)
+
+
 def _point(symbols: list[sympy.Symbol], attempt: int) -> dict:
     rng = random.Random(1000 + attempt)
     return {s: rng.choice(POINT_VALUES) for s in symbols}

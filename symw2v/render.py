@@ -58,12 +58,25 @@ def _md_code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _md_text(text: str) -> str:
-    """Prose in a Markdown table cell or paragraph: HTML and table syntax neutralised."""
+def _md_text(text: str, code: bool = False) -> str:
+    """Prose in a Markdown table cell or paragraph: HTML and table syntax neutralised.
+
+    ``code``: keep backtick code spans (for the hints, which quote claims that way).
+    """
     text = " ".join(str(text).split())
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "\\`")):
+    escapes = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")]
+    for char, entity in escapes if code else [*escapes, ("`", "\\`")]:
         text = text.replace(char, entity)
     return text
+
+
+def _html_code_spans(text: str) -> markupsafe.Markup:
+    """Escaped ``text`` with its `code` spans as <code> elements."""
+    parts = str(text).split("`")
+    html = markupsafe.Markup("")
+    for i, part in enumerate(parts):
+        html += markupsafe.Markup("<code>{}</code>").format(part) if i % 2 else markupsafe.escape(part)
+    return html
 
 
 def _md_anchor(text: str) -> str:
@@ -86,7 +99,12 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        mathml=_mathml, md_code=_md_code, md_text=_md_text, md_math=_md_math, md_anchor=_md_anchor
+        mathml=_mathml,
+        md_code=_md_code,
+        md_text=_md_text,
+        md_math=_md_math,
+        md_anchor=_md_anchor,
+        code_spans=_html_code_spans,
     )
     env.globals["marks"] = {v.value: m for v, m in _MARKS.items()}
     return env
@@ -106,6 +124,7 @@ def _context(result: DerivationResult, source: str, timings: bool) -> dict:
         "as_expected": result.as_expected,
         "versions": versions(),
         "timings": timings,
+        "skipped": result.skipped,
     }
 
 

@@ -72,6 +72,8 @@ class ClaimResult:
     claim_latex: str = ""
     derived_latex: str = ""
     reading: str = ""
+    scope: str = ""
+    steps: tuple[ClaimResult, ...] = ()
 
     @property
     def as_expected(self) -> bool:

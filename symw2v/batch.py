@@ -1,0 +1,150 @@
+"""Check a class's worth of claims: one JSON object per line in, one result per line out.
+
+Each line is checked on its own (a bad line gets a ``parse-error`` result, not a crash), in
+worker processes with ``jobs > 1``; results come back in input order.  Derivations are cached
+per process, so a loss at an instance is derived once per worker, not once per line.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+from symw2v.check import Conventions, check_claim
+from symw2v.derive import WRT, derive
+from symw2v.errors import SymW2VError
+from symw2v.instance import Instance
+from symw2v.losses import BUILTIN, named_loss
+from symw2v.results import ClaimResult, Verdict
+from symw2v.shapes import Reading
+
+MAX_LINES = 20_000
+MAX_LINE = 20_000
+FIELDS = {"id", "loss", "wrt", "claim", "U", "y", "layout", "V", "d", "K", "o", "syntax"}
+
+
+def read_batch(path: str | Path) -> list[tuple[int, dict | str]]:
+    """``(line number, object or error message)`` for every non-blank line of a JSONL file."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            lines = []
+            for number, line in enumerate(handle, start=1):
+                if number > MAX_LINES:
+                    raise SymW2VError(f"{path}: more than {MAX_LINES} lines")
+                lines.append((number, line))
+    except OSError as error:
+        raise SymW2VError(f"{path}: cannot read it ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise SymW2VError(f"{path}: not UTF-8 text") from None
+    items: list[tuple[int, dict | str]] = []
+    for number, line in lines:
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE:
+            items.append((number, f"line {number} is longer than {MAX_LINE} characters"))
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            items.append((number, f"line {number} is not JSON: {error.msg}"))
+            continue
+        items.append((number, data if isinstance(data, dict) else f"line {number} is not a JSON object"))
+    return items
+
+
+def _sizes(data: dict, loss) -> dict:
+    sizes = {key: data[key] for key in ("V", "d", "K", "o") if key in data}
+    if loss.k_over != "K" and "K" not in sizes and isinstance(sizes.get("V", 5), int):
+        sizes["K"] = max(1, min(3, sizes.get("V", 5) - 1))  # the softmax has no negatives
+    return sizes
+
+
+def _invalid(number: int, data, message: str) -> ClaimResult:
+    data = data if isinstance(data, dict) else {}
+    text = lambda key: data.get(key) if isinstance(data.get(key), str) else ""  # noqa: E731
+    return ClaimResult(
+        id=text("id") or f"line-{number}",
+        loss=text("loss"),
+        wrt=text("wrt"),
+        claim=text("claim"),
+        verdict=Verdict.PARSE_ERROR,
+        message=message,
+    )
+
+
+def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) -> ClaimResult:
+    """The result of one batch line; never raises for bad input."""
+    number, data = item
+    if isinstance(data, str):
+        return _invalid(number, None, data)
+    unknown = sorted(set(data) - FIELDS)
+    if unknown:
+        return _invalid(number, data, f"line {number}: unknown field(s) {', '.join(unknown)}")
+    for key in ("loss", "wrt", "claim"):
+        if not isinstance(data.get(key), str):
+            return _invalid(number, data, f"line {number}: {key!r} must be a string")
+    if data["loss"] not in BUILTIN:
+        return _invalid(number, data, f"line {number}: loss must be one of {', '.join(sorted(BUILTIN))}")
+    if data["wrt"] not in WRT:
+        return _invalid(number, data, f"line {number}: wrt must be one of {', '.join(WRT)}")
+    try:
+        loss = named_loss(data["loss"])
+        instance = Instance(**_sizes(data, loss))
+        conventions = Conventions(U=data.get("U"), y=data.get("y"), layout=data.get("layout", "auto"))
+        return check_claim(
+            data["claim"],
+            loss,
+            data["wrt"],
+            instance,
+            conventions,
+            claim_id=str(data.get("id", f"line-{number}")),
+            time_limit_s=time_limit_s,
+            syntax=data.get("syntax", "auto"),
+        )
+    except SymW2VError as error:
+        return _invalid(number, data, f"line {number}: {error}")
+
+
+def _prepare(items: list[tuple[int, dict | str]]) -> None:
+    """Derive each (loss, wrt, instance) of the batch once, before the workers fork from us."""
+    for _, data in items:
+        if isinstance(data, dict) and data.get("loss") in BUILTIN and data.get("wrt") in WRT:
+            try:
+                loss = named_loss(data["loss"])
+                instance = Instance(**_sizes(data, loss))
+            except (SymW2VError, TypeError):
+                continue
+            for U in ("columns", "rows"):
+                for y in ("column", "row"):
+                    derive(loss, data["wrt"], instance, Reading(U, y))
+
+
+def check_batch(
+    items: list[tuple[int, dict | str]],
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    time_limit_s: float | None = 60.0,
+) -> Iterator[ClaimResult]:
+    """Results in input order; ``jobs`` worker processes share the derivations made up front."""
+    total = len(items)
+    check = partial(check_line, time_limit_s=time_limit_s)
+    if jobs <= 1 or total <= 1:
+        for done, item in enumerate(items, start=1):
+            yield check(item)
+            if progress:
+                progress(done, total)
+        return
+    _prepare(items)
+    # fork: the workers inherit the grammar, SymPy and the derivations already made
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, total // (jobs * 4))
+    with context.Pool(jobs) as pool:
+        for done, result in enumerate(pool.imap(check, items, chunksize=chunk), start=1):
+            yield result
+            if progress:
+                progress(done, total)

@@ -1,0 +1,120 @@
+"""``symw2v prove``: prove the derivation files and write their reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from symw2v.derivation import load_derivation, prove_derivation
+from symw2v.errors import SymW2VError
+from symw2v.render import FORMATS, RENDERERS
+from symw2v.results import ClaimResult
+
+HELP = """\
+Prove or refute every claim of the derivation files and write the proof reports.
+
+Each derivation file (TOML, see derivations/) names a loss, an instance and the hand-written
+gradients to check. With no PATH, every *.toml in ./derivations is proved and the reports go
+to ./reports. The exit code is 0 when every verdict is the one the file expects (a claim with
+no `expect` is expected to be proved), 1 otherwise, 2 when a file cannot be read.
+"""
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "prove",
+        help="prove the claims of derivation files and write reports",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="derivation files or folders (default: derivations/)"
+    )
+    parser.add_argument(
+        "--out", default="reports", metavar="DIR", help="folder for the reports (default: reports)"
+    )
+    parser.add_argument(
+        "--format",
+        default="md,html,json",
+        metavar="LIST",
+        help="comma-separated of md, html, json (default: all)",
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="put wall-clock times in the reports (off by default so reports are reproducible byte for byte)",
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=120.0, metavar="S", help="seconds per claim (default 120)"
+    )
+    parser.set_defaults(run=run)
+
+
+def _derivation_files(paths: list[str]) -> list[Path]:
+    if not paths:
+        default = Path("derivations")
+        if not default.is_dir():
+            raise SymW2VError(
+                "no PATH given and no derivations/ folder here; pass a derivation file or folder"
+            )
+        paths = [str(default)]
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise SymW2VError(f"{path}: no *.toml derivation files in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise SymW2VError(f"{path}: no such file or folder")
+    return files
+
+
+def _formats(text: str) -> list[str]:
+    formats = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise SymW2VError(f"--format takes a comma-separated list of {', '.join(FORMATS)}")
+    return formats
+
+
+def source_name(path: Path) -> str:
+    """``path`` relative to the working folder where possible: reports name it the same everywhere."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def progress(result: ClaimResult) -> None:
+    flag = "" if result.as_expected else f"  (expected {result.expected})"
+    print(
+        f"  {result.id:<18} {result.verdict.value:<11} {result.seconds:6.2f} s{flag}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    files = _derivation_files(args.paths)
+    formats = _formats(args.format)
+    derivations = [load_derivation(path) for path in files]  # read them all before any work
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    all_expected = True
+    for path, derivation in zip(files, derivations, strict=True):
+        print(f"{source_name(path)}: {len(derivation.claims)} claims", file=sys.stderr, flush=True)
+        result = prove_derivation(derivation, progress=progress, time_limit_s=args.time_limit)
+        all_expected &= result.as_expected
+        for fmt in formats:
+            target = out / f"{derivation.name}.{fmt}"
+            target.write_text(
+                RENDERERS[fmt](result, source_name(path), timings=args.timings), encoding="utf-8"
+            )
+            print(f"  wrote {target.as_posix()}", file=sys.stderr)
+    print("every verdict is the expected one" if all_expected else "some verdicts are not the expected ones")
+    return 0 if all_expected else 1

@@ -1,0 +1,250 @@
+"""Export proved gradients as a readable, self-contained Python module.
+
+The closed forms exported for each loss are data (``CLOSED_FORMS``, in the claim syntax).
+Each is checked by ``check_claim`` at the default instance with U read as rows; one that is
+not proved stops the export unless ``allow_unproved``, and the header then says so.  The
+vectorised code is printed from the closed forms' AST by a printer per target (``TARGETS``);
+the module also carries the derivation itself, the gradients ``sympy.diff`` derived at the
+instance, printed by SymPy, so a user can compare the two on the same numbers.
+
+Output is deterministic: the same bytes on every run, with a sha256 of the body in the header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jinja2
+import sympy
+
+from symw2v.check import Conventions, check_claim
+from symw2v.derive import derive, loss_expression
+from symw2v.errors import SymW2VError
+from symw2v.export_printers import (
+    ArrayPrinter,
+    InstancePrinter,
+    JaxPrinter,
+    TorchPrinter,
+    component_names,
+    normalize,
+    shorten,
+)
+from symw2v.instance import Instance
+from symw2v.instantiate import resolve_sums
+from symw2v.losses import Loss, named_loss
+from symw2v.parse import parse_claim
+from symw2v.results import Verdict
+from symw2v.shapes import Reading
+
+LINE_LENGTH = 88  # ruff format's default: the module stays formatted wherever it is written
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """``∂J/∂wrt = text``, in the claim syntax, with U read as rows (V×d) and y as a column."""
+
+    wrt: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckedForm:
+    """A closed form with the verdict ``check_claim`` gave it at the instance."""
+
+    form: ClosedForm
+    verdict: Verdict
+    message: str = ""
+
+
+CLOSED_FORMS = {
+    "negative-sampling": (
+        ClosedForm("v_c", "-sigma(-u_o^T v_c) u_o + sum_k sigma(u_k^T v_c) u_k"),
+        ClosedForm("u_o", "(sigma(u_o^T v_c) - 1) v_c"),
+        ClosedForm("u_k", "sigma(u_k^T v_c) v_c"),
+    ),
+    "softmax": (
+        ClosedForm("v_c", "U^T (yhat - y)"),
+        ClosedForm("U", "(yhat - y) v_c^T"),
+    ),
+}
+TARGETS = {"numpy": ArrayPrinter, "jax": JaxPrinter, "torch": TorchPrinter}
+_TEMPLATES = {"numpy": "export_module.py.j2", "jax": "export_jax.py.j2", "torch": "export_torch.py.j2"}
+_TITLES = {"numpy": "NumPy", "jax": "JAX", "torch": "PyTorch"}
+# the public functions of each loss's module, and the call to compare instance_gradients with
+_PUBLIC = {
+    "negative-sampling": (
+        "negative_sampling_loss_and_gradients",
+        "negative_sampling_loss_and_gradients_sparse",
+    ),
+    "softmax": ("softmax_loss_and_gradients",),
+}
+_VARIABLES = {"v_c": "dJ_dv_c", "u_o": "dJ_du_o", "u_k": "dJ_du_k", "U": "dJ_dU"}
+_INSTANCE = Instance()
+_CONVENTIONS = Conventions(U="rows")
+
+
+def export_module(loss_name: str, target: str = "numpy", allow_unproved: bool = False) -> str:
+    """The source of a Python module computing ``loss_name``'s loss and proved gradients.
+
+    ``target`` is ``numpy``, ``jax`` or ``torch`` (generating needs none of them installed).
+    Raises ``SymW2VError`` for an unknown loss or target, and for a closed form that is not
+    proved at the instance unless ``allow_unproved``.
+    """
+    if target not in TARGETS:
+        raise SymW2VError(f"unknown export target {target!r}; choose one of {', '.join(TARGETS)}")
+    loss = named_loss(loss_name)
+    if loss_name not in CLOSED_FORMS:
+        raise SymW2VError(f"no closed forms to export for {loss_name!r}")
+    checked = tuple(_check(loss_name, form) for form in CLOSED_FORMS[loss_name])
+    unproved = [c for c in checked if c.verdict is not Verdict.PROVED]
+    if unproved and not allow_unproved:
+        details = "; ".join(f"∂J/∂{c.form.wrt} = {c.form.text}: {c.verdict.value}" for c in unproved)
+        raise SymW2VError(f"refusing to export closed forms that are not proved ({details}); "
+                          "fix them, or pass allow_unproved to export them anyway")
+    body = _body(loss, target, checked)
+    return _header(loss, target, checked, hashlib.sha256(body.encode("utf-8")).hexdigest()) + body
+
+
+@lru_cache(maxsize=32)
+def _check(loss_name: str, form: ClosedForm) -> CheckedForm:
+    result = check_claim(form.text, named_loss(loss_name), form.wrt, _INSTANCE, _CONVENTIONS)
+    return CheckedForm(form, result.verdict, result.message)
+
+
+def _header(loss: Loss, target: str, checked: tuple[CheckedForm, ...], digest: str) -> str:
+    from symw2v import __version__
+
+    width = max(len(f"∂J/∂{c.form.wrt} = {c.form.text}") for c in checked)
+    claims = [f"    ∂J/∂{c.form.wrt} = {c.form.text}".ljust(width + 6) + _verdict_note(c) for c in checked]
+    unproved = [c for c in checked if c.verdict is not Verdict.PROVED]
+    lines = [
+        f'"""{loss.description.split(":")[0].capitalize()}: the loss and its gradients, exported by symw2v.',
+        "",
+    ]
+    if unproved:
+        lines += [
+            f"WARNING: {len(unproved)} of these closed forms NOT PROVED; exported with",
+            "allow_unproved (--allow-unproved). Do not trust the gradients marked below.",
+            "",
+        ]
+    lines += [
+        f"Generated by symw2v {__version__} with SymPy {sympy.__version__} for {_TITLES[target]}",
+        "from these closed forms, in symw2v's claim syntax; each was checked by",
+        "symw2v.check_claim against the gradient sympy.diff derives from the loss at the",
+        f"instance {_INSTANCE.describe()}",
+        "(1-based), U read as rows:",
+        "",
+        f"    J = {loss.expression}",
+        *claims,
+        "",
+        "Conventions: U is V×d, row w is u_w. Word indices are 0-based: the instance's",
+        f"o = {_INSTANCE.o} and negatives {tuple(_INSTANCE.negatives)} are o = {_INSTANCE.o - 1}, "
+        f"negatives = {_zero_based(_INSTANCE.negatives)} here.",
+        "float32 and float64 inputs give outputs of the same dtype.",
+        "",
+        "Content hash, the sha256 of everything below this docstring:",
+        f"    {digest}",
+        '"""',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _verdict_note(checked: CheckedForm) -> str:
+    if checked.verdict is Verdict.PROVED:
+        return "proved"
+    return f"NOT PROVED: {checked.verdict.value}"
+
+
+def _zero_based(words) -> list[int]:
+    return [w - 1 for w in words]
+
+
+def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
+    forms = [form.form for form in checked]
+    nodes = {f.wrt: normalize(resolve_sums(parse_claim(f.text), loss.k_over)) for f in forms}
+    loss_node = normalize(resolve_sums(parse_claim(loss.expression), loss.k_over))
+    printed_loss = loss.k_over == "K"  # negative sampling: J is printed too; softmax: by hand
+    printer = TARGETS[target]((*nodes.values(), *([loss_node] if printed_loss else [])), loss.k_over)
+    results = []
+    if printed_loss:
+        results.append({"comment": f"J = {loss.expression}", "name": "J", "code": printer.result(loss_node, "J")})
+    for form in forms:
+        code = printer.result(nodes[form.wrt], form.wrt)
+        results.append({"comment": f"∂J/∂{form.wrt} = {form.text}", "name": _VARIABLES[form.wrt], "code": code})
+    public = sorted(("instance_gradients", "log_sigmoid", "sigmoid", "softplus", *_PUBLIC[loss.name]))
+    first = _PUBLIC[loss.name][0]
+    negatives = f", {_zero_based(_INSTANCE.negatives)}" if loss.k_over == "K" else ""
+    context = {
+        "np": printer.module,
+        "target_title": _TITLES[target],
+        "public": public,
+        "loss_module": loss.name.replace("-", "_"),
+        "loss_text": loss.expression,
+        "statements": printer.statements,
+        "results": results,
+        "instance_text": _INSTANCE.describe(),
+        "o0": _INSTANCE.o - 1,
+        "negatives0": _zero_based(_INSTANCE.negatives),
+        "V": _INSTANCE.V,
+        "d": _INSTANCE.d,
+        "compare": f"{first}(v_c, {_INSTANCE.o - 1}, U{negatives})",
+        "instance_lines": _instance_lines(loss, printer),
+    }
+    return _environment().get_template(_TEMPLATES[target]).render(context)
+
+
+def _instance_lines(loss: Loss, printer: ArrayPrinter) -> list[str]:
+    """The body of ``instance_gradients``: the derived J and gradients, through ``sympy.cse``."""
+    instance, reading = _INSTANCE, Reading(U="rows")
+    names = component_names(instance)
+    J = loss_expression(loss, instance, False)
+    dv = derive(loss, "v_c", instance, reading)[0].gradient
+    dU = derive(loss, "U", instance, reading)[0].gradient
+    outputs = [sympy.Symbol("J")]
+    outputs += [sympy.Symbol(f"dJ_dv_c_{i + 1}") for i in range(instance.d)]
+    outputs += [sympy.Symbol(f"dJ_du_{w + 1}_{i + 1}") for w in range(instance.V) for i in range(instance.d)]
+    exprs = [e.xreplace(names) for e in (J, *dv, *dU)]
+    fresh = sympy.numbered_symbols("x")
+    shared, reduced = sympy.cse(exprs, symbols=fresh)
+    code_printer = InstancePrinter()
+    assignments = shorten([*shared, *zip(outputs, reduced, strict=True)], code_printer, LINE_LENGTH - 4, fresh)
+
+    lines = []
+    U = instance.U_rows()
+    for w in range(instance.V):
+        row = ", ".join(str(names[U[w, i]]) for i in range(instance.d))
+        lines.append(f"{row} = (float(x) for x in U[{w}])")
+    v_names = ", ".join(str(names[s]) for s in instance.v())
+    lines.append(f"{v_names} = (float(x) for x in v_c)")
+    lines += [f"{symbol} = {code_printer.doprint(expr)}" for symbol, expr in assignments]
+    lines.append(f"dJ_dv_c = [{', '.join(f'dJ_dv_c_{i + 1}' for i in range(instance.d))}]")
+    lines.append("dJ_dU = [")
+    for w in range(instance.V):
+        lines.append(f"    [{', '.join(f'dJ_du_{w + 1}_{i + 1}' for i in range(instance.d))}],")
+    lines.append("]")
+    array = printer.array
+    lines.append(f'return {{"loss": J, "dJ_dv_c": {array("dJ_dv_c")}, "dJ_dU": {array("dJ_dU")}}}')
+    return lines
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("symw2v", "templates"),
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def content_hash(source: str) -> tuple[str, str]:
+    """(the hash the header states, the sha256 of the body below the header)."""
+    header, separator, body = source.partition('\n"""\n')
+    if not separator:
+        raise SymW2VError("not an exported module: no header docstring")
+    stated = header.rsplit(": ", 1)[-1].strip()
+    return stated, hashlib.sha256(body.encode("utf-8")).hexdigest()

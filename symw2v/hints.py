@@ -1,0 +1,203 @@
+"""Hints: the classic mistakes, tried as edits of the student's own expression.
+
+Each edit is one rule (flip the sign of one term, σ(x) ↔ σ(−x), 1 − σ(x) ↔ σ(x), add or drop
+a transpose, drop a factor K, swap ŷ and y).  An edit that makes the claim provable becomes a
+hint written in the student's notation; an edit that only makes it type-check becomes a hint
+for an ill-typed claim.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+
+from symw2v import closed_form as cf
+
+Path = tuple[str, ...]
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+ONE = cf.Num(Fraction(1))
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """A changed claim and how to say the change: ``says(printer)`` is the hint's sentence."""
+
+    claim: cf.Node
+    says: Callable[[Callable[[cf.Node], str]], str]
+
+
+def _child_fields(node: cf.Node) -> list[str]:
+    return [f.name for f in dataclasses.fields(node) if isinstance(getattr(node, f.name), cf.Node)]
+
+
+def _paths(node: cf.Node, path: Path = ()) -> Iterator[tuple[Path, cf.Node]]:
+    yield path, node
+    for name in _child_fields(node):
+        yield from _paths(getattr(node, name), (*path, name))
+
+
+def _replace(node: cf.Node, path: Path, new: cf.Node) -> cf.Node:
+    if not path:
+        return new
+    head, *rest = path
+    return dataclasses.replace(node, **{head: _replace(getattr(node, head), tuple(rest), new)})
+
+
+# -- the terms of a sum, for "the second term has the wrong sign"
+def _terms(node: cf.Node, sign: int = 1) -> list[tuple[int, cf.Node]]:
+    if isinstance(node, cf.Add):
+        return _terms(node.left, sign) + _terms(node.right, sign)
+    if isinstance(node, cf.Sub):
+        return _terms(node.left, sign) + _terms(node.right, -sign)
+    if isinstance(node, cf.Neg):
+        return _terms(node.operand, -sign)
+    return [(sign, node)]
+
+
+def _rebuild(terms: list[tuple[int, cf.Node]]) -> cf.Node:
+    sign, first = terms[0]
+    node = first if sign > 0 else cf.Neg(first)
+    for sign, term in terms[1:]:
+        node = cf.Add(node, term) if sign > 0 else cf.Sub(node, term)
+    return node
+
+
+def _signed(sign: int, term: cf.Node, show) -> str:
+    return f"{'+' if sign > 0 else '-'}{show(term)}"
+
+
+def sign_flips(claim: cf.Node) -> Iterator[Edit]:
+    terms = _terms(claim)
+    if len(terms) == 1:
+        yield Edit(
+            _negated(claim), lambda show: f"the sign is wrong: the claim holds with `{show(_negated(claim))}`"
+        )
+        return
+    for i, (sign, term) in enumerate(terms[: len(ORDINALS)]):
+        flipped = list(terms)
+        flipped[i] = (-sign, term)
+        yield Edit(
+            _rebuild(flipped),
+            lambda show, i=i, sign=sign, term=term: (
+                f"the {ORDINALS[i]} term has the wrong sign: "
+                f"the claim holds with `{_signed(-sign, term, show)}`"
+            ),
+        )
+
+
+def _negate_sigma_arguments(node: cf.Node) -> cf.Node:
+    for path, inner in list(_paths(node)):
+        if isinstance(inner, cf.Call) and inner.function == "sigma":
+            node = _replace(node, path, cf.Call("sigma", _negated(inner.argument)))
+    return node
+
+
+def dropped_inner_minus(claim: cf.Node) -> Iterator[Edit]:
+    """d/dx log σ(−x) = −(1 − σ(−x)): forgetting the inner minus flips the term's sign and σ's argument."""
+    terms = _terms(claim)
+    for i, (sign, term) in enumerate(terms[: len(ORDINALS)]):
+        fixed = _negate_sigma_arguments(term)
+        if fixed == term:
+            continue
+        edited = list(terms)
+        edited[i] = (-sign, fixed)
+        where = f"the {ORDINALS[i]} term" if len(terms) > 1 else "the claim"
+        yield Edit(
+            _rebuild(edited),
+            lambda show, where=where, sign=sign, fixed=fixed: (
+                f"{where} lost the inner minus sign of σ(−x) in the chain rule: the claim holds with "
+                f"`{_signed(-sign, fixed, show)}`"
+            ),
+        )
+
+
+def _negated(node: cf.Node) -> cf.Node:
+    if isinstance(node, cf.Neg):
+        return node.operand
+    if isinstance(node, cf.Mul):
+        return cf.Mul(_negated(node.left), node.right)
+    if isinstance(node, cf.Transpose) and isinstance(node.operand, cf.Neg):
+        return cf.Transpose(node.operand.operand)
+    return cf.Neg(node)
+
+
+def sigma_arguments(claim: cf.Node) -> Iterator[Edit]:
+    for path, node in _paths(claim):
+        if isinstance(node, cf.Call) and node.function == "sigma":
+            new = cf.Call("sigma", _negated(node.argument))
+            yield Edit(
+                _replace(claim, path, new),
+                lambda show, old=node, new=new: (
+                    f"`{show(old)}` should be `{show(new)}` (the inner minus sign of the chain rule)"
+                ),
+            )
+
+
+def one_minus_sigma(claim: cf.Node) -> Iterator[Edit]:
+    for path, node in _paths(claim):
+        if isinstance(node, cf.Sub) and node.left == ONE and isinstance(node.right, cf.Call):
+            if node.right.function == "sigma":
+                new = node.right
+                yield Edit(
+                    _replace(claim, path, new),
+                    lambda show, old=node, new=new: f"`{show(old)}` should be `{show(new)}`",
+                )
+        elif isinstance(node, cf.Call) and node.function == "sigma":
+            new = cf.Sub(ONE, node)
+            yield Edit(
+                _replace(claim, path, new),
+                lambda show, old=node, new=new: f"`{show(old)}` should be `{show(new)}`",
+            )
+
+
+def transposes(claim: cf.Node) -> Iterator[Edit]:
+    for path, node in _paths(claim):
+        if isinstance(node, cf.Transpose):
+            yield Edit(
+                _replace(claim, path, node.operand),
+                lambda show, old=node: f"`{show(old)}` should not be transposed",
+            )
+        elif isinstance(node, cf.Word) or node in (cf.Name("v_c"), cf.Name("U")):
+            new = cf.Transpose(node)
+            yield Edit(
+                _replace(claim, path, new),
+                lambda show, old=node, new=new: f"`{show(old)}` needs a transpose: `{show(new)}`",
+            )
+
+
+def factors_of_K(claim: cf.Node) -> Iterator[Edit]:
+    K = cf.Name("K")
+    for path, node in _paths(claim):
+        if isinstance(node, cf.Mul) and K in (node.left, node.right):
+            rest = node.right if node.left == K else node.left
+            yield Edit(_replace(claim, path, rest), lambda show: "drop the factor K")
+        elif isinstance(node, cf.Div) and node.right == K:
+            yield Edit(_replace(claim, path, node.left), lambda show: "drop the division by K")
+
+
+def swap_y(claim: cf.Node) -> Iterator[Edit]:
+    swap = {cf.Name("y"): cf.Name("yhat"), cf.Name("yhat"): cf.Name("y")}
+    swapped = claim
+    for path, node in _paths(claim):
+        if node in swap:
+            swapped = _replace(swapped, path, swap[node])
+    if swapped != claim:
+        yield Edit(swapped, lambda show: "ŷ and y are swapped")
+
+
+RULES = (sign_flips, dropped_inner_minus, sigma_arguments, one_minus_sigma, transposes, factors_of_K, swap_y)
+
+
+def edits(claim: cf.Node, limit: int = 40) -> list[Edit]:
+    """The single edits of ``claim`` the rules produce, at most ``limit``, in rule order."""
+    found: list[Edit] = []
+    seen = {claim}
+    for rule in RULES:
+        for edit in rule(claim):
+            if edit.claim not in seen:
+                seen.add(edit.claim)
+                found.append(edit)
+                if len(found) >= limit:
+                    return found
+    return found
