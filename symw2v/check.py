@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import sympy
 
@@ -25,7 +26,7 @@ from symw2v.parse import parse_claim
 from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, decide, is_identity, time_limit
 from symw2v.results import ClaimResult, Verdict
-from symw2v.shapes import Typing, infer_reading, shape_of, show
+from symw2v.shapes import Reading, Typing, infer_reading, shape_of, show
 
 LAYOUTS = ("auto", "numerator", "denominator")
 HINT_SECONDS = 8.0
@@ -196,8 +197,7 @@ def _check_parsed(
     base.update(U=reading.U, y=reading.y, reading=_reading_note(typing, conventions) if uses_reading else "")
     kind = question.kind + (reading.U if question.kind == "U-" else "")
     group = loss.k_over == "K"
-    targets = derive(loss, question.wrt, instance, reading)
-    base["derived_latex"] = gradient_form(targets[0].gradient, instance, group, kind)
+    base["derived_latex"] = _derived_form(loss, question.wrt, instance, reading, kind)
     layout, message = _layout(typing, question.wrt, conventions.layout)
     if not layout:
         hint = _hint(node, question, show) if with_hints else ""
@@ -227,6 +227,13 @@ def _check_parsed(
     if proof.verdict is Verdict.PROVED:
         fields["scope"] = scope(node, question)
     return result(proof.verdict, **fields)
+
+
+@lru_cache(maxsize=64)
+def _derived_form(loss: Loss, wrt: str, instance: Instance, reading: Reading, kind: str) -> str:
+    """The derived gradient, readable; the same for every claim about one question."""
+    gradient = derive(loss, wrt, instance, reading)[0].gradient
+    return gradient_form(gradient, instance, loss.k_over == "K", kind)
 
 
 def scope(node: cf.Node, question: Question) -> str:

@@ -87,7 +87,7 @@ def displays(text: str) -> list[Display]:
         for row in rows:
             tag = _TAG.search(row)
             number = tag.group(1) if tag else None
-            row = _DROPPED.sub(" ", _TAG.sub(" ", row)).strip().rstrip(".,;")
+            row = _DROPPED.sub(" ", _TAG.sub(" ", row)).replace("&", " ").strip().rstrip(".,;")
             if row:
                 found.append(Display(row, match.start(), number))
         if after and found and found[-1].number is None:

@@ -98,3 +98,21 @@ def test_prove_usage_errors(tmp_path):
     assert run("prove", "--format", "pdf", cwd=tmp_path).returncode == 2
     empty = run("prove", cwd=tmp_path)
     assert empty.returncode == 2 and "derivations/" in empty.stderr
+
+
+def test_check_document_json_and_report(root, tmp_path, capsys):
+    report = tmp_path / "r.html"
+    code = main(["check", str(root / "examples" / "reference_derivation.md"), "--json", "--report", str(report)])
+    assert code == 1  # eq. 13 is refuted
+    data = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in data["claims"]] == ["eq5", "eq7", "eq11", "eq13", "eq14", "eq15"]
+    assert [s["verdict"] for s in data["claims"][3]["steps"]] == ["refuted", "proved"]
+    assert {s["id"] for s in data["skipped"]} == {"eq1", "eq3", "eq4", "eq6", "eq9"}
+    html = report.read_text(encoding="utf-8")
+    assert "Skipped" in html and "valid algebra" in html and "<math" in html
+
+
+def test_check_needs_loss_and_wrt_or_a_document(capsys):
+    assert main(["check", "u_o"]) == 2
+    assert "document" in capsys.readouterr().err
+    assert main(["check", "--loss", "softmax", "u_o"]) == 2

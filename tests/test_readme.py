@@ -4,6 +4,7 @@ an example output that is the real output."""
 from __future__ import annotations
 
 import re
+import shlex
 
 from symw2v.cli import main
 
@@ -39,3 +40,15 @@ def test_report_excerpt_is_from_the_real_report(root):
     for line in excerpt:
         if line.strip() and line.strip() != "[…]":
             assert line in report, line
+
+
+def test_homework_examples_are_the_real_output(root, capsys, monkeypatch):
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(root)
+    blocks = [b for b in _fenced_blocks(readme) if b.startswith("$ symw2v check") and "--batch" not in b]
+    assert len(blocks) == 3
+    for block in blocks:
+        command, *expected = block.strip().splitlines()
+        argv = shlex.split(command[2:])[1:]
+        main(argv)
+        assert capsys.readouterr().out.strip().splitlines() == expected, command

@@ -1,0 +1,63 @@
+"""Untrusted input: every hostile claim ends in a verdict with a message, fast, with nothing run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from symw2v.check import check_claim
+
+HOSTILE = [
+    "__import__('os').system('touch /tmp/symw2v-pwned')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "lambda x: x",
+    "f'{1+1}'",
+    "2^{10^{10^{10}}}",
+    "9**9**9",
+    "1" * 5000,
+    "(" * 1000 + "u_o" + ")" * 1000,
+    " + ".join(["u_o"] * 20000),
+    "u_o " * 300_000,
+    "u_o\x00 + v_c",
+    "<script>alert(1)</script>",
+    r"\unicode{<script>}",
+    r"\input{/etc/passwd}",
+    r"\def\x{u_o} \x",
+    "sigma(" * 30 + "u_o^T v_c" + ")" * 30 + "^64" * 30,
+]
+
+
+@pytest.mark.parametrize("claim", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_claims_get_a_clear_verdict_quickly(claim, negative_sampling, instance):
+    started = time.perf_counter()
+    result = check_claim(claim, negative_sampling, "v_c", instance, time_limit_s=10)
+    assert time.perf_counter() - started < 12
+    assert result.verdict.value in ("parse-error", "ill-typed", "undecided", "refuted")
+    assert result.message
+
+
+def test_nothing_was_executed():
+    import os
+
+    assert not os.path.exists("/tmp/symw2v-pwned")
+
+
+def test_time_limit_gives_undecided_not_a_wrong_verdict(softmax, instance):
+    result = check_claim("U (yhat - y)", softmax, "v_c", instance, time_limit_s=0.001)
+    assert result.verdict.value == "undecided"
+    assert "time limit" in result.message
+
+
+def test_no_traceback_reaches_the_user():
+    for claim in ("9**9**9", "u_o\x01", "(" * 500):
+        done = subprocess.run(
+            [sys.executable, "-m", "symw2v", "check", "--loss", "softmax", "--wrt", "v_c", "--", claim],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr + done.stdout
