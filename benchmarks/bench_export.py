@@ -55,7 +55,7 @@ def hand_negative_sampling(v_c, o, U, negatives, sorted_scatter=False):
     words = np.concatenate([o, negatives.ravel()])
     rows_k = (s_k[:, :, None] * v_c[:, None, :]).reshape(-1, U.shape[1])
     rows = np.concatenate([(s_o - 1)[:, None] * v_c, rows_k])
-    grad_U = np.zeros_like(U)
+    grad_U = np.zeros(U.shape, dtype=U.dtype)
     if sorted_scatter:  # the fast idiom: sort the words, add each run of equal words
         order = np.argsort(words, kind="stable")
         sorted_words = words[order]
@@ -218,7 +218,8 @@ def main() -> int:
         medians = interleaved(functions, (v_c, o, U, negatives), repetitions)
         print(f"  {size:9d} {medians['sparse'] * 1e3:9.3f} {medians['dense'] * 1e3:9.3f}")
         del U
-    print("  (dense: NumPy's zeros are lazily mapped pages, so the V x d zeros cost little until touched)")
+    print("  (dense: np.zeros maps zero pages lazily, so the untouched rows of dJ/dU cost little here;")
+    print("   they are paid for when the caller reads or updates the whole of it)")
     return 0
 
 

@@ -58,6 +58,12 @@ NAMES = {
     cf.Word("o"): Code("u_o", ("b", "d"), ("d", "1")),
     cf.Word("k"): Code("u_k", ("b", "k", "d"), ("d", "1")),
 }
+# Variables the templates define around the printed code: no temporary takes these (z_o, the
+# score of o, means the same everywhere).
+RESERVED = frozenset(
+    {"J", "U", "v_c", "o", "negatives", "u_o", "u_k", "z", "z_max", "yhat", "total", "words", "grads"}
+    | {"dJ_dv_c", "dJ_du_o", "dJ_du_k", "dJ_dU", "single"}
+)
 # The axes of each printed result, and the axes summed away (the batch, for U).
 OUTPUT_AXES = {
     "J": (("b",), frozenset()),
@@ -140,6 +146,7 @@ class ArrayPrinter(Printer):
             n for n, count in counts.items() if _is_dot_product(n) or count > 1 and _worth_a_name(n)
         }
         self._named: dict[cf.Node, Code] = {}
+        self._taken: set[str] = set()
         self.statements: list[str] = []
 
     def _printed_nodes(self, node: cf.Node):
@@ -171,7 +178,10 @@ class ArrayPrinter(Printer):
             return self._named[node]
         code = super()._print(node)
         if node in self._share:
-            name = temporary_name(node) or f"t{len(self._named)}"
+            name = temporary_name(node)
+            if name is None or name in RESERVED or name in self._taken:
+                name = f"t{len(self._named)}"
+            self._taken.add(name)
             self.statements.append(f"{name} = {code.text}")
             code = Code(name, code.axes, code.shape)
             self._named[node] = code

@@ -158,6 +158,8 @@ class _ToAst(Transformer):
     def cdot(self, meta, children):
         # between two vectors, a dot means the dot product (u_o · v_c is u_oᵀv_c)
         left, right = children[0], children[-1]
+        if isinstance(left, cf.Neg) and _is_vector(left.operand) and _is_vector(right):
+            return cf.Neg(cf.Mul(cf.Transpose(left.operand), right))  # -u · v is -(uᵀv)
         if _is_vector(left) and _is_vector(right):
             return cf.Mul(cf.Transpose(left), right)
         return cf.Mul(left, right)

@@ -102,7 +102,9 @@ def test_prove_usage_errors(tmp_path):
 
 def test_check_document_json_and_report(root, tmp_path, capsys):
     report = tmp_path / "r.html"
-    code = main(["check", str(root / "examples" / "reference_derivation.md"), "--json", "--report", str(report)])
+    code = main(
+        ["check", str(root / "examples" / "reference_derivation.md"), "--json", "--report", str(report)]
+    )
     assert code == 1  # eq. 13 is refuted
     data = json.loads(capsys.readouterr().out)
     assert [c["id"] for c in data["claims"]] == ["eq5", "eq7", "eq11", "eq13", "eq14", "eq15"]

@@ -106,3 +106,10 @@ def test_limits():
         parse_claim("1" * 40 + " u_o")
     with pytest.raises(InputLimitError):
         parse_claim("sigma(u_o^T v_c)^1000")
+
+
+def test_negated_dot_product_and_unbracketed_log_of_a_sum():
+    assert parse_claim(r"-\mathbf{u}_o \cdot \mathbf{v}_c") == cf.Neg(DOT_O)
+    assert parse_claim("u_o · v_c") == DOT_O
+    node = parse_claim(r"\log\sum_{w=1}^{V}\exp(u_w^Tv_c) - 1")
+    assert isinstance(node, cf.Sub) and node.left.function == "log" and isinstance(node.left.argument, cf.Sum)
