@@ -201,6 +201,7 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
     negatives = f", {[w - 1 for w in _INSTANCE.negatives]}" if loss.k_over == "K" else ""
     context = {
         "np": printer.module,
+        "in_place": printer.in_place,
         "target_title": _TITLES[target],
         "public": public,
         "loss_module": loss.name.replace("-", "_"),

@@ -54,10 +54,11 @@ class Code:
 NAMES = {
     cf.Name("v_c"): Code("v_c", ("b", "d"), ("d", "1")),
     cf.Name("U"): Code("U", ("v", "d"), ("v", "d")),
-    cf.Name("yhat"): Code("yhat", ("b", "v"), ("v", "1")),
     cf.Word("o"): Code("u_o", ("b", "d"), ("d", "1")),
     cf.Word("k"): Code("u_k", ("b", "k", "d"), ("d", "1")),
 }
+# ŷ − y: the only use of ŷ and y, so that ŷ can become ŷ − y in place
+YHAT_MINUS_Y = cf.Sub(cf.Name("yhat"), cf.Name("y"))
 # Variables the templates define around the printed code: no temporary takes these (z_o, the
 # score of o, means the same everywhere).
 RESERVED = frozenset(
@@ -132,6 +133,7 @@ class ArrayPrinter(Printer):
 
     printmethod = "_array_print"
     module = "np"
+    in_place = True  # arrays can be updated in place (not JAX's)
     # entrywise functions: sigmoid and log_sigmoid are the module's own overflow-free helpers
     functions = {"sigma": "sigmoid", "exp": "{module}.exp", "log": "{module}.log"}
     composites = {("log", "sigma"): "log_sigmoid"}
@@ -245,7 +247,7 @@ class ArrayPrinter(Printer):
     def _print_Name(self, node: cf.Name) -> Code:
         if node in NAMES:
             return NAMES[node]
-        raise _unsupported(node, "y is one-hot: write it as yhat - y (or z, K, V: not exported)")
+        raise _unsupported(node, "yhat and y are exported only as yhat - y (z, K and V not at all)")
 
     def _print_Word(self, node: cf.Word) -> Code:
         if node in NAMES and (node.index != "k" or self.k_over == "K"):
@@ -265,10 +267,9 @@ class ArrayPrinter(Printer):
         return self._elementwise(self._print(node.left), "+", self._print(node.right), _ADD)
 
     def _print_Sub(self, node: cf.Sub) -> Code:
-        left = self._print(node.left)
-        if node.right == cf.Name("y"):  # y is one-hot: subtract 1 at o, never build y
-            return Code(f"_minus_one_hot({left.text}, o)", left.axes, left.shape)
-        return self._elementwise(left, "-", self._print(node.right), _ADD)
+        if node == YHAT_MINUS_Y:  # y is one-hot: 1 taken from yhat at o, in place; y never built
+            return Code("_minus_one_hot(yhat, o)", ("b", "v"), ("v", "1"))
+        return self._elementwise(self._print(node.left), "-", self._print(node.right), _ADD)
 
     def _print_Div(self, node: cf.Div) -> Code:
         return self._elementwise(self._print(node.left), "/", self._print(node.right), _MUL)
@@ -339,6 +340,7 @@ class JaxPrinter(ArrayPrinter):
     """The NumPy printer over ``jax.numpy``."""
 
     module = "jnp"
+    in_place = False
 
 
 class TorchPrinter(ArrayPrinter):

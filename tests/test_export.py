@@ -248,7 +248,7 @@ def test_unknown_loss_or_target_is_an_error():
         export_module("hinge")
 
 
-@pytest.mark.parametrize("claim", ["softmax(z)", "u_w v_c^T", "sum_w u_w", "y"])
+@pytest.mark.parametrize("claim", ["softmax(z)", "u_w v_c^T", "sum_w u_w", "y", "U^T yhat"])
 def test_the_printer_names_what_it_cannot_print(claim):
     with pytest.raises(SymW2VError, match="export cannot print"):
         ArrayPrinter((parse_claim(claim),)).result(parse_claim(claim), "v_c")
