@@ -19,7 +19,12 @@ from pathlib import Path
 # (loss, wrt, claim): true forms, classic mistakes and shape errors, as a class would hand in
 CLAIMS = [
     ("negative-sampling", "v_c", "-(1 - sigma(u_o^T v_c)) u_o + sum_k (1 - sigma(-u_k^T v_c)) u_k"),
-    ("negative-sampling", "v_c", r"-\sigma(-\mathbf{u}_o^\top \mathbf{v}_c)\mathbf{u}_o + \sum_{k=1}^{K} \sigma(\mathbf{u}_k^\top \mathbf{v}_c) \mathbf{u}_k"),
+    (
+        "negative-sampling",
+        "v_c",
+        r"-\sigma(-\mathbf{u}_o^\top \mathbf{v}_c)\mathbf{u}_o"
+        r" + \sum_{k=1}^{K} \sigma(\mathbf{u}_k^\top \mathbf{v}_c) \mathbf{u}_k",
+    ),
     ("negative-sampling", "v_c", "-u_o^T (1 - sigma(u_o^T v_c)) - sum_k u_k^T (1 - sigma(u_k^T v_c))"),
     ("negative-sampling", "v_c", "-(1 - sigma(u_o^T v_c)) u_o - sum_k sigma(u_k^T v_c) u_k"),
     ("negative-sampling", "u_o", "(sigma(u_o^T v_c) - 1) v_c"),
@@ -59,7 +64,8 @@ def main() -> int:
         seconds = time.perf_counter() - started
     results = [json.loads(line) for line in done.stdout.splitlines()]
     counts = collections.Counter(r["verdict"] for r in results)
-    print(f"{len(results)} claims, --jobs {args.jobs}: {seconds:.1f} s wall ({seconds / len(results) * 1000:.0f} ms a claim)")
+    each = seconds / len(results) * 1000
+    print(f"{len(results)} claims, --jobs {args.jobs}: {seconds:.1f} s wall ({each:.0f} ms a claim)")
     print("verdicts:", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0
 

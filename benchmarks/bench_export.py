@@ -148,14 +148,20 @@ def jax_functions(dtype):
 
 
 def interleaved(functions: dict, args: tuple, repetitions: int) -> dict[str, float]:
-    """Median seconds per call of each function, the functions called in turn each repetition."""
+    """Median seconds per call of each function, the functions called in turn each repetition.
+
+    The order rotates from one repetition to the next, so that no function always follows the
+    same one (PyTorch's and XLA's worker threads keep spinning for a while after a call).
+    """
     for function in functions.values():
         function(*args)  # warm up (and JIT-compile)
-    times = {name: [] for name in functions}
-    for _ in range(repetitions):
-        for name, function in functions.items():
+    names = list(functions)
+    times = {name: [] for name in names}
+    for repetition in range(repetitions):
+        shift = repetition % len(names)
+        for name in names[shift:] + names[:shift]:
             start = time.perf_counter()
-            function(*args)
+            functions[name](*args)
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 

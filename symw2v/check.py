@@ -14,6 +14,7 @@ from functools import lru_cache
 import sympy
 
 from symw2v import closed_form as cf
+from symw2v.certify import certify
 from symw2v.derive import WRT, derive, loss_context, variable_shape
 from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
@@ -27,6 +28,7 @@ from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, decide, is_identity, time_limit
 from symw2v.results import ClaimResult, Verdict
 from symw2v.shapes import Reading, Typing, infer_reading, shape_of, show
+from symw2v.sweep import Grid, instances
 
 LAYOUTS = ("auto", "numerator", "denominator")
 HINT_SECONDS = 8.0
@@ -146,10 +148,13 @@ def check_claim(
     time_limit_s: float | None = None,
     syntax: str = "auto",
     with_hints: bool = True,
+    grid: Grid | None = None,
 ) -> ClaimResult:
     """The verdict on ``∂J/∂wrt = claim`` for ``loss`` at ``instance``, with its evidence.
 
-    ``time_limit_s`` bounds the whole check; past it the verdict is ``undecided``.
+    ``time_limit_s`` bounds the whole check; past it the verdict is ``undecided``.  A proved
+    claim is also given an all-sizes certificate where one can be given, and checked at every
+    instance of ``grid`` (a failure there refutes it, at the smallest failing instance).
     """
     question = Question(loss, wrt, instance, conventions)
     started = time.perf_counter()
@@ -175,13 +180,13 @@ def check_claim(
     show = to_compact_latex if isinstance(claim, str) and "\\" in claim else to_text
     try:
         with hard_time_limit(time_limit_s):
-            return _check_parsed(node, question, base, result, show, time_limit_s, with_hints)
+            return _check_parsed(node, question, base, result, show, time_limit_s, with_hints, grid)
     except ProofTimeout as error:
         return result(Verdict.UNDECIDED, method="time limit", message=str(error))
 
 
 def _check_parsed(
-    node, question: Question, base: dict, result, show, time_limit_s, with_hints
+    node, question: Question, base: dict, result, show, time_limit_s, with_hints, grid
 ) -> ClaimResult:
     instance, conventions, loss = question.instance, question.conventions, question.loss
     try:
@@ -226,7 +231,62 @@ def _check_parsed(
             fields["hint"] = _hint(node, question, show)
     if proof.verdict is Verdict.PROVED:
         fields["scope"] = scope(node, question)
+        certificate = certify(node, loss, question.wrt, reading)
+        fields.update(certificate=certificate.statement or certificate.argument)
+        if certificate.holds:
+            fields["certificate_argument"] = certificate.argument
+        if grid is not None:
+            covered, failing = _sweep(node, question, grid)
+            fields["sweep"] = tuple(i.describe() for i in covered)
+            if failing is not None:
+                return _failing_instance(node, question, failing, certificate, base, result, show)
     return result(proof.verdict, **fields)
+
+
+def _sweep(node: cf.Node, question: Question, grid: Grid) -> tuple[list[Instance], Instance | None]:
+    """The grid's instances where the claim was proved, and the smallest where it fails."""
+    covered = []
+    for instance in instances(grid, question.loss.k_over == "K"):
+        if not holds(node, question, instance):
+            return covered, instance
+        covered.append(instance)
+    return covered, None
+
+
+def _failing_instance(
+    node, question: Question, failing: Instance, certificate, base, result, show
+) -> ClaimResult:
+    """A claim proved at the main instance that fails at another is refuted there, with its evidence."""
+    if certificate.holds:  # the two arguments contradict each other: say so, never guess
+        return result(
+            Verdict.UNDECIDED,
+            method="inconsistent",
+            message=f"the all-sizes certificate and the sweep disagree at {failing.describe()}: "
+            "please report this",
+        )
+    there = check_claim(
+        node,
+        question.loss,
+        question.wrt,
+        failing,
+        question.conventions,
+        claim_id=base["id"],
+        with_hints=False,
+    )
+    message = (
+        f"proved at {question.instance.describe()}, but it fails at {failing.describe()}, the smallest "
+        "failing instance of the sweep"
+    )
+    fields = {
+        k: getattr(there, k) for k in ("layout", "method", "residual", "residual_latex", "counterexample")
+    }
+    return result(
+        Verdict.REFUTED if there.verdict is Verdict.REFUTED else Verdict.UNDECIDED,
+        message=message,
+        certificate=certificate.argument,
+        hint=_hint(node, question, show),
+        **fields,
+    )
 
 
 @lru_cache(maxsize=64)

@@ -16,9 +16,10 @@ from symw2v.errors import DerivationFileError, SymW2VError
 from symw2v.instance import Instance
 from symw2v.losses import Loss, named_loss
 from symw2v.results import ClaimResult, Verdict
+from symw2v.sweep import DEFAULT, Grid
 
 VERDICTS = tuple(v.value for v in Verdict)
-_TOP_KEYS = {"title", "description", "loss", "conventions", "instance", "claims"}
+_TOP_KEYS = {"title", "description", "loss", "conventions", "instance", "claims", "sweep"}
 _CLAIM_KEYS = {"id", "wrt", "claim", "equation", "expect", "note", "U", "y", "layout"}
 
 
@@ -42,6 +43,7 @@ class Derivation:
     instance: Instance
     conventions: Conventions
     claims: tuple[ClaimSpec, ...]
+    grid: Grid | None = DEFAULT
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def load_derivation(path: str | Path) -> Derivation:
         )
     if not claims:
         raise _fail(path, "no [[claims]]")
+    grid = _grid(path, data.get("sweep", {}))
     return Derivation(
         name=path.stem,
         title=data.get("title", path.stem),
@@ -150,13 +153,36 @@ def load_derivation(path: str | Path) -> Derivation:
         instance=instance,
         conventions=conventions,
         claims=tuple(claims),
+        grid=grid,
     )
 
 
+def _grid(path: Path, value) -> Grid | None:
+    """``[sweep]`` with lists d, V, K (defaults for the ones left out), or ``sweep = false``."""
+    if value is False:
+        return None
+    if not isinstance(value, dict) or set(value) - {"d", "V", "K"}:
+        raise _fail(path, "[sweep] takes lists d, V and K (or sweep = false)")
+    sizes = {}
+    for key, values in value.items():
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, int) and v >= 1 for v in values)
+        ):
+            raise _fail(path, f"[sweep] {key} must be a list of positive whole numbers")
+        sizes[key] = tuple(sorted(set(values)))
+    return Grid(**{**DEFAULT.__dict__, **sizes})
+
+
 def prove_derivation(
-    derivation: Derivation, progress=None, time_limit_s: float | None = None
+    derivation: Derivation, progress=None, time_limit_s: float | None = None, grid: Grid | None | str = "file"
 ) -> DerivationResult:
-    """Check every claim of ``derivation``; ``progress(result)`` is called after each one."""
+    """Check every claim of ``derivation``; ``progress(result)`` is called after each one.
+
+    ``grid``: the sweep; "file" uses the derivation's own (the default grid unless it says).
+    """
+    grid = derivation.grid if grid == "file" else grid
     results = []
     for spec in derivation.claims:
         result = check_claim(
@@ -169,6 +195,7 @@ def prove_derivation(
             expected=spec.expect,
             equation_latex=spec.equation,
             time_limit_s=time_limit_s,
+            grid=grid,
         )
         results.append(result)
         if progress is not None:

@@ -73,6 +73,9 @@ class ClaimResult:
     derived_latex: str = ""
     reading: str = ""
     scope: str = ""
+    certificate: str = ""
+    certificate_argument: str = ""
+    sweep: tuple[str, ...] = ()
     steps: tuple[ClaimResult, ...] = ()
 
     @property

@@ -62,7 +62,10 @@ def test_latex_document_with_align_and_tags(root):
 
 
 def test_numbers_tags_and_continuations():
-    text = "$$a = b \\tag{4}$$\n\n$$c = d$$\n(5)\n\\[ e \\]\n\\begin{align} f &= g \\\\ &= h \\tag{7} \\end{align}"
+    text = (
+        "$$a = b \\tag{4}$$\n\n$$c = d$$\n(5)\n\\[ e \\]\n"
+        "\\begin{align} f &= g \\\\ &= h \\tag{7} \\end{align}"
+    )
     found = displays(text)
     assert [(d.latex, d.number) for d in found] == [
         ("a = b", "4"),

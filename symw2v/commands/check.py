@@ -19,6 +19,7 @@ from symw2v.losses import BUILTIN, Loss, named_loss
 from symw2v.parse import SYNTAXES
 from symw2v.render import render_html, render_markdown
 from symw2v.results import ClaimResult, Verdict
+from symw2v.sweep import DEFAULT, parse_grid
 
 HELP = """\
 Check claimed gradients against the gradients SymPy derives from the loss.
@@ -44,6 +45,12 @@ Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse er
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".txt")
 PER_CLAIM = Loss("per claim", "", "K", "each claim names its loss")
+
+
+SWEEP_HELP = (
+    "also check every proved claim at a grid of instances: none, default (d=1,2,3;V=2,3,5;K=1,2,3) "
+    "or e.g. 'd=1,2;V=2,3;K=1' (default: the default grid for one claim, none for documents and batches)"
+)
 
 
 def add_parser(commands) -> None:
@@ -88,6 +95,11 @@ def add_parser(commands) -> None:
     parser.add_argument(
         "--time-limit", type=float, default=60.0, metavar="S", help="seconds per claim (default 60)"
     )
+    parser.add_argument(
+        "--sweep",
+        metavar="GRID",
+        help=SWEEP_HELP,
+    )
     parser.set_defaults(run=run)
 
 
@@ -113,6 +125,8 @@ def _result_lines(result: ClaimResult, indent: str = "") -> list[str]:
         ("residual (claimed − derived)", result.residual),
         ("hint", result.hint),
         ("scope", result.scope),
+        ("all sizes", result.certificate),
+        ("swept", f"{len(result.sweep)} instances" if result.sweep else ""),
         ("message", result.message),
     ):
         if value:
@@ -166,8 +180,16 @@ def _run_claim(args: argparse.Namespace) -> int:
     K = args.K if loss.k_over == "K" else max(1, min(args.K, args.V - 1))
     instance = Instance(V=args.V, d=args.d, K=K, o=args.o)
     conventions = Conventions(U=args.U, y=args.y, layout=args.layout)
+    grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
     result = check_claim(
-        args.target, loss, args.wrt, instance, conventions, time_limit_s=args.time_limit, syntax=args.syntax
+        args.target,
+        loss,
+        args.wrt,
+        instance,
+        conventions,
+        time_limit_s=args.time_limit,
+        syntax=args.syntax,
+        grid=grid,
     )
     fmt = _format(args)
     if fmt == "json":

@@ -10,6 +10,7 @@ from symw2v.derivation import load_derivation, prove_derivation
 from symw2v.errors import SymW2VError
 from symw2v.render import FORMATS, RENDERERS
 from symw2v.results import ClaimResult
+from symw2v.sweep import parse_grid
 
 HELP = """\
 Prove or refute every claim of the derivation files and write the proof reports.
@@ -19,6 +20,12 @@ gradients to check. With no PATH, every *.toml in ./derivations is proved and th
 to ./reports. The exit code is 0 when every verdict is the one the file expects (a claim with
 no `expect` is expected to be proved), 1 otherwise, 2 when a file cannot be read.
 """
+
+
+SWEEP_HELP = (
+    "also check every proved claim at a grid of instances: none, default (d=1,2,3;V=2,3,5;K=1,2,3) "
+    "or e.g. 'd=1,2;V=2,3;K=1' (default: each file's own [sweep], else the default grid)"
+)
 
 
 def add_parser(commands) -> None:
@@ -47,6 +54,11 @@ def add_parser(commands) -> None:
     )
     parser.add_argument(
         "--time-limit", type=float, default=120.0, metavar="S", help="seconds per claim (default 120)"
+    )
+    parser.add_argument(
+        "--sweep",
+        metavar="GRID",
+        help=SWEEP_HELP,
     )
     parser.set_defaults(run=run)
 
@@ -108,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
     all_expected = True
     for path, derivation in zip(files, derivations, strict=True):
         print(f"{source_name(path)}: {len(derivation.claims)} claims", file=sys.stderr, flush=True)
-        result = prove_derivation(derivation, progress=progress, time_limit_s=args.time_limit)
+        grid = "file" if args.sweep is None else parse_grid(args.sweep)
+        result = prove_derivation(derivation, progress=progress, time_limit_s=args.time_limit, grid=grid)
         all_expected &= result.as_expected
         for fmt in formats:
             target = out / f"{derivation.name}.{fmt}"
