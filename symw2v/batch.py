@@ -1,22 +1,25 @@
 """Check a class's worth of claims: one JSON object per line in, one result per line out.
 
-Each line is checked on its own (a bad line gets a ``parse-error`` result, not a crash), in
-worker processes with ``jobs > 1``; results come back in input order.  Derivations are cached
-per process, so a loss at an instance is derived once per worker, not once per line.
+Each line is checked on its own (a bad line gets a ``parse-error`` result, not a crash) in a
+worker process with a time and a memory limit (``isolate.py``): a line that runs out of either
+is ``undecided``, and every other line is still checked; results come back in input order.
+The derivations that several lines share are made once, before the workers fork from us.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 from symw2v.check import Conventions, check_claim
 from symw2v.derive import WRT, derive
-from symw2v.errors import SymW2VError
+from symw2v.errors import ProofTimeout, SymW2VError
 from symw2v.instance import Instance
+from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
+from symw2v.limits import hard_time_limit
 from symw2v.losses import BUILTIN, named_loss
 from symw2v.results import ClaimResult, Verdict
 from symw2v.shapes import Reading
@@ -24,6 +27,7 @@ from symw2v.shapes import Reading
 MAX_LINES = 20_000
 MAX_LINE = 20_000
 FIELDS = {"id", "loss", "wrt", "claim", "U", "y", "layout", "V", "d", "K", "o", "syntax"}
+PREPARE_SECONDS = 10.0  # the parent derives unprotected by the workers' limits: keep it short
 
 
 def read_batch(path: str | Path) -> list[tuple[int, dict | str]]:
@@ -63,7 +67,7 @@ def _sizes(data: dict, loss) -> dict:
     return sizes
 
 
-def _invalid(number: int, data, message: str) -> ClaimResult:
+def _described(number: int, data, verdict: Verdict, **fields) -> ClaimResult:
     data = data if isinstance(data, dict) else {}
     text = lambda key: data.get(key) if isinstance(data.get(key), str) else ""  # noqa: E731
     return ClaimResult(
@@ -71,9 +75,20 @@ def _invalid(number: int, data, message: str) -> ClaimResult:
         loss=text("loss"),
         wrt=text("wrt"),
         claim=text("claim"),
-        verdict=Verdict.PARSE_ERROR,
-        message=message,
+        verdict=verdict,
+        **fields,
     )
+
+
+def _invalid(number: int, data, message: str) -> ClaimResult:
+    return _described(number, data, Verdict.PARSE_ERROR, message=message)
+
+
+def _failed(item: tuple[int, dict | str], failure: Failure) -> ClaimResult:
+    """The result of a line whose worker ran out of time or memory, or died."""
+    number, data = item
+    fields = dict(method=failure.reason, message=failure.message, seconds=failure.seconds)
+    return _described(number, data, Verdict.UNDECIDED, **fields)
 
 
 def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) -> ClaimResult:
@@ -109,18 +124,34 @@ def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) 
         return _invalid(number, data, f"line {number}: {error}")
 
 
+def _question(data) -> tuple | None:
+    """``(loss, wrt, instance)`` of a well-formed line, else None."""
+    if not (isinstance(data, dict) and data.get("loss") in BUILTIN and data.get("wrt") in WRT):
+        return None
+    try:
+        loss = named_loss(data["loss"])
+        return loss, data["wrt"], Instance(**_sizes(data, loss))
+    except (SymW2VError, TypeError):
+        return None
+
+
 def _prepare(items: list[tuple[int, dict | str]]) -> None:
-    """Derive each (loss, wrt, instance) of the batch once, before the workers fork from us."""
-    for _, data in items:
-        if isinstance(data, dict) and data.get("loss") in BUILTIN and data.get("wrt") in WRT:
-            try:
-                loss = named_loss(data["loss"])
-                instance = Instance(**_sizes(data, loss))
-            except (SymW2VError, TypeError):
-                continue
-            for U in ("columns", "rows"):
-                for y in ("column", "row"):
-                    derive(loss, data["wrt"], instance, Reading(U, y))
+    """Derive what several lines share once, before the workers fork from us.
+
+    Most shared first, within ``PREPARE_SECONDS``: the rest is derived in the workers, under
+    their limits, so a hostile batch cannot stall the parent.
+    """
+    counts = Counter(q for q in (_question(data) for _, data in items) if q is not None)
+    try:
+        with hard_time_limit(PREPARE_SECONDS):
+            for (loss, wrt, instance), count in counts.most_common():
+                if count < 2:
+                    break
+                for U in ("columns", "rows"):
+                    for y in ("column", "row"):
+                        derive(loss, wrt, instance, Reading(U, y))
+    except ProofTimeout:
+        pass
 
 
 def check_batch(
@@ -128,23 +159,18 @@ def check_batch(
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     time_limit_s: float | None = 60.0,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> Iterator[ClaimResult]:
-    """Results in input order; ``jobs`` worker processes share the derivations made up front."""
+    """Results in input order, each line checked in one of ``jobs`` worker processes.
+
+    ``time_limit_s`` and ``memory_limit`` (bytes a worker may add to its address space) bound
+    each line; a line past either is ``undecided``, with the reason as its method.
+    """
     total = len(items)
-    check = partial(check_line, time_limit_s=time_limit_s)
-    if jobs <= 1 or total <= 1:
-        for done, item in enumerate(items, start=1):
-            yield check(item)
-            if progress:
-                progress(done, total)
-        return
     _prepare(items)
-    # fork: the workers inherit the grammar, SymPy and the derivations already made
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, total // (jobs * 4))
-    with context.Pool(jobs) as pool:
-        for done, result in enumerate(pool.imap(check, items, chunksize=chunk), start=1):
-            yield result
-            if progress:
-                progress(done, total)
+    check = partial(check_line, time_limit_s=time_limit_s)
+    limits = Limits(seconds=time_limit_s, memory=memory_limit)
+    for done, result in enumerate(run_isolated(check, items, _failed, jobs, limits), start=1):
+        yield result
+        if progress:
+            progress(done, total)

@@ -356,6 +356,15 @@ class Certificate:
     argument: str
 
 
+def in_domain(instance, loss: Loss, wrt: str) -> bool:
+    """Whether ``instance`` meets the side conditions of the certificate for ``∂J/∂wrt``."""
+    if loss.k_over != "K" or wrt == "v_c":
+        return True
+    if wrt == "u_o":
+        return instance.o not in instance.negatives
+    return instance.distinct_negatives
+
+
 def _domain(loss: Loss, wrt: str) -> str:
     if loss.k_over != "K":
         return "every d ≥ 1 and every V ≥ 2"

@@ -14,7 +14,7 @@ from functools import lru_cache
 import sympy
 
 from symw2v import closed_form as cf
-from symw2v.certify import certify
+from symw2v.certify import certify, in_domain
 from symw2v.derive import WRT, derive, loss_context, variable_shape
 from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
@@ -32,6 +32,7 @@ from symw2v.sweep import Grid, instances
 
 LAYOUTS = ("auto", "numerator", "denominator")
 HINT_SECONDS = 8.0
+LARGE = 60  # components of U and v_c past which a certificate is tried before the instance proof
 
 
 @dataclass(frozen=True)
@@ -202,11 +203,24 @@ def _check_parsed(
     base.update(U=reading.U, y=reading.y, reading=_reading_note(typing, conventions) if uses_reading else "")
     kind = question.kind + (reading.U if question.kind == "U-" else "")
     group = loss.k_over == "K"
-    base["derived_latex"] = _derived_form(loss, question.wrt, instance, reading, kind)
     layout, message = _layout(typing, question.wrt, conventions.layout)
     if not layout:
         hint = _hint(node, question, show) if with_hints else ""
         return result(Verdict.REFUTED, method="shape", message=message, hint=hint)
+    if len(instance.symbols()) > LARGE:
+        # past a few dozen components the instance proof grows fast; an all-sizes certificate,
+        # when there is one, proves this instance too, in milliseconds and exactly
+        certificate = certify(node, loss, question.wrt, reading)
+        if certificate.holds and in_domain(instance, loss, question.wrt):
+            return result(
+                Verdict.PROVED,
+                layout=layout,
+                method="exact: all-sizes certificate (the instance is one of its sizes)",
+                certificate=certificate.statement,
+                certificate_argument=certificate.argument,
+                scope=f"proved at {instance.describe()}, and at every size: {certificate.statement}",
+            )
+    base["derived_latex"] = _derived_form(loss, question.wrt, instance, reading, kind)
 
     try:
         pairs = _pairs(node, question, typing, layout, instance)

@@ -6,11 +6,12 @@ under ``sum_k`` (or in a claim about ``∂J/∂u_k``) carries the axis ``k`` of 
 vectors themselves carry ``d`` (embedding) or ``v`` (vocabulary).  A product is an einsum over
 those axes; the printer then writes the einsum as ``*`` when nothing is contracted and as ``@``
 when it is a plain matrix product.  ``JaxPrinter`` and ``TorchPrinter`` differ from the NumPy
-printer by the module name and a method or two.  The printer supports the constructs the
-exported closed forms use and raises ``SymW2VError`` on any other.
+printer by the module name and one attribute or method each.  The printer supports the
+constructs the exported closed forms use and raises ``SymW2VError`` on any other.
 
-``InstancePrinter`` is SymPy's Python code printer with the component symbols of the instance
-renamed to identifiers (``u_{2,3}`` → ``u_2_3``): the derivation itself, printed.
+``InstancePrinter`` is SymPy's Python code printer, spaced as ``ruff format`` spaces code; with
+the instance's component symbols renamed to identifiers (``component_names``: ``u_{2,3}`` →
+``u_2_3``) it prints the derivation itself.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import sympy
 
 from symw2v.errors import SymW2VError
 
-MAX_V, MAX_D, MAX_K = 60, 12, 20
+MAX_V, MAX_D, MAX_K = 2000, 64, 50
 
 
 @dataclass(frozen=True)

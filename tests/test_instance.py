@@ -25,7 +25,7 @@ def test_repeated_or_outside_negatives_are_allowed_but_flagged():
         ({"V": 1}, "V must be"),
         ({"d": 0}, "d must be"),
         ({"K": 0}, "K must be"),
-        ({"V": 1000}, "V must be"),
+        ({"V": 100000}, "V must be"),
         ({"o": 6}, "o = 6"),
         ({"V": 3, "K": 3}, "do not fit"),
         ({"negatives": (1, 3)}, "2 negatives given"),
