@@ -1,0 +1,41 @@
+"""The sweep's grid: its instances, and how it is written on the command line and in files."""
+
+from __future__ import annotations
+
+import pytest
+
+from symw2v.errors import SymW2VError
+from symw2v.sweep import DEFAULT, Grid, instances, parse_grid
+
+
+def test_default_grid_instances_are_valid_and_smallest_first():
+    found = instances(DEFAULT, with_negatives=True)
+    assert len(found) == 18  # K ≤ V − 1 leaves 18 of the 27 (V, d, K)
+    assert [(i.V, i.d, i.K) for i in found] == sorted((i.V, i.d, i.K) for i in found)
+    assert all(i.distinct_negatives for i in found)
+    assert len({i.o for i in found}) > 1 and len({i.negatives for i in found}) > 10
+
+
+def test_softmax_grid_ignores_K():
+    assert [(i.V, i.d) for i in instances(DEFAULT, with_negatives=False)] == [
+        (V, d) for V in (2, 3, 5) for d in (1, 2, 3)
+    ]
+
+
+def test_parse_grid():
+    assert parse_grid("none") is None
+    assert parse_grid("default") == DEFAULT
+    assert parse_grid("d=1,2;V=3") == Grid(d=(1, 2), V=(3,), K=(1, 2, 3))
+    with pytest.raises(SymW2VError):
+        parse_grid("x=1")
+
+
+def test_derivation_file_sweep_table(tmp_path):
+    from symw2v.derivation import load_derivation
+
+    path = tmp_path / "d.toml"
+    claim = '[[claims]]\nid = "a"\nwrt = "u_o"\nclaim = "(sigma(u_o^T v_c) - 1) v_c"\n'
+    path.write_text("loss = 'negative-sampling'\n[sweep]\nd = [1]\nV = [3]\n" + claim, encoding="utf-8")
+    assert load_derivation(path).grid == Grid(d=(1,), V=(3,), K=(1, 2, 3))
+    path.write_text("loss = 'negative-sampling'\nsweep = false\n" + claim, encoding="utf-8")
+    assert load_derivation(path).grid is None
