@@ -41,7 +41,8 @@ from symw2v.losses import named_loss
 if {force}:
     check.LARGE = 10**9
 started = time.perf_counter()
-r = check.check_claim({claim!r}, named_loss("softmax"), "v_c", Instance(V={V}, d={d}, K=1, o=1), with_hints=False)
+instance = Instance(V={V}, d={d}, K=1, o=1)
+r = check.check_claim({claim!r}, named_loss("softmax"), "v_c", instance, with_hints=False)
 print(r.verdict.value, round(time.perf_counter() - started, 3))
 """
 
