@@ -184,6 +184,14 @@ def check_claim(
             return _check_parsed(node, question, base, result, show, time_limit_s, with_hints, grid)
     except ProofTimeout as error:
         return result(Verdict.UNDECIDED, method="time limit", message=str(error))
+    except RecursionError:  # SymPy's polynomial code recurses per variable: huge instances hit the limit
+        return result(
+            Verdict.UNDECIDED,
+            method="size limit",
+            message=f"the exact procedure cannot handle {instance.describe()}: "
+            "the expressions are too large; "
+            "try a smaller instance",
+        )
 
 
 def _check_parsed(
