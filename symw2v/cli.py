@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from symw2v import __version__
-from symw2v.commands import check, prove
+from symw2v.commands import check, export, prove
 from symw2v.errors import SymW2VError
 
-COMMANDS = (prove, check)
+COMMANDS = (prove, check, export)
 
 
 def _parser() -> argparse.ArgumentParser:
