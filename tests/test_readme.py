@@ -52,3 +52,11 @@ def test_homework_examples_are_the_real_output(root, capsys, monkeypatch):
         argv = shlex.split(command[2:])[1:]
         main(argv)
         assert capsys.readouterr().out.strip().splitlines() == expected, command
+
+
+def test_export_excerpt_is_real_generated_code(root):
+    from symw2v.export import export_module
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "einsum" in b)
+    assert block in export_module("negative-sampling")

@@ -25,8 +25,12 @@ def add_parser(commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--loss", required=True, choices=sorted(CLOSED_FORMS))
-    parser.add_argument("--target", default="numpy", choices=tuple(TARGETS), help="array library (default: numpy)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the module to FILE (default: standard output)")
+    parser.add_argument(
+        "--target", default="numpy", choices=tuple(TARGETS), help="array library (default: numpy)"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the module to FILE (default: standard output)"
+    )
     parser.add_argument(
         "--allow-unproved",
         action="store_true",
