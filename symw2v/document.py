@@ -4,19 +4,22 @@ A document is Markdown or LaTeX.  Its displayed equations (``$$…$$``, ``\\[…
 ``align``) are read in order; an equation's number (``\\tag{13}`` inside it, or ``(13)`` right
 after it) is its id.  The loss is the document's own: the most recent ``J = …`` before the
 equation.  A display that starts with ``=`` continues the chain of the one before it.  What
-cannot be checked is listed as skipped, with the reason.
+cannot be checked is listed as skipped, with the reason.  Each chain is checked in a worker
+process with a time and a memory limit (``isolate.py``); one that runs out is ``undecided``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from symw2v import closed_form as cf
 from symw2v.check import Conventions, Question, check_claim, check_step
 from symw2v.errors import SymW2VError
 from symw2v.instance import Instance
+from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
 from symw2v.latex import blank
 from symw2v.losses import Loss
 from symw2v.parse import parse_claim
@@ -134,8 +137,13 @@ def check_document(
     instance: Instance | None = None,
     time_limit_s: float | None = 60.0,
     progress=None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> DocumentResult:
-    """Check every ``∂J/∂x = …`` of a document against the loss it defines."""
+    """Check every ``∂J/∂x = …`` of a document against the loss it defines.
+
+    ``time_limit_s`` bounds each check (a chain of n steps makes n + 1); ``memory_limit`` is the
+    bytes of address space the worker may add.  A chain past either is ``undecided``.
+    """
     if len(text) > MAX_DOCUMENT:
         raise SymW2VError(f"the document is {len(text)} characters long; the limit is {MAX_DOCUMENT}")
     found = displays(text)
@@ -190,12 +198,38 @@ def check_document(
         previous = _Chain(ident, wrt, loss, parts[1:], [display.latex])
         chains.append(previous)
     results = []
-    for chain in chains:
-        result = _check_chain(chain, instance, conventions, time_limit_s)
+    check = partial(_check_chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s)
+    limits = Limits(seconds=time_limit_s, memory=memory_limit)
+    budget = partial(_budget, time_limit_s=time_limit_s)
+    for result in run_isolated(check, chains, _failed, limits=limits, budget=budget):
         results.append(result)
         if progress is not None:
             progress(result)
     return DocumentResult(tuple(results), tuple(skipped), tuple(notes))
+
+
+def _budget(chain: _Chain, time_limit_s: float | None) -> float | None:
+    """The seconds a chain's checks may take in all: one per step, and the final claim."""
+    if time_limit_s is None:
+        return None
+    steps = len([e for e in chain.expressions if e])
+    return time_limit_s * (steps + 1 if steps > 1 else 1)
+
+
+def _failed(chain: _Chain, failure: Failure) -> ClaimResult:
+    """The result of a chain whose worker ran out of time or memory, or died."""
+    expressions = [e for e in chain.expressions if e]
+    return ClaimResult(
+        chain.id,
+        chain.loss.name,
+        chain.wrt,
+        expressions[-1] if expressions else "",
+        Verdict.UNDECIDED,
+        method=failure.reason,
+        message=failure.message,
+        seconds=failure.seconds,
+        equation_latex=" = ".join(chain.latex),
+    )
 
 
 def _check_chain(chain: _Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:

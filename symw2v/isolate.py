@@ -94,29 +94,27 @@ def _limit_memory(extra: int | None) -> None:
 
 
 def _serve(function: Callable, connection: Connection, memory: int | None) -> None:
-    """A worker: take ``(index, item)``, send back ``(index, status, result)``, until ``None``."""
+    """A worker: take an item, send back ``(status, result)``, until the parent sends ``None``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     _limit_memory(memory)
     while True:
         try:
-            message = connection.recv()
+            item = connection.recv()
+            if item is None:
+                return
+            connection.send(("ok", function(item)))
+            continue
         except EOFError:
             return
-        if message is None:
-            return
-        index, item = message
-        try:
-            connection.send((index, "ok", function(item)))
-            continue
         except MemoryError:
             pass
         except Exception as error:  # noqa: BLE001 - one claim's bug must not cost the batch the rest
-            connection.send((index, _INTERNAL, f"{type(error).__name__}: {error}"))
+            connection.send((_INTERNAL, f"{type(error).__name__}: {error}"))
             continue
         # out of the except block, the failed check's frames and what they held are gone; the
         # interpreter may still be in a bad state after running out, so the worker starts afresh
         try:
-            connection.send((index, _MEMORY_LIMIT, None))
+            connection.send((_MEMORY_LIMIT, None))
         finally:
             os._exit(_MEMORY_EXIT)
 
@@ -151,7 +149,7 @@ class _Pool:
     def give(self, worker: _Worker, index: int, item, deadline: float | None) -> None:
         worker.task, worker.started = index, time.monotonic()
         worker.deadline = None if deadline is None else worker.started + deadline
-        worker.connection.send((index, item))
+        worker.connection.send(item)
 
     def replace(self, worker: _Worker) -> None:
         self._stop(worker, kill=True)
@@ -268,7 +266,7 @@ def _received(worker: _Worker, limits: Limits, done: dict) -> Failure | None:
     """Record the result a worker sent; the failure instead, if it sent one or died."""
     index = worker.task
     try:
-        _, status, payload = worker.connection.recv()
+        status, payload = worker.connection.recv()
     except (EOFError, OSError):
         worker.process.join(timeout=5)
         return _crash(worker.process, limits)
