@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import json
 
+from symw2v.render import render_text
 from symw2v.results import ClaimResult, Verdict
-
-
-def _output(result: ClaimResult) -> str:
-    lines = [f"{result.verdict.value}: ∂J/∂{result.wrt} = {result.claim}"]
-    for label, value in (
-        ("residual (claimed − derived)", result.residual),
-        ("hint", result.hint),
-        ("message", result.message),
-        ("scope", result.scope),
-    ):
-        if value:
-            lines.append(f"{label}: {value}")
-    for step in result.steps:
-        lines.append(f"step {step.id}: {step.verdict.value} {step.hint or step.message}".rstrip())
-    return "\n".join(lines)
 
 
 def results_json(results: list[ClaimResult], skipped: list[tuple[str, str]] = ()) -> str:
@@ -30,7 +16,7 @@ def results_json(results: list[ClaimResult], skipped: list[tuple[str, str]] = ()
             "score": 1 if result.verdict is Verdict.PROVED else 0,
             "max_score": 1,
             "status": "passed" if result.verdict is Verdict.PROVED else "failed",
-            "output": _output(result),
+            "output": "\n".join(render_text(result)),
         }
         for result in results
     ]

@@ -17,7 +17,7 @@ import markupsafe
 import sympy
 
 from symw2v.derivation import DerivationResult
-from symw2v.results import Verdict
+from symw2v.results import ClaimResult, Verdict
 
 FORMATS = ("md", "html", "json")
 # marks any font has (emoji fonts are missing on many machines that render the HTML)
@@ -154,6 +154,39 @@ def render_json(result: DerivationResult, source: str, timings: bool = False) ->
         "claims": claims,
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_text(result: ClaimResult, indent: str = "") -> list[str]:
+    """A result as plain-text lines, for the terminal and for Gradescope's output field."""
+    lines = [f"{indent}{result.id}: {result.verdict.value}: ∂J/∂{result.wrt} = {result.claim}"]
+    if not indent and result.id == "claim":
+        lines = [f"{result.verdict.value}: ∂J/∂{result.wrt} = {result.claim}"]
+    for label, value in (
+        ("method", result.method),
+        ("layout", result.layout),
+        ("reading", result.reading),
+        ("residual (claimed − derived)", result.residual),
+        ("hint", result.hint),
+        ("scope", result.scope),
+        ("all sizes", result.certificate),
+        ("swept", f"{len(result.sweep)} instances" if result.sweep else ""),
+        ("message", result.message),
+    ):
+        if value:
+            lines.append(f"{indent}  {label}: {value}")
+    cx = result.counterexample
+    if cx is not None:
+        where = f" ({cx.target})" if cx.target else ""
+        lines.append(f"{indent}  counterexample{where}: residual ≈ ({', '.join(cx.approximate)})")
+        vectors = [f"{name} = ({', '.join(values)})" for name, values in cx.point.items()]
+        lines.append(f"{indent}    at {'; '.join(vectors)}")
+        lines.append(f"{indent}    non-zero because {cx.certificate}")
+    for step in result.steps:
+        lines.append(f"{indent}  step {step.id}: {step.verdict.value}: {step.claim}")
+        detail = step.hint or step.message
+        if detail:
+            lines.append(f"{indent}    {detail}")
+    return lines
 
 
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}

@@ -30,6 +30,10 @@ def set_text(values: tuple[int, ...]) -> str:
 
 
 DEFAULT = Grid()
+GRID_HELP = (
+    "also check every proved claim at a grid of instances: none, default (d=1,2,3;V=2,3,5;K=1,2,3) "
+    "or e.g. 'd=1,2;V=2,3;K=1'"
+)
 
 
 def parse_grid(text: str) -> Grid | None:

@@ -17,9 +17,9 @@ from symw2v.gradescope import results_json
 from symw2v.instance import Instance
 from symw2v.losses import BUILTIN, Loss, named_loss
 from symw2v.parse import SYNTAXES
-from symw2v.render import render_html, render_markdown
+from symw2v.render import render_html, render_markdown, render_text
 from symw2v.results import ClaimResult, Verdict
-from symw2v.sweep import DEFAULT, parse_grid
+from symw2v.sweep import DEFAULT, GRID_HELP, parse_grid
 
 HELP = """\
 Check claimed gradients against the gradients SymPy derives from the loss.
@@ -47,10 +47,7 @@ DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".txt")
 PER_CLAIM = Loss("per claim", "", "K", "each claim names its loss")
 
 
-SWEEP_HELP = (
-    "also check every proved claim at a grid of instances: none, default (d=1,2,3;V=2,3,5;K=1,2,3) "
-    "or e.g. 'd=1,2;V=2,3;K=1' (default: the default grid for one claim, none for documents and batches)"
-)
+SWEEP_HELP = GRID_HELP + " (default: the default grid for one claim, none for documents and batches)"
 
 
 def add_parser(commands) -> None:
@@ -114,38 +111,6 @@ def exit_code(results: list[ClaimResult]) -> int:
     return 0
 
 
-def _result_lines(result: ClaimResult, indent: str = "") -> list[str]:
-    lines = [f"{indent}{result.id}: {result.verdict.value}: ∂J/∂{result.wrt} = {result.claim}"]
-    if not indent and result.id == "claim":
-        lines = [f"{result.verdict.value}: ∂J/∂{result.wrt} = {result.claim}"]
-    for label, value in (
-        ("method", result.method),
-        ("layout", result.layout),
-        ("reading", result.reading),
-        ("residual (claimed − derived)", result.residual),
-        ("hint", result.hint),
-        ("scope", result.scope),
-        ("all sizes", result.certificate),
-        ("swept", f"{len(result.sweep)} instances" if result.sweep else ""),
-        ("message", result.message),
-    ):
-        if value:
-            lines.append(f"{indent}  {label}: {value}")
-    cx = result.counterexample
-    if cx is not None:
-        where = f" ({cx.target})" if cx.target else ""
-        lines.append(f"{indent}  counterexample{where}: residual ≈ ({', '.join(cx.approximate)})")
-        vectors = [f"{name} = ({', '.join(values)})" for name, values in cx.point.items()]
-        lines.append(f"{indent}    at {'; '.join(vectors)}")
-        lines.append(f"{indent}    non-zero because {cx.certificate}")
-    for step in result.steps:
-        lines.append(f"{indent}  step {step.id}: {step.verdict.value}: {step.claim}")
-        detail = step.hint or step.message
-        if detail:
-            lines.append(f"{indent}    {detail}")
-    return lines
-
-
 def _emit(text: str, args: argparse.Namespace) -> None:
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -197,7 +162,7 @@ def _run_claim(args: argparse.Namespace) -> int:
     elif fmt == "gradescope":
         _emit(results_json([result]), args)
     else:
-        _emit("\n".join(_result_lines(result)) + "\n", args)
+        _emit("\n".join(render_text(result)) + "\n", args)
     if args.report:
         _write_report(args.report, f"Check of ∂J/∂{result.wrt}", [result], loss, instance)
     return exit_code([result])
@@ -232,7 +197,7 @@ def _run_document(args: argparse.Namespace) -> int:
         lines = [f"{path.as_posix()}: {len(results)} equations checked, {len(skipped)} skipped"]
         lines += [f"  note: {note}" for note in document.notes]
         for result in results:
-            lines += _result_lines(result, "  ")
+            lines += render_text(result, "  ")
         lines += [f"  {ident}: skipped: {reason}" for ident, reason in skipped]
         _emit("\n".join(lines) + "\n", args)
     if args.report:

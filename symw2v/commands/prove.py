@@ -10,7 +10,7 @@ from symw2v.derivation import load_derivation, prove_derivation
 from symw2v.errors import SymW2VError
 from symw2v.render import FORMATS, RENDERERS
 from symw2v.results import ClaimResult
-from symw2v.sweep import parse_grid
+from symw2v.sweep import GRID_HELP, parse_grid
 
 HELP = """\
 Prove or refute every claim of the derivation files and write the proof reports.
@@ -22,10 +22,7 @@ no `expect` is expected to be proved), 1 otherwise, 2 when a file cannot be read
 """
 
 
-SWEEP_HELP = (
-    "also check every proved claim at a grid of instances: none, default (d=1,2,3;V=2,3,5;K=1,2,3) "
-    "or e.g. 'd=1,2;V=2,3;K=1' (default: each file's own [sweep], else the default grid)"
-)
+SWEEP_HELP = GRID_HELP + " (default: each file's own [sweep], else the default grid)"
 
 
 def add_parser(commands) -> None:
