@@ -378,8 +378,18 @@ def _domain(loss: Loss, wrt: str) -> str:
 def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: _Remainders):
     """∂J/∂wrt by the chain rule through z and through the remainders (cases for u_w: g and o)."""
     z_o, z_g, z_rest = _z("o"), _z("g"), _z(GENERIC)
+    # the chain rule below sees J only through z_o, z_g and the remainders; anything else
+    # (a dot product other than u_wᵀv_c, a remainder whose terms involve o or g) is outside it
+    remainder_symbols = {symbol for symbol, _ in remainders.symbols.values()}
+    allowed = {z_o, z_g, K_SYMBOL, V_SYMBOL} | remainder_symbols
+    if J.free_symbols - allowed:
+        raise NoCertificate("the loss depends on the vectors other than through the scores u_wᵀv_c")
     rest = {"K": sympy.Integer(0), "V": sympy.Integer(0)}
     for (over, _), (symbol, term) in remainders.symbols.items():
+        if symbol not in J.free_symbols:
+            continue
+        if term.free_symbols - {z_rest, K_SYMBOL, V_SYMBOL}:
+            raise NoCertificate("a sum in the loss whose terms involve o or the generic index")
         rest[over] += sympy.diff(J, symbol) * sympy.diff(term, z_rest)
     d_o, d_g = sympy.diff(J, z_o), sympy.diff(J, z_g)
     if wrt == "v_c":

@@ -123,3 +123,16 @@ def test_large_instance_is_proved_by_the_certificate(softmax):
     result = check_claim("U (yhat - y)", softmax, "v_c", Instance(V=200, d=50, K=1, o=1), with_hints=False)
     assert result.verdict.value == "proved"
     assert "all-sizes certificate" in result.method
+
+
+def test_losses_outside_the_argument_are_denied_not_miscertified():
+    from symw2v.losses import Loss
+
+    pairwise = Loss("pairwise", "-sum_k log(sigma(u_o^T v_c - u_k^T v_c))", "K", "")
+    claim = "-sum_k sigma(u_k^T v_c - u_o^T v_c) (u_o - u_k)"
+    assert "involve o" in _certify(claim, pairwise, "v_c").argument
+    regularised = Loss("reg", "-log(sigma(u_o^T v_c)) + v_c^T v_c", "K", "")
+    assert (
+        "other than through the scores"
+        in _certify("-sigma(-u_o^T v_c) u_o + 2 v_c", regularised, "v_c").argument
+    )
