@@ -188,7 +188,7 @@ def check_claim(
         return result(
             Verdict.UNDECIDED,
             method="size limit",
-            message=f"the exact procedure cannot handle {instance.describe()}: "
+            message=f"the exact procedure cannot handle {instance.describe(loss.k_over == 'K')}: "
             "the expressions are too large; "
             "try a smaller instance",
         )
@@ -226,7 +226,7 @@ def _check_parsed(
                 method="exact: all-sizes certificate (the instance is one of its sizes)",
                 certificate=certificate.statement,
                 certificate_argument=certificate.argument,
-                scope=f"proved at {instance.describe()}, and at every size: {certificate.statement}",
+                scope=f"proved at {instance.describe(group)}, and at every size: {certificate.statement}",
             )
     base["derived_latex"] = _derived_form(loss, question.wrt, instance, reading, kind)
 
@@ -259,7 +259,7 @@ def _check_parsed(
             fields["certificate_argument"] = certificate.argument
         if grid is not None:
             covered, failing = _sweep(node, question, grid)
-            fields["sweep"] = tuple(i.describe() for i in covered)
+            fields["sweep"] = tuple(i.describe(group) for i in covered)
             if failing is not None:
                 return _failing_instance(node, question, failing, certificate, base, result, show)
     return result(proof.verdict, **fields)
@@ -279,6 +279,7 @@ def _failing_instance(
     node, question: Question, failing: Instance, certificate, base, result, show
 ) -> ClaimResult:
     """A claim proved at the main instance that fails at another is refuted there, with its evidence."""
+    group = question.loss.k_over == "K"
     if certificate.holds:  # the two arguments contradict each other: say so, never guess
         return result(
             Verdict.UNDECIDED,
@@ -296,7 +297,8 @@ def _failing_instance(
         with_hints=False,
     )
     message = (
-        f"proved at {question.instance.describe()}, but it fails at {failing.describe()}, the smallest "
+        f"proved at {question.instance.describe(group)}, but it fails at {failing.describe(group)}, "
+        "the smallest "
         "failing instance of the sweep"
     )
     fields = {
@@ -322,7 +324,7 @@ def scope(node: cf.Node, question: Question) -> str:
     """Where a proved claim holds, beyond the instance: for ∂J/∂u_k, with repeated negatives
     and with a negative equal to o (the seed's "for o ≠ k")."""
     instance = question.instance
-    where = f"proved at {instance.describe()}"
+    where = f"proved at {instance.describe(question.loss.k_over == 'K')}"
     if (
         question.wrt != "u_k"
         or question.loss.k_over != "K"

@@ -48,9 +48,13 @@ class Instance:
         """True when the negatives differ from each other and from ``o`` (the seed's "o ≠ k")."""
         return len(set(self.negatives)) == self.K and self.o not in self.negatives
 
-    def describe(self) -> str:
-        negatives = ", ".join(map(str, self.negatives))
-        return f"V = {self.V}, d = {self.d}, K = {self.K}, o = {self.o}, negatives = ({negatives})"
+    def describe(self, negatives: bool = True) -> str:
+        """``V = 5, d = 3, K = 3, o = 2, negatives = (1, 3, 4)``; without K and the negatives for
+        a loss that has none."""
+        sizes = f"V = {self.V}, d = {self.d}"
+        if not negatives:
+            return f"{sizes}, o = {self.o}"
+        return f"{sizes}, K = {self.K}, o = {self.o}, negatives = ({', '.join(map(str, self.negatives))})"
 
     def as_dict(self) -> dict:
         return {"V": self.V, "d": self.d, "K": self.K, "o": self.o, "negatives": list(self.negatives)}
