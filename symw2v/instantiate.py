@@ -144,9 +144,10 @@ class Instantiator:
 
     def _mul(self, node: cf.Mul, bindings: dict[str, int]) -> sympy.Matrix:
         if self.context.z_free:
-            word = _dot_product_word(node)
-            if word is not None:
-                return sympy.Matrix([[self._z[self._word(word, bindings) - 1]]])
+            dot = _dot_product_word(node)
+            if dot is not None:
+                word, sign = dot
+                return sympy.Matrix([[sign * self._z[self._word(word, bindings) - 1]]])
             scores = _scores(node, self.context.reading.U)
             if scores is not None:
                 return self._z.T if scores == "row" else self._z
@@ -168,13 +169,19 @@ class Instantiator:
         return total
 
 
-def _dot_product_word(node: cf.Mul) -> str | None:
-    """``w`` when ``node`` is ``u_wᵀ v_c`` or ``v_cᵀ u_w``."""
+def _dot_product_word(node: cf.Mul) -> tuple[str, int] | None:
+    """``(w, ±1)`` when ``node`` is ``±u_wᵀ v_c`` or ``±v_cᵀ u_w`` (the sign as the parser
+    leaves it: ``-u_kᵀ v_c`` is ``(-u_kᵀ) v_c``)."""
     left, right = node.left, node.right
+    sign = 1
+    if isinstance(left, cf.Neg):
+        left, sign = left.operand, -1
+    if isinstance(left, cf.Transpose) and isinstance(left.operand, cf.Neg):
+        left, sign = cf.Transpose(left.operand.operand), -sign
     if isinstance(left, cf.Transpose) and isinstance(left.operand, cf.Word) and right == cf.Name("v_c"):
-        return left.operand.index
+        return left.operand.index, sign
     if left == cf.Transpose(cf.Name("v_c")) and isinstance(right, cf.Word):
-        return right.index
+        return right.index, sign
     return None
 
 

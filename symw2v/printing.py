@@ -26,6 +26,17 @@ def _strength(node: cf.Node) -> int:
     return _ATOM
 
 
+def _ends_in_sum(node: cf.Node) -> bool:
+    """Whether the printed text of ``node`` ends with a sum's body (which extends rightwards)."""
+    if isinstance(node, cf.Sum):
+        return True
+    if isinstance(node, (cf.Mul, cf.Div, cf.Add, cf.Sub)):
+        return _ends_in_sum(node.right)
+    if isinstance(node, cf.Neg):
+        return _ends_in_sum(node.operand)
+    return False
+
+
 class TextPrinter:
     """The plain-text syntax of ``claim.lark``."""
 
@@ -75,8 +86,8 @@ class TextPrinter:
         return f"{self.doprint(node.left)} {self.minus} {self._wrap(node.right, _MUL)}"
 
     def _mul_left(self, node: cf.Node) -> str:
-        # a sum as a left factor would swallow what follows it
-        if isinstance(node, cf.Sum) or _strength(node) < _MUL:
+        # a left factor that ends in a sum would let the sum swallow what follows it
+        if _ends_in_sum(node) or _strength(node) < _MUL:
             return self._group(self.doprint(node))
         return self.doprint(node)
 
@@ -132,8 +143,8 @@ class LatexPrinter(TextPrinter):
 
     def _print_Component(self, node: cf.Component) -> str:
         base = node.base
-        if isinstance(base, cf.Name):
-            plain = {"yhat": r"\hat{y}", "y": "y", "z": "z"}[base.name]
+        plain = {"yhat": r"\hat{y}", "y": "y", "z": "z"}.get(getattr(base, "name", None))
+        if plain is not None:
             return f"{plain}_{{{node.index}}}"
         return f"{self._group(self.doprint(base))}_{{{node.index}}}"
 
