@@ -17,9 +17,10 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
 try:
@@ -58,11 +59,12 @@ class Limits:
 
 @dataclass(frozen=True)
 class Failure:
-    """Why a task gave no result: ``reason`` is "time limit", "memory limit" or "worker crashed"."""
+    """Why a task gave no result: ``reason`` is "time limit", "memory limit", "worker crashed"
+    or "internal error" (a bug, named in ``message``); ``seconds`` it ran before it failed."""
 
     reason: str
     message: str
-    seconds: float
+    seconds: float = 0.0
 
 
 def describe_memory(limit: int) -> str:
@@ -90,7 +92,10 @@ def _limit_memory(extra: int | None) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS (macOS)
+        pass
 
 
 def _serve(function: Callable, connection: Connection, memory: int | None) -> None:
@@ -121,7 +126,7 @@ def _serve(function: Callable, connection: Connection, memory: int | None) -> No
 
 @dataclass
 class _Worker:
-    process: object
+    process: BaseProcess
     connection: Connection
     task: int | None = None
     started: float = 0.0
@@ -187,12 +192,12 @@ def _crash(process, limits: Limits) -> Failure:
     else:
         how = f"exited with status {code}"
     memory = f" (its memory limit is {describe_memory(limits.memory)})" if limits.memory else ""
-    return Failure(_CRASH, f"the worker process checking this claim {how}{memory}", 0.0)
+    return Failure(_CRASH, f"the worker process checking this claim {how}{memory}")
 
 
 def _memory_failure(limits: Limits) -> Failure:
     limit = describe_memory(limits.memory) if limits.memory else "the machine's memory"
-    return Failure(_MEMORY_LIMIT, f"the check ran out of memory (limit: {limit})", 0.0)
+    return Failure(_MEMORY_LIMIT, f"the check ran out of memory (limit: {limit})")
 
 
 def run_isolated(
@@ -250,12 +255,11 @@ def _collect(pool: _Pool, items: list, failed, limits: Limits, done: dict) -> No
         if worker.connection in ready:
             failure = _received(worker, limits, done)
         elif worker.deadline is not None and now >= worker.deadline:
-            failure = Failure(_TIME_LIMIT, _time_message(limits), 0.0)
+            failure = Failure(_TIME_LIMIT, _time_message(limits))
         else:
             continue
         if failure is not None:
-            seconds = round(now - worker.started, 3)
-            done[index] = failed(items[index], Failure(failure.reason, failure.message, seconds))
+            done[index] = failed(items[index], replace(failure, seconds=round(now - worker.started, 3)))
             if failure.reason == _INTERNAL:
                 worker.task = None
             else:
@@ -276,7 +280,7 @@ def _received(worker: _Worker, limits: Limits, done: dict) -> Failure | None:
         return None
     if status == _MEMORY_LIMIT:
         return _memory_failure(limits)
-    return Failure(_INTERNAL, f"internal error ({payload}); please report it", 0.0)
+    return Failure(_INTERNAL, f"internal error ({payload}); please report it")
 
 
 def _time_message(limits: Limits) -> str:

@@ -1,0 +1,733 @@
+"""Soundness at scale: random claims in the closed-form language, every verdict cross-examined.
+
+Hypothesis builds well-typed claims for both losses and every variable, true forms rewritten
+into equal ones, and true forms with one classic mistake.  Each goes through ``check_claim``;
+then an independent oracle judges the verdict.  It shares nothing with the prover but the AST:
+its own evaluator of closed forms (not ``instantiate.py``) gives the claim and the loss J over
+mpmath at 50 digits, and ∂J comes from mpmath's numerical differentiation of that J (not
+``sympy.diff``).  ``proved`` must agree with it at several random points; ``refuted`` must
+name a point where the two sides really differ.
+
+CI runs a few hundred examples, derandomized (the same every run).  For the long run, with
+thousands of examples drawn afresh each time::
+
+    SYMW2V_HYPOTHESIS=long python -m pytest tests/test_soundness.py tests/test_parse_fuzz.py -q
+
+Add ``-s`` to see the verdict counts and timings printed at the end of each test.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, fields, replace
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from symw2v import closed_form as cf
+from symw2v.check import Conventions, check_claim
+from symw2v.derive import WRT, derive, loss_context
+from symw2v.errors import ShapeError
+from symw2v.instance import Instance
+from symw2v.instantiate import Instantiator, resolve_sums
+from symw2v.losses import named_loss
+from symw2v.parse import parse_claim
+from symw2v.printing import to_text
+from symw2v.results import Verdict
+from symw2v.shapes import Reading, shape_of
+
+# -- profiles ---------------------------------------------------------------------------------
+
+settings.register_profile(
+    "ci",
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+PROFILE = os.environ.get("SYMW2V_HYPOTHESIS", "ci")
+settings.load_profile(PROFILE)
+LONG = PROFILE == "long"
+
+
+def examples(ci: int, long: int) -> settings:
+    return settings(max_examples=long if LONG else ci)
+
+
+INSTANCE = Instance(V=3, d=2, K=2, o=2, negatives=(1, 3))
+LOSSES = ("softmax", "negative-sampling")
+QUESTIONS = [(loss, wrt) for loss in LOSSES for wrt in WRT]
+DIGITS = 50
+SECONDS = 10.0 if LONG else 5.0  # undecided is allowed, but counted and reported
+DEPTH = 3 if LONG else 2  # how deep random claims nest; deeper ones take the prover longer
+TALLY: Counter = Counter()
+UNDECIDED: list[str] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_counts():
+    started = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - started
+    counts = ", ".join(f"{key} {value}" for key, value in sorted(TALLY.items()))
+    print(f"\nsoundness ({PROFILE}): {sum(TALLY.values())} checks in {seconds:.1f} s: {counts}")
+    for line in UNDECIDED:
+        print(f"  undecided: {line}")
+
+
+# -- the oracle: closed forms and J over mpmath, independent of instantiate.py and derive.py ---
+
+
+# A point maps each coordinate to its value: ("u", w, i) is component i of u_w (both 1-based),
+# ("v", i) component i of v_c, ("z", w) the score z_w where z is free.
+Point = dict
+
+
+def _column(values) -> list[list]:
+    return [[x] for x in values]
+
+
+def _transpose(m: list[list]) -> list[list]:
+    return [list(row) for row in zip(*m, strict=True)]
+
+
+def _is_scalar(m: list[list]) -> bool:
+    return len(m) == 1 and len(m[0]) == 1
+
+
+def _entrywise(m: list[list], f) -> list[list]:
+    return [[f(x) for x in row] for row in m]
+
+
+def _combine(a: list[list], b: list[list], f) -> list[list]:
+    if (len(a), len(a[0])) != (len(b), len(b[0])):
+        raise ValueError("shape mismatch in the oracle")
+    return [[f(x, y) for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
+
+
+def _matmul(a: list[list], b: list[list]) -> list[list]:
+    if _is_scalar(a):
+        return _entrywise(b, lambda x: a[0][0] * x)
+    if _is_scalar(b):
+        return _entrywise(a, lambda x: x * b[0][0])
+    if len(a[0]) != len(b):
+        raise ValueError("shape mismatch in the oracle")
+    return [
+        [mpmath.fsum(a[i][t] * b[t][j] for t in range(len(b))) for j in range(len(b[0]))]
+        for i in range(len(a))
+    ]
+
+
+def _softmax(m: list[list]) -> list[list]:
+    exps = _entrywise(m, mpmath.exp)
+    total = mpmath.fsum(x for row in exps for x in row)
+    return _entrywise(exps, lambda x: x / total)
+
+
+def _sigma(x):
+    return 1 / (1 + mpmath.exp(-x))
+
+
+class Oracle:
+    """What a closed form means, computed directly from the README's conventions."""
+
+    def __init__(self, point: Point, reading: Reading, k_over: str, z_free: bool) -> None:
+        self.point, self.reading, self.k_over = point, reading, k_over
+        V, d = INSTANCE.V, INSTANCE.d
+        self.U_rows = [[point[("u", w, i)] for i in range(1, d + 1)] for w in range(1, V + 1)]
+        self.v = _column([point[("v", i)] for i in range(1, d + 1)])
+        self.z = (
+            _column([point[("z", w)] for w in range(1, V + 1)]) if z_free else _matmul(self.U_rows, self.v)
+        )
+
+    def word(self, index: str, bindings: dict) -> int:
+        if index == "o":
+            return INSTANCE.o
+        return int(index) if index.isdigit() else bindings[index]
+
+    def vocab(self, column: list[list]) -> list[list]:
+        return _transpose(column) if self.reading.y == "row" else column
+
+    def name(self, name: str) -> list[list]:
+        V, o = INSTANCE.V, INSTANCE.o
+        table = {
+            "v_c": lambda: self.v,
+            "U": lambda: self.U_rows if self.reading.U == "rows" else _transpose(self.U_rows),
+            "z": lambda: self.z,
+            "y": lambda: self.vocab(_column([mpmath.mpf(int(w == o)) for w in range(1, V + 1)])),
+            "yhat": lambda: self.vocab(_softmax(self.z)),
+            "K": lambda: [[mpmath.mpf(INSTANCE.K)]],
+            "V": lambda: [[mpmath.mpf(V)]],
+            "e": lambda: [[mpmath.e]],
+        }
+        return table[name]()
+
+    def __call__(self, node: cf.Node, bindings: dict | None = None) -> list[list]:
+        bindings = bindings or {}
+        match node:
+            case cf.Num(value):
+                return [[mpmath.mpf(value.numerator) / value.denominator]]
+            case cf.Name(name):
+                return self.name(name)
+            case cf.Word(index):
+                return _column(self.U_rows[self.word(index, bindings) - 1])
+            case cf.Component(base, index):
+                flat = [x for row in self(base, bindings) for x in row]
+                return [[flat[self.word(index, bindings) - 1]]]
+            case cf.Transpose(operand):
+                return _transpose(self(operand, bindings))
+            case cf.Neg(operand):
+                return _entrywise(self(operand, bindings), lambda x: -x)
+            case cf.Add(left, right):
+                return _combine(self(left, bindings), self(right, bindings), lambda x, y: x + y)
+            case cf.Sub(left, right):
+                return _combine(self(left, bindings), self(right, bindings), lambda x, y: x - y)
+            case cf.Mul(left, right):
+                return _matmul(self(left, bindings), self(right, bindings))
+            case cf.Div(left, right):
+                divisor = self(right, bindings)[0][0]
+                return _entrywise(self(left, bindings), lambda x: x / divisor)
+            case cf.Pow(base, exponent):
+                return [[self(base, bindings)[0][0] ** exponent]]
+            case cf.Call("softmax", argument):
+                return _softmax(self(argument, bindings))
+            case cf.Call(function, argument):
+                f = {"sigma": _sigma, "exp": mpmath.exp, "log": mpmath.log}[function]
+                return _entrywise(self(argument, bindings), f)
+            case cf.Sum(index, over, body):
+                over = over or (self.k_over if index == "k" else "V")
+                words = INSTANCE.negatives if over == "K" else range(1, INSTANCE.V + 1)
+                total = None
+                for word in words:
+                    term = self(body, {**bindings, index: word})
+                    total = term if total is None else _combine(total, term, lambda x, y: x + y)
+                return total
+        raise TypeError(f"the oracle does not know {node!r}")
+
+
+# J over the free scores z, for ∂J/∂z: every u_wᵀv_c of the loss read as z_w
+Z_LOSSES = {"softmax": "-log(softmax(z)_o)", "negative-sampling": "-log(sigma(z_o)) - sum_k log(sigma(-z_k))"}
+
+
+def _targets(wrt: str, k_over: str) -> list[tuple[str, dict]]:
+    """``(label, bindings)``: one gradient per value of the free index of u_k or u_w."""
+    if wrt == "u_k" and k_over == "K":
+        return [(f"k = {j} (word {w})", {"k": w}) for j, w in enumerate(INSTANCE.negatives, start=1)]
+    if wrt in ("u_k", "u_w"):
+        return [(f"{wrt[-1]} = {w}", {wrt[-1]: w}) for w in range(1, INSTANCE.V + 1)]
+    return [("", {})]
+
+
+def _coordinates(wrt: str, reading: Reading, bindings: dict) -> list[list[tuple]]:
+    """The variable ∂J/∂``wrt`` differentiates by, as a matrix of coordinates (denominator layout)."""
+    V, d = range(1, INSTANCE.V + 1), range(1, INSTANCE.d + 1)
+    if wrt == "v_c":
+        return [[("v", i)] for i in d]
+    if wrt == "z":
+        return [[("z", w)] for w in V]
+    if wrt == "U":
+        rows = [[("u", w, i) for i in d] for w in V]
+        return rows if reading.U == "rows" else _transpose(rows)
+    word = INSTANCE.o if wrt == "u_o" else bindings[wrt[-1]]
+    return [[("u", word, i)] for i in d]
+
+
+def gradient(loss_name: str, wrt: str, reading: Reading, bindings: dict, point: Point) -> list[list]:
+    """∂J/∂``wrt`` at ``point`` by numerical differentiation of the oracle's J, at full precision."""
+    loss = named_loss(loss_name)
+    z_free = wrt == "z"
+    J = parse_claim(Z_LOSSES[loss_name] if z_free else loss.expression)
+
+    def partial(coordinate: tuple):
+        def moved(x):
+            return Oracle({**point, coordinate: x}, reading, loss.k_over, z_free)(J)[0][0]
+
+        return mpmath.diff(moved, point[coordinate])
+
+    return [[partial(c) for c in row] for row in _coordinates(wrt, reading, bindings)]
+
+
+_V, _D = range(1, INSTANCE.V + 1), range(1, INSTANCE.d + 1)
+COORDINATES = [("u", w, i) for w in _V for i in _D] + [("v", i) for i in _D] + [("z", w) for w in _V]
+
+
+def _random_point(rng: random.Random) -> Point:
+    scale = 10**DIGITS
+    return {key: mpmath.mpf(rng.randint(-3 * scale, 3 * scale)) / (2 * scale) for key in COORDINATES}
+
+
+def _sides(node: cf.Node, question, reading: Reading, point: Point):
+    """``{label: (claimed, derived)}`` as flat lists of mpf, both in denominator layout."""
+    loss_name, wrt = question
+    k_over = named_loss(loss_name).k_over
+    oracle = Oracle(point, reading, k_over, wrt == "z")
+    sides = {}
+    for label, bindings in _targets(wrt, k_over):
+        derived = gradient(loss_name, wrt, reading, bindings, point)
+        claimed = oracle(node, bindings)
+        if (len(claimed), len(claimed[0])) != (len(derived), len(derived[0])):
+            claimed = _transpose(claimed)  # numerator layout
+        sides[label] = ([x for row in claimed for x in row], [x for row in derived for x in row])
+    return sides
+
+
+def _close(a, b, digits: int = 35) -> bool:
+    return abs(a - b) <= mpmath.mpf(10) ** -digits * max(1, abs(a), abs(b))
+
+
+def numerically_equal(node: cf.Node, question, reading: Reading, seed: int, points: int = 3) -> bool:
+    """Whether claim and gradient agree at ``points`` random points, to 35 digits."""
+    rng = random.Random(seed)
+    with mpmath.workdps(DIGITS + 10):
+        for _ in range(points):
+            for claimed, derived in _sides(node, question, reading, _random_point(rng)).values():
+                if not all(_close(a, b) for a, b in zip(claimed, derived, strict=True)):
+                    return False
+    return True
+
+
+_SYMBOL = re.compile(r"^(?:u_\{(\d+),(\d+)\}|v_\{c,(\d+)\}|z_\{(\d+)\})$")
+
+
+def _coordinate(symbol: sympy.Symbol) -> tuple:
+    u_word, u_i, v_i, z_w = _SYMBOL.match(symbol.name).groups()
+    if u_word:
+        return ("u", int(u_word), int(u_i))
+    return ("v", int(v_i)) if v_i else ("z", int(z_w))
+
+
+def _counterexample_point(node: cf.Node, question, reading: Reading, counterexample) -> Point:
+    """The counterexample's exact point.  It lists, per vector, the components that occur in
+    the two sides in order; the others occur in neither and are set to 0."""
+    loss_name, wrt = question
+    loss = named_loss(loss_name)
+    instantiator = Instantiator(loss_context(loss, INSTANCE, reading, wrt))
+    occurring = set()
+    for target in derive(loss, wrt, INSTANCE, reading):
+        occurring |= target.gradient.free_symbols
+        occurring |= instantiator.evaluate(
+            resolve_sums(node, loss.k_over), target.binding_dict()
+        ).free_symbols
+    by_vector: dict[str, list[tuple]] = {}
+    for key in sorted(_coordinate(s) for s in occurring):
+        by_vector.setdefault("z" if key[0] == "z" else f"u_{key[1]}" if key[0] == "u" else "v_c", []).append(
+            key
+        )
+    point = {key: mpmath.mpf(0) for key in COORDINATES}
+    for name, values in counterexample.point.items():
+        assert len(values) == len(by_vector[name]), f"{name} = {values}: which components?"
+        for key, value in zip(by_vector[name], values, strict=True):
+            exact = Fraction(value)
+            point[key] = mpmath.mpf(exact.numerator) / exact.denominator
+    return point
+
+
+# -- cross-examination ------------------------------------------------------------------------
+
+
+def cross_examine(node: cf.Node, question, reading: Reading, seed: int, kind: str):
+    """Check ``node`` and judge its verdict with the oracle; returns the result."""
+    loss_name, wrt = question
+    result = check_claim(
+        node,
+        named_loss(loss_name),
+        wrt,
+        INSTANCE,
+        Conventions(U=reading.U, y=reading.y),
+        time_limit_s=SECONDS,
+        with_hints=False,
+    )
+    TALLY[f"{kind} {result.verdict.value}"] += 1
+    if result.verdict is Verdict.UNDECIDED:
+        UNDECIDED.append(
+            f"{loss_name} ∂J/∂{wrt} = {to_text(node)} ({reading.U}, {reading.y}): {result.message}"
+        )
+    context = f"{loss_name} ∂J/∂{wrt} = {to_text(node)} under {reading}: {result.verdict.value}"
+    if result.verdict is Verdict.PROVED:
+        assert numerically_equal(node, question, reading, seed), f"proved but not equal: {context}"
+    elif result.verdict is Verdict.REFUTED:
+        assert result.counterexample is not None, f"refuted without a counterexample: {context}"
+        point = _counterexample_point(node, question, reading, result.counterexample)
+        with mpmath.workdps(DIGITS + 10):
+            claimed, derived = _sides(node, question, reading, point)[result.counterexample.target]
+            differ = [not _close(a, b, 30) for a, b in zip(claimed, derived, strict=True)]
+        assert any(differ), f"the counterexample does not separate the sides: {context}"
+    else:
+        assert result.verdict is Verdict.UNDECIDED, f"a well-typed claim got {context}: {result.message}"
+        assert result.message
+    return result
+
+
+# -- generating well-typed claims -------------------------------------------------------------
+
+ONE, TWO = cf.Num(Fraction(1)), cf.Num(Fraction(2))
+V_C, U = cf.Name("v_c"), cf.Name("U")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a claim may mention where it is being built."""
+
+    loss: str
+    wrt: str
+    reading: Reading
+    letters: tuple[str, ...] = ()  # the free index of u_k, u_w and the letters sums bind
+
+    @property
+    def z_free(self) -> bool:
+        return self.wrt == "z"
+
+    @property
+    def k_over(self) -> str:
+        return named_loss(self.loss).k_over
+
+
+def _dot(a: cf.Node, b: cf.Node = V_C) -> cf.Node:
+    return cf.Mul(cf.Transpose(a), b)
+
+
+@st.composite
+def word(draw, scope: Scope) -> cf.Node:
+    return cf.Word(draw(st.sampled_from(("o", "1", "2", "3") + scope.letters)))
+
+
+@st.composite
+def vocab(draw, scope: Scope, row: bool, depth: int) -> cf.Node:
+    """A length-V vector, a row or a column (y and ŷ are laid out as the reading says)."""
+    choices = ["y", "yhat", "z", "softmax", "sigma"] + ([] if scope.z_free else ["scores"])
+    if depth > 0:
+        choices += ["scaled", "sub", "add"]
+    choice = draw(st.sampled_from(choices))
+    if choice in ("y", "yhat"):
+        node, is_row = cf.Name(choice), scope.reading.y == "row"
+    elif choice == "z":
+        node, is_row = cf.Name("z"), False
+    elif choice == "scores":  # z written out: Uᵀv_c (U v_c for rows)
+        node, is_row = cf.Mul(cf.Transpose(U) if scope.reading.U == "columns" else U, V_C), False
+    elif choice in ("softmax", "sigma"):
+        node, is_row = cf.Call(choice, cf.Name("z")), False
+    elif choice == "scaled":
+        node, is_row = cf.Mul(draw(scalar(scope, depth - 1)), draw(vocab(scope, row, depth - 1))), row
+    else:
+        left, right = draw(vocab(scope, row, depth - 1)), draw(vocab(scope, row, depth - 1))
+        node, is_row = (cf.Sub if choice == "sub" else cf.Add)(left, right), row
+    return cf.Transpose(node) if is_row != row else node
+
+
+@st.composite
+def scalar(draw, scope: Scope, depth: int) -> cf.Node:
+    """A scalar: numbers, dot products, components, σ, exp, log σ, and their arithmetic."""
+    choices = ["number", "size", "component"] + ([] if scope.z_free else ["dot", "dot", "dot-reversed"])
+    if depth > 0:
+        choices += ["sigma", "one-minus-sigma", "exp", "log-sigma", "neg", "add", "sub", "mul", "div"]
+        choices += ["pow", "sum"]
+    choice = draw(st.sampled_from(choices))
+    sub = depth - 1
+    if choice == "number":
+        return cf.Num(draw(st.sampled_from([Fraction(n) for n in (1, 2, 3, 0)] + [Fraction(1, 2)])))
+    if choice == "size":
+        return cf.Name(draw(st.sampled_from(("K", "V"))))
+    if choice == "component":
+        letters = ("o", "1", "2", "3") + scope.letters
+        return cf.Component(draw(vocab(scope, draw(st.booleans()), 0)), draw(st.sampled_from(letters)))
+    if choice == "dot":
+        return _dot(draw(word(scope)))
+    if choice == "dot-reversed":
+        return cf.Mul(cf.Transpose(V_C), draw(word(scope)))
+    if choice in ("sigma", "exp"):
+        return cf.Call(choice, draw(scalar(scope, sub)))
+    if choice == "one-minus-sigma":
+        return cf.Sub(ONE, cf.Call("sigma", draw(scalar(scope, sub))))
+    if choice == "log-sigma":
+        return cf.Call("log", cf.Call("sigma", draw(scalar(scope, sub))))
+    if choice == "neg":
+        return cf.Neg(draw(scalar(scope, sub)))
+    if choice in ("add", "sub", "mul"):
+        node = {"add": cf.Add, "sub": cf.Sub, "mul": cf.Mul}[choice]
+        return node(draw(scalar(scope, sub)), draw(scalar(scope, sub)))
+    if choice == "div":  # by something that is never 0
+        divisor = draw(st.sampled_from(("sigma", "exp", "number")))
+        right = cf.Num(Fraction(3)) if divisor == "number" else cf.Call(divisor, draw(scalar(scope, sub)))
+        return cf.Div(draw(scalar(scope, sub)), right)
+    if choice == "pow":
+        base, exponent = draw(scalar(scope, sub)), draw(st.sampled_from((2, 3, -1, -2)))
+        return cf.Pow(cf.Call("sigma", base) if exponent < 0 else base, exponent)
+    letter = _sum_letter(draw, scope)
+    return cf.Sum(letter, "", draw(scalar(replace(scope, letters=scope.letters + (letter,)), sub)))
+
+
+def _sum_letter(draw, scope: Scope) -> str:
+    return draw(st.sampled_from([x for x in ("k", "w", "j") if x not in scope.letters]))
+
+
+@st.composite
+def vector(draw, scope: Scope, row: bool, depth: int) -> cf.Node:
+    """A d-vector (a column, or a row when ``row``)."""
+    choices = ["word", "v_c"]
+    if depth > 0:
+        choices += ["scaled", "scaled-after", "sum", "add", "sub", "neg"]
+        choices += [] if scope.z_free else ["matrix"]
+    choice = draw(st.sampled_from(choices))
+    sub = depth - 1
+    if choice in ("word", "v_c"):
+        node = draw(word(scope)) if choice == "word" else V_C
+        return cf.Transpose(node) if row else node
+    if choice in ("scaled", "scaled-after"):
+        coefficient, base = draw(scalar(scope, sub)), draw(vector(scope, row, sub))
+        return cf.Mul(coefficient, base) if choice == "scaled" else cf.Mul(base, coefficient)
+    if choice == "matrix":  # U times a length-V vector
+        columns = scope.reading.U == "columns"
+        if row:
+            return cf.Mul(draw(vocab(scope, True, sub)), cf.Transpose(U) if columns else U)
+        return cf.Mul(U if columns else cf.Transpose(U), draw(vocab(scope, False, sub)))
+    if choice == "sum":
+        letter = _sum_letter(draw, scope)
+        inner = replace(scope, letters=scope.letters + (letter,))
+        term = cf.Transpose(cf.Word(letter)) if row else cf.Word(letter)
+        return cf.Sum(letter, "", cf.Mul(draw(scalar(inner, sub)), term))
+    if choice == "neg":
+        return cf.Neg(draw(vector(scope, row, sub)))
+    node = cf.Add if choice == "add" else cf.Sub
+    return node(draw(vector(scope, row, sub)), draw(vector(scope, row, sub)))
+
+
+@st.composite
+def matrix(draw, scope: Scope, shape: tuple[str, str], depth: int) -> cf.Node:
+    """A V×d or d×V matrix: outer products of a length-V vector and a d-vector, and U."""
+    plain = U if (scope.reading.U == "rows") == (shape == ("V", "d")) else cf.Transpose(U)
+    choices = ["outer", "U"] + (["outer", "scaled", "add", "sub"] if depth > 0 else [])
+    choice = draw(st.sampled_from(choices))
+    sub = max(depth - 1, 0)
+    if choice == "outer":
+        if shape == ("V", "d"):
+            return cf.Mul(draw(vocab(scope, False, sub)), draw(vector(scope, True, sub)))
+        return cf.Mul(draw(vector(scope, False, sub)), draw(vocab(scope, True, sub)))
+    if choice == "U":
+        return plain
+    if choice == "scaled":
+        return cf.Mul(draw(scalar(scope, sub)), draw(matrix(scope, shape, sub)))
+    node = cf.Add if choice == "add" else cf.Sub
+    return node(draw(matrix(scope, shape, sub)), draw(matrix(scope, shape, sub)))
+
+
+READINGS = [Reading(U, y) for U in ("columns", "rows") for y in ("column", "row")]
+
+
+@st.composite
+def random_claim(draw, question):
+    """``(node, reading)``: a well-typed claim of the gradient's shape, either layout."""
+    loss_name, wrt = question
+    reading = draw(st.sampled_from(READINGS))
+    free = {"u_k": ("k",), "u_w": ("w",)}.get(wrt, ())
+    scope = Scope(loss_name, wrt, reading, free)
+    numerator = draw(st.booleans())
+    depth = draw(st.integers(1, DEPTH))
+    if wrt == "z":
+        node = draw(vocab(scope, numerator, depth))
+    elif wrt == "U":
+        shape = ("V", "d") if reading.U == "rows" else ("d", "V")
+        node = draw(matrix(scope, shape[::-1] if numerator else shape, depth))
+    else:
+        node = draw(vector(scope, numerator, depth))
+    return node, reading
+
+
+# -- true claims, equal rewrites and single mistakes ------------------------------------------
+
+# (loss, wrt) -> (claim, U, y): true at INSTANCE, where every word is o or a negative
+TRUE = {
+    ("negative-sampling", "v_c"): [
+        ("-(1 - sigma(u_o^T v_c)) u_o + sum_k (1 - sigma(-u_k^T v_c)) u_k", "columns", "column"),
+        ("(sigma(u_o^T v_c) - 1) u_o^T + sum_k sigma(u_k^T v_c) u_k^T", "rows", "row"),
+    ],
+    ("negative-sampling", "u_o"): [("(sigma(u_o^T v_c) - 1) v_c", "columns", "column")],
+    ("negative-sampling", "u_k"): [("(1 - sigma(-u_k^T v_c)) v_c^T", "rows", "column")],
+    ("negative-sampling", "u_w"): [("(sigma(u_w^T v_c) - y_w) v_c", "columns", "column")],
+    ("negative-sampling", "U"): [
+        ("(sigma(U v_c) - y) v_c^T", "rows", "column"),
+        ("v_c (sigma(U^T v_c) - y)^T", "columns", "column"),
+    ],
+    ("negative-sampling", "z"): [("sigma(z) - y", "columns", "column")],
+    ("softmax", "z"): [("yhat - y", "columns", "column"), ("yhat - y", "columns", "row")],
+    ("softmax", "v_c"): [
+        ("U (yhat - y)", "columns", "column"),
+        ("(yhat - y) U", "rows", "row"),
+        ("sum_w yhat_w u_w - u_o", "columns", "column"),
+    ],
+    ("softmax", "u_o"): [("(yhat_o - 1) v_c", "columns", "column")],
+    ("softmax", "u_w"): [("(yhat_w - y_w) v_c", "rows", "row")],
+    ("softmax", "u_k"): [("(yhat - y)_k v_c^T", "columns", "column")],
+    ("softmax", "U"): [
+        ("(yhat - y) v_c^T", "rows", "column"),
+        ("v_c (yhat - y)^T", "columns", "column"),
+    ],
+}
+TRUE_CLAIMS = [(question, text, Reading(U_, y)) for question, forms in TRUE.items() for text, U_, y in forms]
+
+
+def _paths(node: cf.Node, path: tuple = ()):
+    """``(path, subterm)`` for every subterm; a path is a tuple of field names."""
+    yield path, node
+    for item in fields(node) if hasattr(node, "__dataclass_fields__") else ():
+        child = getattr(node, item.name)
+        if isinstance(child, cf.Node):
+            yield from _paths(child, path + (item.name,))
+
+
+def _replace_at(node: cf.Node, path: tuple, new: cf.Node) -> cf.Node:
+    if not path:
+        return new
+    head, *rest = path
+    return replace(node, **{head: _replace_at(getattr(node, head), tuple(rest), new)})
+
+
+def _is_scalar_node(node: cf.Node, reading: Reading) -> bool:
+    try:
+        return shape_of(node, reading) == ("1", "1")
+    except ShapeError:
+        return False
+
+
+def _anywhere(node: cf.Node) -> list[cf.Node]:
+    """Forms equal to any ``node``: add and subtract the same term, ᵀᵀ, 2·x/2."""
+    three = cf.Num(Fraction(3))
+    return [
+        cf.Sub(cf.Add(node, cf.Mul(three, node)), cf.Mul(three, node)),
+        cf.Transpose(cf.Transpose(node)),
+        cf.Div(cf.Mul(TWO, node), TWO),
+    ]
+
+
+def _is_vector(node: cf.Node) -> bool:
+    return isinstance(node, cf.Word) or node == V_C
+
+
+def _rewrites(node: cf.Node, reading: Reading) -> list[cf.Node]:
+    """Forms equal to ``node`` by a rule about what it is: σ and exp forms, orders, signs."""
+    out = []
+    match node:
+        case cf.Call("sigma", x) if _is_scalar_node(x, reading):
+            out += [
+                cf.Sub(ONE, cf.Call("sigma", cf.Neg(x))),
+                cf.Div(ONE, cf.Add(ONE, cf.Call("exp", cf.Neg(x)))),
+                cf.Div(cf.Call("exp", x), cf.Add(ONE, cf.Call("exp", x))),
+            ]
+        case cf.Sub(cf.Num(value), cf.Call("sigma", x)) if value == 1:
+            out.append(cf.Call("sigma", cf.Neg(x)))
+        case cf.Add(a, b):
+            out.append(cf.Add(b, a))
+        case cf.Sub(a, b):
+            out.append(cf.Add(cf.Neg(b), a))
+        case cf.Mul(cf.Transpose(a), b) if _is_vector(a) and _is_vector(b):
+            out.append(cf.Mul(cf.Transpose(b), a))
+        case cf.Mul(a, b) if _is_scalar_node(a, reading) or _is_scalar_node(b, reading):
+            out.append(cf.Mul(b, a))
+        case cf.Neg(a):
+            out.append(cf.Mul(cf.Neg(ONE), a))
+        case cf.Component(cf.Name("yhat"), index):
+            out.append(cf.Component(cf.Call("softmax", cf.Name("z")), index))
+        case cf.Sum(index, over, cf.Add(a, b)):
+            out.append(cf.Add(cf.Sum(index, over, a), cf.Sum(index, over, b)))
+        case cf.Call("exp", cf.Neg(x)):
+            out.append(cf.Div(ONE, cf.Call("exp", x)))
+    return out
+
+
+def _mutations(node: cf.Node) -> list[cf.Node]:
+    """Single classic mistakes at ``node``: sign flip, σ(x) → σ(−x), a dropped term, a factor 2."""
+    out = [cf.Neg(node), cf.Mul(TWO, node)]
+    match node:
+        case cf.Call("sigma", x):
+            out.append(cf.Call("sigma", cf.Neg(x)))
+        case cf.Add(a, b):
+            out += [a, b]
+        case cf.Sub(a, b):
+            out += [a, cf.Neg(b)]
+    return out
+
+
+@st.composite
+def rewritten(draw, steps: int):
+    """A true claim with ``steps`` equal rewrites applied at random places."""
+    question, text, reading = draw(st.sampled_from(TRUE_CLAIMS))
+    node = parse_claim(text)
+    for _ in range(steps):
+        # the rules about what a subterm is, three times as often as the ones that fit anything
+        places = list(_paths(node))
+        specific = [(path, new) for path, subterm in places for new in _rewrites(subterm, reading)]
+        generic = [(path, new) for path, subterm in places for new in _anywhere(subterm)]
+        path, new = draw(st.sampled_from(specific * 3 + generic))
+        node = _replace_at(node, path, new)
+    return question, node, reading
+
+
+@st.composite
+def mutated(draw):
+    """A true claim, possibly rewritten once, with one classic mistake at a random place."""
+    question, node, reading = draw(rewritten(draw(st.integers(0, 1))))
+    path, subterm = draw(st.sampled_from(list(_paths(node))))
+    return question, _replace_at(node, path, draw(st.sampled_from(_mutations(subterm)))), reading
+
+
+# -- the properties ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[f"{loss}-{wrt}" for loss, wrt in QUESTIONS])
+@examples(ci=10, long=150)
+@given(data=st.data(), seed=st.integers(0, 2**32))
+def test_random_claims_verdicts_are_sound(question, data, seed):
+    node, reading = data.draw(random_claim(question))
+    cross_examine(node, question, reading, seed, "random")
+
+
+@examples(ci=60, long=1500)
+@given(case=st.integers(1, 3).flatmap(rewritten), seed=st.integers(0, 2**32))
+def test_equal_rewrites_of_true_claims_are_proved(case, seed):
+    question, node, reading = case
+    result = cross_examine(node, question, reading, seed, "rewrite")
+    assert result.verdict is Verdict.PROVED, f"{to_text(node)}: {result.verdict.value} {result.message}"
+
+
+@examples(ci=60, long=1500)
+@given(case=mutated(), seed=st.integers(0, 2**32))
+def test_single_mistakes_are_refuted_unless_they_change_nothing(case, seed):
+    question, node, reading = case
+    result = cross_examine(node, question, reading, seed, "mutation")
+    assert result.verdict in (Verdict.REFUTED, Verdict.PROVED), f"{to_text(node)}: {result.message}"
+
+
+@pytest.mark.parametrize("case", TRUE_CLAIMS, ids=[f"{q[0]}-{q[1]}-{text}" for q, text, _ in TRUE_CLAIMS])
+def test_the_true_claims_are_proved_and_the_oracle_agrees(case):
+    question, text, reading = case
+    node = parse_claim(text)
+    assert numerically_equal(node, question, reading, seed=0)
+    assert cross_examine(node, question, reading, 0, "true").verdict is Verdict.PROVED
+
+
+def test_negative_sampling_over_z_keeps_the_negatives():
+    # found by this module: -u_k^T v_c was not read as -z_k, so ∂J/∂z lost the negatives
+    node = parse_claim("(sigma(z_o) - 1) y")
+    result = cross_examine(node, ("negative-sampling", "z"), Reading(), 0, "regression")
+    assert result.verdict is Verdict.REFUTED
+
+
+def test_the_oracle_tells_a_wrong_claim_apart():
+    node = parse_claim("(1 - sigma(u_o^T v_c)) v_c")
+    assert not numerically_equal(node, ("negative-sampling", "u_o"), Reading(), seed=0)
