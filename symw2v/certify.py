@@ -404,6 +404,11 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: _Remainders):
     return [("g", FVec({"v_c": d_g})), ("o", FVec({"v_c": d_o}))]
 
 
+def _expr(value) -> sympy.Expr:
+    """A coefficient as a SymPy expression (a missing one is the integer 0)."""
+    return value if isinstance(value, sympy.Basic) else sympy.Integer(value)
+
+
 def _equal(a, b) -> bool:
     if isinstance(a, FVec) and isinstance(b, FVec):
         keys = sorted(set(a.coeffs) | set(b.coeffs))
@@ -412,7 +417,7 @@ def _equal(a, b) -> bool:
         pairs = [(a.at[k], b.at[k]) for k in a.at]
     else:
         return False
-    differences = [sympy.sympify(x) - sympy.sympify(y) for x, y in pairs]
+    differences = [_expr(x) - _expr(y) for x, y in pairs]
     rewritten, _ = to_rational(differences)
     return all(sympy.cancel(d) == 0 for d in rewritten)
 

@@ -262,7 +262,8 @@ def _instance_lines(loss: Loss, printer: ArrayPrinter) -> list[str]:
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
-        autoescape=False,
+        # Python source, not HTML: nothing to escape (and no user text reaches these templates)
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
