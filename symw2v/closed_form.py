@@ -9,13 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-# Names of the objects a claim may mention, with what they are.
-VECTORS = ("v_c",)  # plus u_<index>, built as Word
-MATRICES = ("U",)
-VOCAB_VECTORS = ("y", "yhat", "z")  # length-V vectors (y and yhat may be rows)
-SIZES = ("K", "V")
-FUNCTIONS = ("sigma", "exp", "log", "softmax")
-
 
 class Node:
     """Base class of the closed-form AST."""

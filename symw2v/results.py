@@ -41,8 +41,6 @@ class Proof:
 
     verdict: Verdict
     method: str
-    residual_latex: str = ""
-    residual_text: str = ""
     counterexample: Counterexample | None = None
     message: str = ""
 
