@@ -103,25 +103,36 @@ class _Remainders:
             return sympy.Integer(0)
         key = (over, _canonical(term))
         if key not in self.symbols:
-            self.symbols[key] = (sympy.Symbol(f"R{over}{len(self.symbols)}"), term)
+            # a sum of positive terms over the rest is ≥ 0 (0 when the rest is empty): what
+            # lets a log of a softmax be shown defined
+            sign = {"nonnegative": True} if term.is_nonnegative else {}
+            self.symbols[key] = (sympy.Symbol(f"R{over}{len(self.symbols)}", **sign), term)
         return self.symbols[key][0]
 
 
 def _canonical(expr: sympy.Expr) -> str:
-    """A text that equal generic terms share, so their remainders are one symbol."""
-    exps = {}
+    """A key for a remainder's generic term: two terms share it only when they are the same
+    function, since the key is the text of an expression equal to the term.
+
+    Sums written differently are still recognised: ``exp(2 z + 1)`` and ``e·exp(z)²`` both
+    become ``e·T[z]²`` (``T[s]`` standing for ``exp(s)``) before ``cancel`` normalises the
+    whole term.  Only exponents linear in the dot products, with integer coefficients, are
+    rewritten so; any other exponential stays as it is, whole, in the key.
+    """
+    replacement = {}
     for atom in expr.atoms(sympy.exp):
         argument = sympy.expand(atom.args[0])
-        if argument.is_polynomial() and all(
-            c.is_Integer for c in sympy.Poly(argument, *sorted(argument.free_symbols, key=str)).coeffs()
-        ):
-            exps[atom] = sympy.Mul(
-                *[
-                    sympy.Symbol(f"T[{s}]", positive=True) ** sympy.Poly(argument, s).coeff_monomial(s)
-                    for s in sorted(argument.free_symbols, key=str)
-                ]
-            ) * sympy.exp(sympy.Poly(argument, *sorted(argument.free_symbols, key=str)).coeff_monomial(1))
-    return sympy.srepr(sympy.cancel(expr.xreplace(exps)))
+        gens = sorted(argument.free_symbols, key=sympy.default_sort_key)
+        if not gens or not argument.is_polynomial(*gens):
+            continue
+        poly = sympy.Poly(argument, *gens)
+        if poly.total_degree() != 1 or not all(c.is_Integer for c in poly.coeffs()):
+            continue
+        monomial = sympy.exp(poly.coeff_monomial(1))
+        for symbol in gens:
+            monomial *= sympy.Symbol(f"T[{symbol}]", positive=True) ** poly.coeff_monomial(symbol)
+        replacement[atom] = monomial
+    return sympy.srepr(sympy.cancel(expr.xreplace(replacement)))
 
 
 class _Formal:
@@ -196,12 +207,15 @@ class _Formal:
         right = self.value(node.right, bindings)
         if not isinstance(right, sympy.Expr):
             raise NoCertificate("division by a non-scalar")
+        _never_zero(right)
         return _scale(self.value(node.left, bindings), 1 / right)
 
     def _Pow(self, node, bindings):
         base = self.value(node.base, bindings)
         if not isinstance(base, sympy.Expr):
             raise NoCertificate("a power of a non-scalar")
+        if node.exponent < 0:
+            _never_zero(base)
         return base**node.exponent
 
     def _Call(self, node, bindings):
@@ -213,6 +227,10 @@ class _Formal:
         function = {"sigma": lambda x: 1 / (1 + sympy.exp(-x)), "exp": sympy.exp, "log": sympy.log}[
             node.function
         ]
+        if node.function == "log":
+            for value in argument.at.values() if isinstance(argument, Family) else [argument]:
+                if isinstance(value, sympy.Expr) and value.is_positive is not True:
+                    raise NoCertificate("a log of something not shown to be positive")
         if isinstance(argument, sympy.Expr):
             return function(argument)
         if isinstance(argument, Family):
@@ -276,9 +294,9 @@ class _Formal:
             raise NoCertificate("a sum whose terms depend on the index of an enclosing sum")
         # a sum that does not depend on the enclosing sum's index is the same for every term
         bindings = {letter: index for letter, index in bindings.items() if letter not in inner}
-        over = node.over or ("K" if node.index == "k" else "V")
-        if over == "K" and self.k_over == "V":
-            over = "V"
+        over = node.over  # resolve_sums gave it, the same range every prover uses
+        if over not in ("K", "V"):
+            raise NoCertificate(f"sum_{node.index} has no range")
         terms = {i: self.value(node.body, {**bindings, node.index: i}) for i in ("g", GENERIC)}
         if over == "V":
             terms["o"] = self.value(node.body, {**bindings, node.index: "o"})
@@ -313,6 +331,13 @@ class _Formal:
             else:
                 coeffs[key] = coeffs.get(key, 0) + self._close_scalar(over, value)
         return FVec(coeffs, term.row)
+
+
+def _never_zero(value: sympy.Expr) -> None:
+    """A divisor must be non-zero everywhere, as SymPy's assumptions show (e.g. a sum of
+    exponentials); a claim that divides by what may vanish is outside the argument."""
+    if not (value.is_positive or value.is_negative):
+        raise NoCertificate("a division by something not shown to be non-zero")
 
 
 def _check_generic_only(term: sympy.Expr) -> None:

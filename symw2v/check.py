@@ -15,6 +15,7 @@ import sympy
 
 from symw2v import closed_form as cf
 from symw2v.certify import certify, in_domain
+from symw2v.definedness import UNDEFINED_LATEX, Condition, check_defined, unproved
 from symw2v.derive import WRT, derive, loss_context, variable_shape
 from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
@@ -26,9 +27,9 @@ from symw2v.losses import Loss
 from symw2v.parse import parse_claim
 from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, decide, is_identity, time_limit
-from symw2v.results import ClaimResult, Verdict
+from symw2v.results import ClaimResult, Proof, Verdict
 from symw2v.shapes import Reading, Typing, infer_reading, shape_of, show
-from symw2v.sweep import Grid, instances
+from symw2v.sweep import DEFAULT, Grid, instances, smallest_generic
 
 LAYOUTS = ("auto", "numerator", "denominator")
 HINT_SECONDS = 8.0
@@ -74,8 +75,12 @@ def _allowed_free(wrt: str) -> set[str]:
     return {"u_k": {"k"}, "u_w": {"w"}}.get(wrt, set())
 
 
-def _read(claim: str | cf.Node, question: Question, syntax: str) -> cf.Node:
-    node = parse_claim(claim, syntax) if isinstance(claim, str) else claim
+def _read(claim: str | cf.Node, syntax: str) -> cf.Node:
+    return parse_claim(claim, syntax) if isinstance(claim, str) else claim
+
+
+def _resolve(node: cf.Node, question: Question) -> cf.Node:
+    """The claim with every sum given its range; ``ShapeError`` for an index the loss lacks."""
     return resolve_sums(node, question.loss.k_over)
 
 
@@ -110,29 +115,48 @@ def _layout(typing: Typing, wrt: str, layout: str) -> tuple[str, str]:
     )
 
 
-def _pairs(node: cf.Node, question: Question, typing: Typing, layout: str, instance: Instance) -> list[Pair]:
-    """The claim against the derived gradient, once per value of its free index."""
+def _pairs(
+    node: cf.Node, question: Question, typing: Typing, layout: str, instance: Instance
+) -> tuple[list[Pair], list[Condition]]:
+    """The claim against the derived gradient, once per value of its free index, and what the
+    claim needs to be defined there."""
     loss, wrt = question.loss, question.wrt
     instantiator = Instantiator(loss_context(loss, instance, typing.reading, wrt))
-    pairs = []
+    pairs, conditions = [], []
     for target in derive(loss, wrt, instance, typing.reading):
         claimed = instantiator.evaluate(node, target.binding_dict())
         if layout == "numerator":
             claimed = claimed.T
         pairs.append(Pair(target.label, claimed, target.gradient))
-    return pairs
+        conditions += [Condition(*condition, target.label) for condition in instantiator.conditions]
+        instantiator.conditions.clear()
+    return pairs, conditions
+
+
+def _prove(pairs: list[Pair], conditions: list[Condition], tick) -> Proof:
+    """The exact verdict on the pairs: undefined somewhere, or decided by the prover."""
+    undefined = check_defined(pairs, conditions, tick)
+    if isinstance(undefined, Proof):
+        return undefined
+    proof = decide(pairs, tick)
+    if proof.verdict is Verdict.PROVED and undefined:
+        return unproved(undefined)
+    return proof
 
 
 def holds(node: cf.Node, question: Question, instance: Instance | None = None) -> bool:
-    """Whether ``node`` type-checks, fits a layout and is proved equal to the gradient (exactly)."""
+    """Whether ``node`` type-checks, fits a layout, is defined wherever the gradient is and is
+    proved equal to it (exactly)."""
     try:
+        node = _resolve(node, question)
         _check_indices(node, question.wrt)
         conventions = question.conventions
         typing = infer_reading(node, conventions.U, conventions.y)
         layout, _ = _layout(typing, question.wrt, conventions.layout)
         if not layout:
             return False
-        return is_identity(_pairs(node, question, typing, layout, instance or question.instance))
+        pairs, conditions = _pairs(node, question, typing, layout, instance or question.instance)
+        return check_defined(pairs, conditions) == () and is_identity(pairs)
     except (ShapeError, SymW2VError):
         return False
 
@@ -174,7 +198,7 @@ def check_claim(
         return ClaimResult(verdict=verdict, seconds=seconds, **{**base, **fields})
 
     try:
-        node = _read(claim, question, syntax)
+        node = _read(claim, syntax)
     except ClaimParseError as error:
         return result(Verdict.PARSE_ERROR, message=str(error))
     base["claim_latex"] = to_latex(node)
@@ -199,6 +223,10 @@ def _check_parsed(
 ) -> ClaimResult:
     instance, conventions, loss = question.instance, question.conventions, question.loss
     try:
+        node = _resolve(node, question)
+    except ShapeError as error:
+        return result(Verdict.ILL_TYPED, message=str(error))
+    try:
         _check_indices(node, question.wrt)
         typing = infer_reading(node, conventions.U, conventions.y)
     except ShapeError as error:
@@ -217,13 +245,17 @@ def _check_parsed(
         return result(Verdict.REFUTED, method="shape", message=message, hint=hint)
     if len(instance.symbols()) > LARGE:
         # past a few dozen components the instance proof grows fast; an all-sizes certificate,
-        # when there is one, proves this instance too, in milliseconds and exactly
+        # when there is one, proves this instance too, exactly.  It never proves alone: the claim
+        # must also be proved at a small instance with every size at least 2, by the instance
+        # procedure, which shares no code with the certificate's formal algebra
         certificate = certify(node, loss, question.wrt, reading)
-        if certificate.holds and in_domain(instance, loss, question.wrt):
+        small = smallest_generic(grid or DEFAULT, group)
+        if certificate.holds and in_domain(instance, loss, question.wrt) and holds(node, question, small):
             return result(
                 Verdict.PROVED,
                 layout=layout,
-                method="exact: all-sizes certificate (the instance is one of its sizes)",
+                method="exact: all-sizes certificate (the instance is one of its sizes), "
+                f"and the instance procedure at {small.describe(group)}",
                 certificate=certificate.statement,
                 certificate_argument=certificate.argument,
                 scope=f"proved at {instance.describe(group)}, and at every size: {certificate.statement}",
@@ -231,8 +263,8 @@ def _check_parsed(
     base["derived_latex"] = _derived_form(loss, question.wrt, instance, reading, kind)
 
     try:
-        pairs = _pairs(node, question, typing, layout, instance)
-        proof = decide(pairs, time_limit(time_limit_s))
+        pairs, conditions = _pairs(node, question, typing, layout, instance)
+        proof = _prove(pairs, conditions, time_limit(time_limit_s))
     except SymW2VError as error:
         if isinstance(error, ProofTimeout):
             raise
@@ -241,7 +273,9 @@ def _check_parsed(
     fields = dict(
         layout=layout, method=proof.method, message=proof.message, counterexample=proof.counterexample
     )
-    if proof.verdict is Verdict.REFUTED:
+    if proof.verdict is Verdict.REFUTED and proof.counterexample.residual_latex == UNDEFINED_LATEX:
+        fields.update(residual="undefined", residual_latex=UNDEFINED_LATEX)
+    elif proof.verdict is Verdict.REFUTED:
         failing = next(p for p in pairs if p.label == proof.counterexample.target)
         residual = failing.claimed - failing.derived
         latex = gradient_form(residual, instance, group, kind)
@@ -352,7 +386,7 @@ def _numerically_close(node: cf.Node, question: Question) -> bool:
         layout, _ = _layout(typing, question.wrt, question.conventions.layout)
         if not layout:
             return False
-        pairs = _pairs(node, question, typing, layout, question.instance)
+        pairs, _ = _pairs(node, question, typing, layout, question.instance)
     except (ShapeError, SymW2VError):
         return False
     symbols = sorted(set().union(*(p.derived.free_symbols | p.claimed.free_symbols for p in pairs)), key=str)
@@ -409,19 +443,20 @@ def check_step(
         )
 
     try:
-        a, b = _read(left, question, syntax), _read(right, question, syntax)
+        a, b = _read(left, syntax), _read(right, syntax)
     except ClaimParseError as error:
         return result(Verdict.PARSE_ERROR, message=str(error))
     base["claim_latex"] = to_latex(b)
     conventions = question.conventions
     try:
         with hard_time_limit(time_limit_s):
+            a, b = _resolve(a, question), _resolve(b, question)
             _check_indices(a, question.wrt)
             _check_indices(b, question.wrt)
             typing = infer_reading(cf.Sub(a, b), conventions.U, conventions.y)
             if shape_of(a, typing.reading) != shape_of(b, typing.reading):
                 raise ShapeError("the two sides have different shapes")
-            pairs = []
+            pairs, conditions = [], []
             context = loss_context(question.loss, question.instance, typing.reading, question.wrt)
             instantiator = Instantiator(context)
             for target in derive(question.loss, question.wrt, question.instance, typing.reading):
@@ -429,7 +464,9 @@ def check_step(
                 pairs.append(
                     Pair(target.label, instantiator.evaluate(a, bindings), instantiator.evaluate(b, bindings))
                 )
-            proof = decide(pairs, time_limit(time_limit_s))
+                conditions += [Condition(*c, target.label) for c in instantiator.conditions]
+                instantiator.conditions.clear()
+            proof = _prove(pairs, conditions, time_limit(time_limit_s))
     except ShapeError as error:
         return result(Verdict.ILL_TYPED, message=f"this step does not type-check: {error}")
     except ProofTimeout as error:

@@ -16,6 +16,7 @@ from symw2v.instance import Instance
 from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.losses import Loss
 from symw2v.parse import parse_claim
+from symw2v.rational import is_zero
 from symw2v.shapes import Reading
 
 WRT = ("v_c", "u_o", "u_k", "u_w", "U", "z")
@@ -43,16 +44,28 @@ def variable_shape(wrt: str, reading: Reading) -> tuple[str, str]:
 
 
 def loss_context(loss: Loss, instance: Instance, reading: Reading, wrt: str) -> Context:
-    """The context that claims about ``∂J/∂wrt`` are instantiated in."""
-    return Context(instance, reading, loss.k_over, z_free=(wrt == "z"))
+    """The context that claims about ``∂J/∂wrt`` are instantiated in (z is always Uᵀv_c there)."""
+    return Context(instance, reading)
 
 
 @lru_cache(maxsize=64)
 def loss_expression(loss: Loss, instance: Instance, z_free: bool) -> sympy.Expr:
     """J at the instance, over the component symbols (or over z when ``z_free``)."""
     node = resolve_sums(parse_claim(loss.expression), loss.k_over)
-    context = Context(instance, Reading(), loss.k_over, z_free=z_free)
+    context = Context(instance, Reading(), z_free=z_free)
     return Instantiator(context).scalar(node)
+
+
+def _check_through_scores(loss: Loss, instance: Instance, J_of_z: sympy.Expr, scores: dict) -> None:
+    """∂J/∂z exists only for a loss that depends on U and v_c through z = Uᵀv_c alone: the loss
+    read as a function of z must give the loss back at z = Uᵀv_c, exactly."""
+    J = loss_expression(loss, instance, False)
+    stray = J_of_z.free_symbols - set(scores)
+    if stray or not is_zero(J_of_z.xreplace(scores) - J):
+        raise SymW2VError(
+            f"∂J/∂z is not defined for this loss: it depends on the vectors other than through "
+            f"the scores z = Uᵀv_c ({loss.expression})"
+        )
 
 
 def _grad(J: sympy.Expr, symbols) -> sympy.Matrix:
@@ -75,7 +88,12 @@ def derive(loss: Loss, wrt: str, instance: Instance, reading: Reading) -> tuple[
     if wrt == "u_o":
         return (Target("", (), _grad(J, U.row(instance.o - 1))),)
     if wrt == "z":
-        return (Target("", (), _grad(J, instance.z_symbols())),)
+        # ∂J/∂z as a function of z, then at z = Uᵀv_c: a claim is compared with it at
+        # consistent points, where z is computed from U and v_c like everything else
+        z = instance.z_symbols()
+        scores = dict(zip(z, U * instance.v(), strict=True))
+        _check_through_scores(loss, instance, J, scores)
+        return (Target("", (), _grad(J, z).xreplace(scores)),)
     if wrt == "U":
         gradient = U.applyfunc(lambda s: sympy.diff(J, s))
         return (Target("", (), gradient if reading.U == "rows" else gradient.T),)

@@ -13,21 +13,22 @@ import sympy
 from symw2v import closed_form as cf
 from symw2v.errors import ShapeError, SymW2VError
 from symw2v.instance import Instance
+from symw2v.printing import to_text
 from symw2v.shapes import Reading
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a closed form means here.
+    """What a closed form means here: the instance, and the reading of U and y.
 
-    ``z_free``: the coordinates of z are free symbols (to differentiate with respect to z);
-    then every dot product ``u_wᵀv_c`` in the closed form is read as ``z_w``, and ``Uᵀv_c``
-    (``U v_c`` when U is rows) as z.
+    ``z_free``: z is a vector of free symbols, and every dot product ``u_wᵀv_c`` (and ``Uᵀv_c``)
+    is read as z: the loss as a function of z, to differentiate by z (``derive`` checks that it
+    is the loss).  Claims are never read that way: in a claim, z is always ``Uᵀv_c``, computed
+    from U and v_c like every other quantity, so a counterexample is a consistent point.
     """
 
     instance: Instance
     reading: Reading
-    k_over: str = "K"
     z_free: bool = False
 
 
@@ -39,10 +40,22 @@ _ENTRYWISE = {"sigma": _sigma, "exp": sympy.exp, "log": sympy.log}
 
 
 def resolve_sums(node: cf.Node, k_over: str) -> cf.Node:
-    """Give every ``sum_<i>`` without bounds its range: ``k`` runs over ``k_over``, others over V."""
+    """Give every ``sum_<i>`` its range, once, for every prover: a sum without bounds over ``k``
+    runs over ``k_over`` (the negatives "K", or the vocabulary "V" for a loss without
+    negatives), every other one over the vocabulary.
+
+    For a loss without negatives, K does not exist: a sum up to K, or K itself, is an error.
+    """
     if isinstance(node, cf.Sum):
         over = node.over or (k_over if node.index == "k" else "V")
+        if over == "K" and k_over != "K":
+            raise ShapeError(
+                f"sum_{{{node.index}=1}}^{{K}}: this loss has no negatives, so K is not defined; "
+                f"a sum over the vocabulary is written sum_{{{node.index}=1}}^{{V}} or sum_{node.index}"
+            )
         return cf.Sum(node.index, over, resolve_sums(node.body, k_over))
+    if node == cf.Name("K") and k_over != "K":
+        raise ShapeError("K is the number of negatives, and this loss has none")
     children = node.children()
     if not children:
         return node
@@ -62,6 +75,10 @@ class Instantiator:
         self._U_rows = instance.U_rows()
         self._v = instance.v()
         self._z = instance.z_symbols() if context.z_free else self._U_rows * self._v
+        # what must hold for the closed form to be defined: (kind, value, the sub-claim's text)
+        # with kind "nonzero" for a divisor or the base of a negative power, "positive" for the
+        # argument of a log
+        self.conditions: list[tuple[str, sympy.Expr, str]] = []
 
     def evaluate(self, node: cf.Node, bindings: dict[str, int] | None = None) -> sympy.Matrix:
         """The matrix of ``node``; ``bindings`` maps free index letters to 1-based words."""
@@ -130,20 +147,37 @@ class Instantiator:
         if isinstance(node, cf.Mul):
             return self._mul(node, bindings)
         if isinstance(node, cf.Div):
-            return self._eval(node.left, bindings) / self._eval(node.right, bindings)[0, 0]
+            divisor = self._needs("nonzero", self._eval(node.right, bindings)[0, 0], node.right)
+            return self._eval(node.left, bindings) / divisor
         if isinstance(node, cf.Pow):
-            return sympy.Matrix([[self._eval(node.base, bindings)[0, 0] ** node.exponent]])
+            base = self._eval(node.base, bindings)[0, 0]
+            if node.exponent < 0:
+                base = self._needs("nonzero", base, node.base)
+            return sympy.Matrix([[base**node.exponent]])
         if isinstance(node, cf.Call):
             argument = self._eval(node.argument, bindings)
             if node.function == "softmax":
                 return _softmax(argument)
+            if node.function == "log":
+                argument = argument.applyfunc(lambda entry: self._needs("positive", entry, node.argument))
             return argument.applyfunc(_ENTRYWISE[node.function])
         if isinstance(node, cf.Sum):
             return self._sum(node, bindings)
         raise TypeError(f"not a closed-form node: {node!r}")
 
+    def _needs(self, kind: str, value: sympy.Expr, node: cf.Node) -> sympy.Expr:
+        """Record that the closed form needs ``value`` non-zero or positive, and return it;
+        a constant that fails is replaced by a fresh symbol, since SymPy's own answer (``zoo``
+        for 1/0 and log 0, then ``0·zoo = nan``) would not stay undefined: the recorded
+        condition refutes the claim, before any proof."""
+        self.conditions.append((kind, value, to_text(node)))
+        fails = value.is_zero if kind == "nonzero" else (value.is_positive is False)
+        if value.is_number and fails:
+            return sympy.Dummy("undefined", positive=True)
+        return value
+
     def _mul(self, node: cf.Mul, bindings: dict[str, int]) -> sympy.Matrix:
-        if self.context.z_free:
+        if self.context.z_free:  # a loss written with dot products, as a function of z
             dot = _dot_product_word(node)
             if dot is not None:
                 word, sign = dot
@@ -160,8 +194,9 @@ class Instantiator:
 
     def _sum(self, node: cf.Sum, bindings: dict[str, int]) -> sympy.Matrix:
         instance = self.context.instance
-        over = node.over or (self.context.k_over if node.index == "k" else "V")
-        words = instance.negatives if over == "K" else range(1, instance.V + 1)
+        if node.over not in ("K", "V"):
+            raise TypeError(f"sum_{node.index} has no range: resolve_sums gives every sum its range")
+        words = instance.negatives if node.over == "K" else range(1, instance.V + 1)
         total = None
         for word in words:
             term = self._eval(node.body, {**bindings, node.index: word})

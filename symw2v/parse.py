@@ -11,7 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 
-from lark import Lark, Token, Transformer, UnexpectedInput, v_args
+from lark import Lark, Token, Transformer, Tree, UnexpectedInput, v_args
 from lark.exceptions import VisitError
 
 from symw2v import closed_form as cf
@@ -23,6 +23,8 @@ MAX_DEPTH = 40
 MAX_NODES = 2000
 MAX_DIGITS = 30
 MAX_EXPONENT = 64
+MAX_TREE_DEPTH = 100  # operators nested in each other, brackets or not (500 minus signs, 1 1 1 …)
+MAX_DEGREE = 160  # the degree a claim could expand to: ((x + 1)^64)^64 is 4096
 
 # What a bare name means; vectors u_<i> and v_c are built from their subscripts.
 _NAMES = {"U": "U", "y": "y", "yhat": "yhat", "ŷ": "yhat", "z": "z", "K": "K", "V": "V"}
@@ -57,6 +59,7 @@ def parse_claim(text: str, syntax: str = "auto") -> cf.Node:
         if getattr(getattr(error, "token", None), "type", None) == "$END":
             position = len(text.rstrip())
         raise ClaimParseError(_unexpected_message(error, text), text, position) from None
+    _check_depth(tree, text)
     try:
         node = _ToAst(text).transform(tree)
     except VisitError as error:
@@ -66,7 +69,37 @@ def parse_claim(text: str, syntax: str = "auto") -> cf.Node:
     count = sum(1 for _ in cf.walk(node))
     if count > MAX_NODES:
         raise InputLimitError(f"the claim has {count} nodes; the limit is {MAX_NODES}")
+    degree = _degree(node)
+    if degree > MAX_DEGREE:
+        raise InputLimitError(
+            f"the claim has degree {degree} (powers of powers multiply); the limit is {MAX_DEGREE}"
+        )
     return node
+
+
+def _check_depth(tree: Tree, text: str) -> None:
+    """Refuse a parse tree nested deeper than ``MAX_TREE_DEPTH``, before anything recursive
+    (the transformer, the printers, SymPy) walks it; iterative, so it cannot overflow itself."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            position = getattr(getattr(node, "meta", None), "start_pos", None)
+            raise InputLimitError(
+                f"operators nest deeper than {MAX_TREE_DEPTH} levels", text, position if position else None
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+
+
+def _degree(node: cf.Node) -> int:
+    """An upper bound on the polynomial degree of ``node`` once expanded: what its size in
+    SymPy grows with (a product adds degrees, a power multiplies them)."""
+    if isinstance(node, (cf.Mul, cf.Div)):
+        return _degree(node.left) + _degree(node.right)
+    if isinstance(node, cf.Pow):
+        return _degree(node.base) * max(1, abs(node.exponent))
+    children = node.children()
+    return max((_degree(child) for child in children), default=1)
 
 
 def _check_limits(text: str) -> None:

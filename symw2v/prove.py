@@ -82,9 +82,10 @@ def is_identity(pairs: list[Pair]) -> bool:
     return all(sympy.cancel(entry) == 0 for entry in rewritten)
 
 
-def _point(symbols: list[sympy.Symbol], attempt: int) -> dict:
+def point_for(symbols: list[sympy.Symbol], attempt: int, values: tuple = POINT_VALUES) -> dict:
+    """The ``attempt``-th point of a fixed sequence: each symbol gets one of ``values``."""
     rng = random.Random(1000 + attempt)
-    return {s: rng.choice(POINT_VALUES) for s in symbols}
+    return {s: rng.choice(values) for s in symbols}
 
 
 def _defined(matrix: sympy.Matrix) -> bool:
@@ -98,7 +99,7 @@ def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample 
         symbols |= pair.claimed.free_symbols | pair.derived.free_symbols
     ordered = sorted(symbols, key=sympy.default_sort_key)
     for attempt in range(TRIES):
-        point = _point(ordered, attempt)
+        point = point_for(ordered, attempt)
         for pair in pairs:
             tick()
             claimed, derived = pair.claimed.xreplace(point), pair.derived.xreplace(point)
@@ -109,10 +110,10 @@ def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample 
             if not any(certificates):
                 continue
             certificate = next(c for c in certificates if c)
-            vectors = _vectors_at(point)
+            vectors = vectors_at(point)
             return Counterexample(
                 target=pair.label,
-                point_latex=_point_latex(vectors),
+                point_latex=vectors_latex(vectors),
                 point={name: [str(v) for v in values] for name, values in vectors.items()},
                 claimed_latex=sympy.latex(claimed),
                 derived_latex=sympy.latex(derived),
@@ -126,7 +127,7 @@ def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample 
 _COMPONENT = re.compile(r"^(u|v|z)_\{(\w+)(?:,(\d+))?\}$")
 
 
-def _vectors_at(point: dict) -> dict[str, list]:
+def vectors_at(point: dict) -> dict[str, list]:
     """The point as vectors: ``{"u_1": [3, -2, 1/2], "v_c": [...], "z": [...]}``."""
     vectors: dict[str, dict[int, sympy.Expr]] = {}
     for symbol, value in point.items():
@@ -140,7 +141,7 @@ def _vectors_at(point: dict) -> dict[str, list]:
     return {name: [vectors[name][i] for i in sorted(vectors[name])] for name in ordered}
 
 
-def _point_latex(vectors: dict[str, list]) -> str:
+def vectors_latex(vectors: dict[str, list]) -> str:
     parts = []
     for name, values in vectors.items():
         letter, _, index = name.partition("_")
@@ -152,37 +153,73 @@ def _point_latex(vectors: dict[str, list]) -> str:
 
 def nonzero_certificate(value: sympy.Expr) -> str:
     """Why the exact number ``value`` is not 0, or ``""`` when it is 0 or cannot be shown."""
+    zero, why = _zero_test(value)
+    if zero is None:
+        sign, why = _interval_sign(value)
+        return why if sign else ""
+    return "" if zero else why
+
+
+def exact_sign(value: sympy.Expr) -> tuple[int | None, str]:
+    """The sign of the exact real number ``value`` (-1, 0 or 1) and why, or ``(None, "")``
+    when it cannot be decided (an enclosure that still contains 0)."""
+    zero, why = _zero_test(value)
+    if zero:
+        return 0, why
+    sign, interval_why = _interval_sign(value)
+    return sign, (why or interval_why) if sign else ""
+
+
+def _zero_test(value: sympy.Expr) -> tuple[bool | None, str]:
+    """Whether the exact number ``value`` is 0, decided exactly, and why it is not; ``None``
+    when logs remain (then only an enclosure can tell).
+
+    With no logs, ``value`` is a rational function of ``t = e^{1/L}`` with rational
+    coefficients, which cancels to 0 or is not 0 (e is transcendental).
+    """
     if value == 0:
-        return ""
+        return True, ""
     if value.is_Rational:
-        return "the residual is a non-zero rational number"
+        return False, "the residual is a non-zero rational number"
     rewritten, basis = to_rational([value])
-    if not basis.opaque and all(e.is_Rational for e in basis.exponents):
-        reduced = sympy.cancel(rewritten[0])
-        if reduced == 0:
-            return ""
-        if not basis.symbols:
-            return "the residual is a non-zero rational number"
-        return (
-            "the residual is a non-zero rational function of "
-            f"t = e^({sympy.sstr(basis.exponents[0])}) with rational coefficients, and e is "
-            "transcendental"
-        )
-    return _interval_certificate(value)
+    if basis.opaque or not all(e.is_Rational for e in basis.exponents):
+        return None, ""
+    reduced = sympy.cancel(rewritten[0])
+    if reduced == 0:
+        return True, ""
+    if not basis.symbols:
+        return False, "the residual is a non-zero rational number"
+    return False, (
+        "the residual is a non-zero rational function of "
+        f"t = e^({sympy.sstr(basis.exponents[0])}) with rational coefficients, and e is "
+        "transcendental"
+    )
 
 
-def _interval_certificate(value: sympy.Expr) -> str:
-    with mpmath.workprec(200):
-        try:
-            interval = _interval(value)
-        except (ValueError, ZeroDivisionError, TypeError):
-            return ""
-    if interval.a > 0 or interval.b < 0:
-        return (
-            f"interval arithmetic at 60 digits encloses the residual in {mpmath.iv.nstr(interval, 12)}, "
-            "away from 0"
-        )
-    return ""
+INTERVAL_BITS = (200, 800, 3200)  # rigorous enclosures, each tried when the one before is too wide
+
+
+def _interval_sign(value: sympy.Expr) -> tuple[int | None, str]:
+    """The sign of ``value`` from an enclosure that excludes 0, or ``(None, "")``."""
+    iv = mpmath.iv
+    previous = iv.prec
+    try:
+        for bits in INTERVAL_BITS:
+            iv.prec = bits  # the interval context keeps its own precision (workprec sets mp's)
+            try:
+                interval = _interval(value)
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+                return None, ""
+            if interval.a > 0 or interval.b < 0:
+                digits = int(bits * 0.30103)
+                why = (
+                    f"interval arithmetic at {bits} bits (~{digits} digits) encloses the residual in "
+                    f"{iv.nstr(interval, 12)}, away from 0"
+                )
+                return (1 if interval.a > 0 else -1), why
+    finally:
+        iv.prec = previous
+    return None, ""
 
 
 _INTERVAL_FUNCTIONS = {sympy.exp: mpmath.iv.exp, sympy.log: mpmath.iv.log}

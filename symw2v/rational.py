@@ -182,3 +182,9 @@ def to_rational(
         tuple((symbol, atom.xreplace({euler: sympy.E})) for atom, symbol in opaque.items()),
     )
     return rewritten, basis
+
+
+def is_zero(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is identically 0, decided exactly (its rational form cancels to 0)."""
+    rewritten, _ = to_rational([expr])
+    return sympy.cancel(rewritten[0]) == 0

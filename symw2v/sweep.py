@@ -73,3 +73,13 @@ def instances(grid: Grid, with_negatives: bool) -> list[Instance]:
                     seen.add(key)
                     found.append(Instance(V=V, d=d, K=K, o=o, negatives=negatives))
     return found
+
+
+def smallest_generic(grid: Grid, with_negatives: bool) -> Instance:
+    """The grid's smallest instance where no size is degenerate (d ≥ 2, K ≥ 2, V ≥ 3: vectors
+    are not numbers, a sum over the negatives has terms besides the one differentiated by, the
+    vocabulary has words besides o and it); a fixed small one if the grid has none."""
+    for instance in instances(grid, with_negatives):
+        if instance.d >= 2 and instance.V >= 3 and (instance.K >= 2 or not with_negatives):
+            return instance
+    return Instance(V=4, d=2, K=2, o=2, negatives=(1, 3)) if with_negatives else Instance(V=3, d=2, K=1, o=2)

@@ -15,7 +15,8 @@ from symw2v.sweep import DEFAULT
 
 NS_VC = "-(1 - sigma(u_o^T v_c)) u_o + sum_k sigma(u_k^T v_c) u_k"
 ONLY_K1 = "K (-(1 - sigma(u_o^T v_c)) u_o + sum_k sigma(u_k^T v_c) u_k)"
-ONLY_D1 = "(sigma(u_o^T v_c) - 1) (v_c^T v_c) / (u_o^T v_c) u_o"
+# v_c + (u_oᵀv_c) u_o − (u_oᵀu_o) v_c is v_c when d = 1, and not otherwise
+ONLY_D1 = "(sigma(u_o^T v_c) - 1) (v_c + (u_o^T v_c) u_o - (u_o^T u_o) v_c)"
 ONLY_DISTINCT = "(1 - sigma(-u_k^T v_c)) v_c"
 
 

@@ -94,8 +94,8 @@ def numeric(gradient: sympy.Matrix, instance: Instance):
 def expected_gradient(loss: str, wrt: str, word: int | None, instance: Instance, U, v, z) -> np.ndarray:
     """Finite differences of the numpy loss, in denominator layout with U as rows (V×d)."""
     J = NUMPY_LOSSES[loss]
-    if wrt == "z":
-        return central_difference(lambda z_: softmax_loss_z(z_, instance), z).reshape(-1, 1)
+    if wrt == "z":  # ∂J/∂z at the scores of the point, z = U v_c (U as rows)
+        return central_difference(lambda z_: softmax_loss_z(z_, instance), U @ v).reshape(-1, 1)
     if wrt == "v_c":
         return central_difference(lambda v_: J(U, v_, instance), v).reshape(-1, 1)
     if wrt == "U":

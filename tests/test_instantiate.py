@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 import sympy
 
+from symw2v.errors import ShapeError
 from symw2v.instance import Instance
 from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.parse import parse_claim
@@ -13,9 +15,15 @@ INSTANCE = Instance(V=4, d=2, K=2, o=2, negatives=(1, 3))
 COLUMNS = Reading()
 
 
-def evaluate(text, reading=COLUMNS, k_over="K", z_free=False, **bindings):
+def evaluate(text, reading=COLUMNS, k_over="K", **bindings):
     node = resolve_sums(parse_claim(text), k_over)
-    return Instantiator(Context(INSTANCE, reading, k_over, z_free)).evaluate(node, bindings)
+    return Instantiator(Context(INSTANCE, reading)).evaluate(node, bindings)
+
+
+def conditions(text, k_over="K", **bindings):
+    instantiator = Instantiator(Context(INSTANCE, COLUMNS))
+    instantiator.evaluate(resolve_sums(parse_claim(text), k_over), bindings)
+    return instantiator.conditions
 
 
 def test_dot_product_and_sigma():
@@ -49,10 +57,33 @@ def test_free_index_binding():
     assert evaluate("(yhat - y)_w", w=2)[0, 0] == evaluate("yhat_o - 1")[0, 0]
 
 
-def test_z_free_reads_dot_products_and_scores_as_z():
-    z = INSTANCE.z_symbols()
-    assert evaluate("u_o^T v_c", z_free=True)[0, 0] == z[1]
-    assert evaluate("v_c^T u_3", z_free=True)[0, 0] == z[2]
-    assert evaluate("U^T v_c", Reading("columns"), z_free=True) == z
-    assert evaluate("U v_c", Reading("rows"), z_free=True) == z
-    assert evaluate("v_c^T U", Reading("columns"), z_free=True) == z.T
+def test_z_is_always_computed_from_U_and_v_c():
+    """In a claim, z is Uᵀv_c (U v_c for rows): never free, so a point fixes every quantity."""
+    scores = INSTANCE.U_rows() * INSTANCE.v()
+    assert evaluate("U^T v_c", Reading("columns")) == scores
+    assert evaluate("U v_c", Reading("rows")) == scores
+    assert evaluate("z") == scores
+    assert evaluate("z_o")[0, 0] == evaluate("u_o^T v_c")[0, 0]
+
+
+def test_a_sum_up_to_K_or_K_itself_is_refused_for_a_loss_without_negatives():
+    for text in ("sum_{k=1}^{K} u_k", "K v_c", "sum_w sum_{j=1}^{K} u_j"):
+        with pytest.raises(ShapeError, match="K"):
+            resolve_sums(parse_claim(text), "V")
+    assert evaluate("sum_{k=1}^{V} u_k", k_over="V") == evaluate("sum_w u_w")
+
+
+def test_what_a_claim_needs_to_be_defined_is_recorded():
+    kinds = {(kind, text) for kind, _, text in conditions("log(sigma(u_o^T v_c)) v_c / (u_o^T v_c)")}
+    assert kinds == {("positive", "sigma(u_o^T v_c)"), ("nonzero", "u_o^T v_c")}
+    assert [kind for kind, _, _ in conditions("(u_o^T v_c)^(-2) v_c")] == ["nonzero"]
+    assert conditions("(u_o^T v_c)^2 v_c / 2") == [("nonzero", 2, "2")]
+
+
+def test_an_undefined_constant_stays_undefined():
+    """SymPy turns 0·log(0) into nan and 0·(1/0) into nan, which would poison the residual;
+    an undefined constant becomes a fresh symbol instead, and its condition is recorded."""
+    for text in ("0 log(0) v_c", "0 (K - K)^(-1) v_c", "exp(log(0)) v_c", "v_c / (2 - 2)"):
+        value = evaluate(text)
+        assert not any(entry.has(sympy.nan, sympy.zoo) for entry in value), text
+        assert any(value.is_number and value.is_positive is not True for _, value, _ in conditions(text))

@@ -348,3 +348,44 @@ def documents(draw) -> str:
 @given(text=documents())
 def test_documents_with_equations(text):
     _document_returns_or_says_why(text)
+
+
+# -- claim text that once ended in a traceback: long runs of operators, undefined constants ---
+
+_PREFIXES = st.sampled_from(("-", "+", "sigma ", "exp ", "log ", "2 ", "1 ", "(", "\\sigma "))
+_SUFFIXES = st.sampled_from(("^T", "'", "^2", "^{-1}", "^64", ")", " v_c", " 0", "_o"))
+_CONSTANTS = st.sampled_from(("log(0)", "0", "(K-K)", "(1-1)^(-1)", "exp(log(0))", "sigma(log(0))", "0/0"))
+
+
+@st.composite
+def operator_runs(draw) -> str:
+    """A claim wrapped in long runs of prefix and postfix operators, around undefined constants."""
+    core = draw(st.sampled_from(("v_c", "u_o", "u_o^T v_c", draw(_CONSTANTS) + " v_c")))
+    prefix = "".join(draw(st.lists(_PREFIXES, max_size=3)) * draw(st.integers(1, 400)))
+    suffix = "".join(draw(st.lists(_SUFFIXES, max_size=3)) * draw(st.integers(1, 400)))
+    return prefix + core + suffix
+
+
+@examples(ci=40, long=1000)
+@given(text=operator_runs())
+def test_operator_runs_end_in_a_verdict_not_a_traceback(text, negative_sampling, instance):
+    result = check_claim(text, negative_sampling, "u_o", instance, time_limit_s=10, with_hints=False)
+    assert result.message or result.verdict.value in ("proved", "refuted")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-" * 500 + "v_c",
+        "v_c" + "^T" * 1000,
+        "1 " * 1000 + "v_c",
+        "(((u_o^T v_c + 1)^64)^64 - 1) v_c",
+        "exp(log(0)) v_c",
+        "sigma(log(0)) v_c",
+    ],
+    ids=["minus", "transposes", "ones", "powers", "exp-log-0", "sigma-log-0"],
+)
+def test_the_reviews_claims_end_in_a_verdict(text, negative_sampling, instance):
+    result = check_claim(text, negative_sampling, "u_o", instance, time_limit_s=10, with_hints=False)
+    assert result.verdict.value in ("parse-error", "refuted"), result
+    assert result.message

@@ -81,3 +81,24 @@ def test_undefined_points_are_skipped():
     assert proof.counterexample.approximate == ("1.00000000000000",) or proof.counterexample.approximate == (
         "-1.00000000000000",
     )
+
+
+def test_interval_arithmetic_runs_at_the_precision_it_states():
+    # log 2 minus a rational within 1e-30 of it: at 53 bits both round to the same double, so
+    # only an enclosure at the stated precision separates them
+    close = sympy.Rational(int(sympy.log(2).evalf(40) * 10**31), 10**31)
+    assert abs(float(sympy.log(2) - close)) < 1e-29
+    why = nonzero_certificate(sympy.log(2) - close)
+    assert "interval arithmetic at 200 bits" in why
+    sign, _ = prove.exact_sign(sympy.log(2) - close)
+    assert sign == 1
+    # closer still: the precision rises before giving up
+    closer = sympy.Rational(int(sympy.log(2).evalf(120) * 10**100), 10**100)
+    assert "at 800 bits" in nonzero_certificate(sympy.log(2) - closer)
+
+
+def test_exact_sign_decides_zero_exactly_and_signs_by_enclosure():
+    assert prove.exact_sign(sympy.exp(2) - sympy.exp(1) ** 2)[0] == 0
+    assert prove.exact_sign(sympy.exp(-50))[0] == 1
+    assert prove.exact_sign(sympy.Rational(-1, 3))[0] == -1
+    assert prove.exact_sign(1 - sympy.log(3))[0] == -1

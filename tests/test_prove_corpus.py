@@ -161,7 +161,7 @@ EQUIVALENT = [
     ("sm-z-transposes", SM, "z", "(yhat^T - y^T)^T", None),
     ("sm-z-y-row-numerator", SM, "z", "yhat - y", Y_ROW),
     ("sm-z-y-column-numerator", SM, "z", "yhat^T - y^T", Y_COLUMN),
-    ("sm-z-K-over-K", SM, "z", "K (yhat - y) / K", None),
+    ("sm-z-V-over-V", SM, "z", "V (yhat - y) / V", None),
     # ---- softmax, ∂J/∂v_c
     ("sm-vc-U-cols", SM, "v_c", "U (yhat - y)", None),
     ("sm-vc-U-distributed", SM, "v_c", "U yhat - U y", None),
@@ -284,7 +284,7 @@ WRONG = [
     ("sm-z-dropped-y", SM, "z", "yhat", None),
     ("sm-z-plus-y", SM, "z", "yhat + y", None),
     ("sm-z-factor-2", SM, "z", "2 (yhat - y)", None),
-    ("sm-z-extra-K", SM, "z", "K (yhat - y)", None),
+    ("sm-z-extra-V", SM, "z", "V (yhat - y)", None),
     ("sm-z-plus-e-minus-50", SM, "z", "yhat - y + e^(-50) y", None),
     ("sm-z-times-1-plus-e-minus-50", SM, "z", "(1 + e^(-50)) (yhat - y)", None),
     ("sm-z-numerator-swapped", SM, "z", "(y - yhat)^T", None),

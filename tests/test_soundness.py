@@ -32,8 +32,10 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from symw2v import check
 from symw2v import closed_form as cf
-from symw2v.check import Conventions, check_claim
+from symw2v.certify import certify
+from symw2v.check import Conventions, Question, check_claim, holds
 from symw2v.derive import WRT, derive, loss_context
 from symw2v.errors import ShapeError
 from symw2v.instance import Instance
@@ -99,7 +101,7 @@ def report_counts():
 
 
 # A point maps each coordinate to its value: ("u", w, i) is component i of u_w (both 1-based),
-# ("v", i) component i of v_c, ("z", w) the score z_w where z is free.
+# ("v", i) component i of v_c.  Everything else (z, ŷ, y) is computed from them.
 Point = dict
 
 
@@ -148,17 +150,29 @@ def _sigma(x):
     return 1 / (1 + mpmath.exp(-x))
 
 
+class Undefined(ArithmeticError):
+    """The closed form has no value at the point: a division by 0, a log of a number ≤ 0."""
+
+
+TINY = mpmath.mpf(10) ** -40  # at 60 digits, a divisor this small is 0 at an exact point
+
+
+def _log(x):
+    if x < TINY:
+        raise Undefined(f"log of {mpmath.nstr(x, 5)}")
+    return mpmath.log(x)
+
+
 class Oracle:
     """What a closed form means, computed directly from the README's conventions."""
 
-    def __init__(self, point: Point, reading: Reading, k_over: str, z_free: bool) -> None:
+    def __init__(self, point: Point, reading: Reading, k_over: str, z: list[list] | None = None) -> None:
+        """``z``: the scores, when J is differentiated by z; otherwise z = U v_c (U as rows)."""
         self.point, self.reading, self.k_over = point, reading, k_over
         V, d = INSTANCE.V, INSTANCE.d
         self.U_rows = [[point[("u", w, i)] for i in range(1, d + 1)] for w in range(1, V + 1)]
         self.v = _column([point[("v", i)] for i in range(1, d + 1)])
-        self.z = (
-            _column([point[("z", w)] for w in range(1, V + 1)]) if z_free else _matmul(self.U_rows, self.v)
-        )
+        self.z = z if z is not None else _matmul(self.U_rows, self.v)
 
     def word(self, index: str, bindings: dict) -> int:
         if index == "o":
@@ -206,13 +220,20 @@ class Oracle:
                 return _matmul(self(left, bindings), self(right, bindings))
             case cf.Div(left, right):
                 divisor = self(right, bindings)[0][0]
+                if abs(divisor) < TINY:
+                    raise Undefined(f"{to_text(right)} is 0")
                 return _entrywise(self(left, bindings), lambda x: x / divisor)
+            case cf.Pow(base, exponent) if exponent < 0:
+                value = self(base, bindings)[0][0]
+                if abs(value) < TINY:
+                    raise Undefined(f"{to_text(base)} is 0")
+                return [[value**exponent]]
             case cf.Pow(base, exponent):
                 return [[self(base, bindings)[0][0] ** exponent]]
             case cf.Call("softmax", argument):
                 return _softmax(self(argument, bindings))
             case cf.Call(function, argument):
-                f = {"sigma": _sigma, "exp": mpmath.exp, "log": mpmath.log}[function]
+                f = {"sigma": _sigma, "exp": mpmath.exp, "log": _log}[function]
                 return _entrywise(self(argument, bindings), f)
             case cf.Sum(index, over, body):
                 over = over or (self.k_over if index == "k" else "V")
@@ -243,8 +264,6 @@ def _coordinates(wrt: str, reading: Reading, bindings: dict) -> list[list[tuple]
     V, d = range(1, INSTANCE.V + 1), range(1, INSTANCE.d + 1)
     if wrt == "v_c":
         return [[("v", i)] for i in d]
-    if wrt == "z":
-        return [[("z", w)] for w in V]
     if wrt == "U":
         rows = [[("u", w, i) for i in d] for w in V]
         return rows if reading.U == "rows" else _transpose(rows)
@@ -255,12 +274,23 @@ def _coordinates(wrt: str, reading: Reading, bindings: dict) -> list[list[tuple]
 def gradient(loss_name: str, wrt: str, reading: Reading, bindings: dict, point: Point) -> list[list]:
     """∂J/∂``wrt`` at ``point`` by numerical differentiation of the oracle's J, at full precision."""
     loss = named_loss(loss_name)
-    z_free = wrt == "z"
-    J = parse_claim(Z_LOSSES[loss_name] if z_free else loss.expression)
+    if wrt == "z":  # J as a function of z, differentiated at the point's scores z = U v_c
+        J = parse_claim(Z_LOSSES[loss_name])
+        z = Oracle(point, reading, loss.k_over).z
+
+        def by_score(w: int):
+            def moved(x):
+                scores = [[x] if i == w else row for i, row in enumerate(z)]
+                return Oracle(point, reading, loss.k_over, scores)(J)[0][0]
+
+            return mpmath.diff(moved, z[w][0])
+
+        return [[by_score(w)] for w in range(INSTANCE.V)]
+    J = parse_claim(loss.expression)
 
     def partial(coordinate: tuple):
         def moved(x):
-            return Oracle({**point, coordinate: x}, reading, loss.k_over, z_free)(J)[0][0]
+            return Oracle({**point, coordinate: x}, reading, loss.k_over)(J)[0][0]
 
         return mpmath.diff(moved, point[coordinate])
 
@@ -268,7 +298,7 @@ def gradient(loss_name: str, wrt: str, reading: Reading, bindings: dict, point: 
 
 
 _V, _D = range(1, INSTANCE.V + 1), range(1, INSTANCE.d + 1)
-COORDINATES = [("u", w, i) for w in _V for i in _D] + [("v", i) for i in _D] + [("z", w) for w in _V]
+COORDINATES = [("u", w, i) for w in _V for i in _D] + [("v", i) for i in _D]
 
 
 def _random_point(rng: random.Random) -> Point:
@@ -281,7 +311,7 @@ def _sides(node: cf.Node, question, reading: Reading, point: Point, only: str | 
     every value of the free index (or ``only`` the one labelled so)."""
     loss_name, wrt = question
     k_over = named_loss(loss_name).k_over
-    oracle = Oracle(point, reading, k_over, wrt == "z")
+    oracle = Oracle(point, reading, k_over)
     sides = {}
     for label, bindings in _targets(wrt, k_over):
         if only is not None and label != only:
@@ -299,24 +329,49 @@ def _close(a, b, digits: int = 35) -> bool:
 
 
 def numerically_equal(node: cf.Node, question, reading: Reading, seed: int, points: int = 3) -> bool:
-    """Whether claim and gradient agree at ``points`` random points, to 35 digits."""
+    """Whether claim and gradient agree at ``points`` random points, to 35 digits, and the claim
+    is defined at points with zero coordinates too (where a divisor like u_oᵀv_c vanishes)."""
     rng = random.Random(seed)
     with mpmath.workdps(DIGITS + 10):
         for _ in range(points):
-            for claimed, derived in _sides(node, question, reading, _random_point(rng)).values():
+            try:
+                sides = _sides(node, question, reading, _random_point(rng))
+            except Undefined:
+                return False
+            for claimed, derived in sides.values():
                 if not all(_close(a, b) for a, b in zip(claimed, derived, strict=True)):
                     return False
+    return all(defined_at(node, question, reading, point) for point in _points_with_zeros(rng))
+
+
+def _points_with_zeros(rng: random.Random, count: int = 12) -> list[Point]:
+    """Points whose coordinates are small integers, zero often: where a claim that divides by
+    a dot product, or takes the log of one, is undefined."""
+    return [{key: mpmath.mpf(rng.choice((0, 0, 1, -1, 2))) for key in COORDINATES} for _ in range(count)]
+
+
+def defined_at(node: cf.Node, question, reading: Reading, point: Point) -> bool:
+    """Whether the claim has a value at ``point`` for every value of its free index."""
+    loss_name, wrt = question
+    oracle = Oracle(point, reading, named_loss(loss_name).k_over)
+    with mpmath.workdps(DIGITS + 10):
+        try:
+            for _, bindings in _targets(wrt, named_loss(loss_name).k_over):
+                oracle(node, bindings)
+        except Undefined:
+            return False
     return True
 
 
-_SYMBOL = re.compile(r"^(?:u_\{(\d+),(\d+)\}|v_\{c,(\d+)\}|z_\{(\d+)\})$")
+_SYMBOL = re.compile(r"^(?:u_\{(\d+),(\d+)\}|v_\{c,(\d+)\})$")
 
 
-def _coordinate(symbol: sympy.Symbol) -> tuple:
-    u_word, u_i, v_i, z_w = _SYMBOL.match(symbol.name).groups()
-    if u_word:
-        return ("u", int(u_word), int(u_i))
-    return ("v", int(v_i)) if v_i else ("z", int(z_w))
+def _coordinate(symbol: sympy.Symbol) -> tuple | None:
+    match = _SYMBOL.match(symbol.name)
+    if match is None:  # a stand-in for an undefined part of the claim
+        return None
+    u_word, u_i, v_i = match.groups()
+    return ("u", int(u_word), int(u_i)) if u_word else ("v", int(v_i))
 
 
 def _counterexample_point(node: cf.Node, question, reading: Reading, counterexample) -> Point:
@@ -331,11 +386,11 @@ def _counterexample_point(node: cf.Node, question, reading: Reading, counterexam
         occurring |= instantiator.evaluate(
             resolve_sums(node, loss.k_over), target.binding_dict()
         ).free_symbols
+        # a divisor may leave the claim's value (D/D is 1 in SymPy) but not the point
+        occurring |= set().union(*(value.free_symbols for _, value, _ in instantiator.conditions))
     by_vector: dict[str, list[tuple]] = {}
-    for key in sorted(_coordinate(s) for s in occurring):
-        by_vector.setdefault("z" if key[0] == "z" else f"u_{key[1]}" if key[0] == "u" else "v_c", []).append(
-            key
-        )
+    for key in sorted(key for key in map(_coordinate, occurring) if key is not None):
+        by_vector.setdefault(f"u_{key[1]}" if key[0] == "u" else "v_c", []).append(key)
     point = {key: mpmath.mpf(0) for key in COORDINATES}
     for name, values in counterexample.point.items():
         assert len(values) == len(by_vector[name]), f"{name} = {values}: which components?"
@@ -369,6 +424,9 @@ def cross_examine(node: cf.Node, question, reading: Reading, seed: int, kind: st
     context = f"{loss_name} ∂J/∂{wrt} = {to_text(node)} under {reading}: {result.verdict.value}"
     if result.verdict is Verdict.PROVED:
         assert numerically_equal(node, question, reading, seed), f"proved but not equal: {context}"
+    elif result.verdict is Verdict.REFUTED and result.counterexample.approximate == ("undefined",):
+        point = _counterexample_point(node, question, reading, result.counterexample)
+        assert not defined_at(node, question, reading, point), f"refuted as undefined, but defined: {context}"
     elif result.verdict is Verdict.REFUTED:
         assert result.counterexample is not None, f"refuted without a counterexample: {context}"
         point = _counterexample_point(node, question, reading, result.counterexample)
@@ -399,10 +457,6 @@ class Scope:
     letters: tuple[str, ...] = ()  # the free index of u_k, u_w and the letters sums bind
 
     @property
-    def z_free(self) -> bool:
-        return self.wrt == "z"
-
-    @property
     def k_over(self) -> str:
         return named_loss(self.loss).k_over
 
@@ -419,7 +473,7 @@ def word(draw, scope: Scope) -> cf.Node:
 @st.composite
 def vocab(draw, scope: Scope, row: bool, depth: int) -> cf.Node:
     """A length-V vector, a row or a column (y and ŷ are laid out as the reading says)."""
-    choices = ["y", "yhat", "z", "softmax", "sigma"] + ([] if scope.z_free else ["scores"])
+    choices = ["y", "yhat", "z", "softmax", "sigma", "scores"]
     if depth > 0:
         choices += ["scaled", "sub", "add"]
     choice = draw(st.sampled_from(choices))
@@ -442,7 +496,7 @@ def vocab(draw, scope: Scope, row: bool, depth: int) -> cf.Node:
 @st.composite
 def scalar(draw, scope: Scope, depth: int) -> cf.Node:
     """A scalar: numbers, dot products, components, σ, exp, log σ, and their arithmetic."""
-    choices = ["number", "size", "component"] + ([] if scope.z_free else ["dot", "dot", "dot-reversed"])
+    choices = ["number", "size", "component", "dot", "dot", "dot-reversed"]
     if depth > 0:
         choices += ["sigma", "one-minus-sigma", "exp", "log-sigma", "neg", "add", "sub", "mul", "div"]
         choices += ["pow", "sum"]
@@ -450,8 +504,8 @@ def scalar(draw, scope: Scope, depth: int) -> cf.Node:
     sub = depth - 1
     if choice == "number":
         return cf.Num(draw(st.sampled_from([Fraction(n) for n in (1, 2, 3, 0)] + [Fraction(1, 2)])))
-    if choice == "size":
-        return cf.Name(draw(st.sampled_from(("K", "V"))))
+    if choice == "size":  # K only where the loss has negatives
+        return cf.Name(draw(st.sampled_from(("K", "V") if scope.k_over == "K" else ("V",))))
     if choice == "component":
         letters = ("o", "1", "2", "3") + scope.letters
         return cf.Component(draw(vocab(scope, draw(st.booleans()), 0)), draw(st.sampled_from(letters)))
@@ -490,8 +544,7 @@ def vector(draw, scope: Scope, row: bool, depth: int) -> cf.Node:
     """A d-vector (a column, or a row when ``row``)."""
     choices = ["word", "v_c"]
     if depth > 0:
-        choices += ["scaled", "scaled-after", "sum", "add", "sub", "neg"]
-        choices += [] if scope.z_free else ["matrix"]
+        choices += ["scaled", "scaled-after", "sum", "add", "sub", "neg", "matrix"]
     choice = draw(st.sampled_from(choices))
     sub = depth - 1
     if choice in ("word", "v_c"):
@@ -739,3 +792,140 @@ def test_negative_sampling_over_z_keeps_the_negatives():
 def test_the_oracle_tells_a_wrong_claim_apart():
     node = parse_claim("(1 - sigma(u_o^T v_c)) v_c")
     assert not numerically_equal(node, ("negative-sampling", "u_o"), Reading(), seed=0)
+
+
+# -- the all-sizes certificate against the instance procedure ---------------------------------
+
+# the questions the certificate covers, and instances in its domain (negatives distinct, ≠ o)
+CERTIFIED = [(loss, wrt) for loss, wrt in QUESTIONS if wrt != "U"]
+CERTIFIED.remove(("negative-sampling", "u_w"))
+CERTIFIED.remove(("negative-sampling", "z"))
+DOMAIN = (Instance(V=4, d=2, K=2, o=2, negatives=(3, 1)), Instance(V=5, d=1, K=3, o=5, negatives=(4, 2, 1)))
+
+
+@st.composite
+def summed_terms(draw, question):
+    """A true claim plus ``(Σ_j f(u_jᵀv_c) − Σ_j g(u_jᵀv_c)) x``: a sum over the negatives (the
+    vocabulary for the softmax) of one generic term minus another, times a vector ``x`` of the
+    claim's shape.  ``g`` is ``f`` rewritten (the claim stays true) or ``f`` with one mistake
+    (false, except at special sizes): the class of claims a certificate that identifies
+    different sums would prove."""
+    loss_name, wrt = question
+    (_, text, reading) = draw(st.sampled_from([case for case in TRUE_CLAIMS if case[0] == question]))
+    scope = Scope(loss_name, wrt, reading, {"u_k": ("k",), "u_w": ("w",)}.get(wrt, ()) + ("j",))
+    f = draw(scalar(scope, draw(st.integers(1, 2))))
+    places = list(_paths(f))
+    if draw(st.booleans()):
+        options = [(p, new) for p, sub in places for new in _rewrites(sub, reading) + _anywhere(sub)]
+    else:
+        options = [(p, new) for p, sub in places for new in _mutations(sub)]
+    path, new = draw(st.sampled_from(options))
+    g = _replace_at(f, path, new)
+    over = "K" if loss_name == "negative-sampling" else "V"
+    difference = cf.Sub(cf.Sum("j", over, f), cf.Sum("j", over, g))
+    node = parse_claim(text)
+    shape = shape_of(node, reading)
+    unit = {("d", "1"): V_C, ("1", "d"): cf.Transpose(V_C)}.get(shape)
+    if unit is None:  # a length-V vector (∂J/∂z): a multiple of y, laid out like the claim
+        unit = cf.Transpose(cf.Name("y")) if (shape[0] == "1") != (reading.y == "row") else cf.Name("y")
+    return node if f == g else cf.Add(node, cf.Mul(difference, unit)), reading
+
+
+def _certificate_holds(node: cf.Node, question, reading: Reading) -> bool:
+    loss = named_loss(question[0])
+    try:
+        resolved = resolve_sums(node, loss.k_over)
+    except ShapeError:
+        return False
+    return certify(resolved, loss, question[1], reading).holds
+
+
+@pytest.mark.parametrize("question", CERTIFIED, ids=[f"{loss}-{wrt}" for loss, wrt in CERTIFIED])
+@examples(ci=8, long=150)
+@given(data=st.data())
+def test_certificate_and_instance_procedure_never_disagree(question, data):
+    """A claim the certificate covers is proved by the instance procedure at every instance in
+    its domain; one the instance procedure refutes there is never certified."""
+    kind = data.draw(st.sampled_from(("summed", "summed", "rewrite", "random")))
+    if kind == "summed":
+        node, reading = data.draw(summed_terms(question))
+    elif kind == "rewrite":
+        case = data.draw(st.integers(1, 2).flatmap(rewritten))
+        if case[0] != question:
+            return
+        _, node, reading = case
+    else:
+        node, reading = data.draw(random_claim(question))
+    TALLY[f"certificate {kind} {'holds' if _certificate_holds(node, question, reading) else 'denied'}"] += 1
+    if not _certificate_holds(node, question, reading):
+        return
+    loss = named_loss(question[0])
+    for instance in DOMAIN:
+        check = Question(loss, question[1], instance, Conventions(U=reading.U, y=reading.y))
+        assert holds(node, check), f"certified, but not proved at {instance}: {to_text(node)} under {reading}"
+
+
+def test_a_certificate_never_identifies_different_sums(monkeypatch):
+    # the review's example: Σ_j e^{(u_jᵀv_c)²} and Σ_j e^{(u_jᵀv_c)⁴} were one remainder
+    claim = (
+        "sigma(u_k^T v_c) v_c + (sum_{j=1}^{K} exp((u_j^T v_c)^2) - exp((u_k^T v_c)^2) "
+        "- sum_{j=1}^{K} exp((u_j^T v_c)^4) + exp((u_k^T v_c)^4)) v_c"
+    )
+    loss = named_loss("negative-sampling")
+    assert not certify(resolve_sums(parse_claim(claim), "K"), loss, "u_k", Reading()).holds
+    # every instance is "large": the certificate is tried first, as it is past 60 components
+    monkeypatch.setattr(check, "LARGE", 0)
+    assert check_claim(claim, loss, "u_k", Instance(K=3), with_hints=False).verdict is Verdict.REFUTED
+    # at K = 1 the two sums are the k-th terms alone, so the claim is true there
+    assert check_claim(claim, loss, "u_k", Instance(K=1), with_hints=False).verdict is Verdict.PROVED
+
+
+# -- definedness ------------------------------------------------------------------------------
+
+
+@st.composite
+def partly_undefined(draw):
+    """A true claim with a part that may be undefined: times D/D, plus 0·log(D), or plus
+    (D − D')/D'' where D, D', D'' are random scalars (dot products, numbers, σ, …)."""
+    question, node, reading = draw(rewritten(draw(st.integers(0, 1))))
+    scope = Scope(question[0], question[1], reading, {"u_k": ("k",), "u_w": ("w",)}.get(question[1], ()))
+    D = draw(scalar(scope, draw(st.integers(0, 2))))
+    zero = cf.Num(Fraction(0))
+    form = draw(st.sampled_from(("ratio", "log", "quotient")))
+    if form == "ratio":
+        factor = cf.Div(D, D)
+    elif form == "log":
+        factor = cf.Add(ONE, cf.Mul(zero, cf.Call("log", D)))
+    else:
+        factor = cf.Add(ONE, cf.Div(cf.Sub(D, D), draw(scalar(scope, 1))))
+    return question, cf.Mul(factor, node), reading
+
+
+@examples(ci=40, long=1000)
+@given(case=partly_undefined(), seed=st.integers(0, 2**32))
+def test_claims_undefined_where_the_gradient_exists_are_never_proved(case, seed):
+    """``proved`` only for a claim the oracle finds defined at points with zero coordinates as
+    well as equal at random ones; ``refuted`` as undefined only at a point where it is."""
+    question, node, reading = case
+    result = cross_examine(node, question, reading, seed, "undefined")
+    assert result.verdict is not Verdict.ILL_TYPED, f"{to_text(node)}: {result.message}"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "(sigma(u_o^T v_c) - 1) v_c + 0 log(0) v_c",
+        "(sigma(u_o^T v_c) - 1) v_c + (0 (K - K)^(-1)) v_c",
+        "(sigma(u_o^T v_c) - 1) v_c ((u_o^T v_c + 1)^2 - (u_o^T v_c)^2 - 2 u_o^T v_c - 1)"
+        " / ((u_o^T v_c + 1)^2 - (u_o^T v_c)^2 - 2 u_o^T v_c - 1)",
+        "exp(log(0)) v_c",
+        "sigma(log(0)) v_c",
+        "(sigma(u_o^T v_c) - 1) v_c (u_o^T v_c) / (u_o^T v_c)",
+    ],
+)
+def test_the_reviews_undefined_claims_are_refuted_as_undefined(claim):
+    loss = named_loss("negative-sampling")
+    result = check_claim(claim, loss, "u_o", INSTANCE, with_hints=False)
+    assert result.verdict is Verdict.REFUTED, result.message
+    assert result.method.startswith("undefined"), result.method
+    assert "undefined" in result.message
