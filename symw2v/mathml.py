@@ -108,11 +108,20 @@ ATTRIBUTES = {
 }
 
 
+# characters XML 1.0 has no place for (controls, surrogates, U+FFFE/U+FFFF): shown as U+FFFD,
+# so the MathML stays well-formed XML as well as HTML
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(text: str) -> str:
+    return str(markupsafe.escape(_NOT_XML.sub("\ufffd", text)))
+
+
 def _text(raw: str | None) -> str:
     """A text node, escaped.  latex2mathml stores symbols as character references
     (``&#x02211;``) and leaves the user's characters raw; resolving the references first
     makes both plain characters, and the escape then covers them alike."""
-    return str(markupsafe.escape(html.unescape(raw))) if raw else ""
+    return _escape(html.unescape(raw)) if raw else ""
 
 
 def _attributes(element: Element) -> str:
@@ -121,7 +130,7 @@ def _attributes(element: Element) -> str:
         value = html.unescape(str(value))
         pattern = ATTRIBUTES.get(name)
         if pattern is not None and pattern.match(value):
-            kept.append(f' {name}="{markupsafe.escape(value)}"')
+            kept.append(f' {name}="{_escape(value)}"')
     return "".join(kept)
 
 
@@ -159,7 +168,7 @@ def sanitised_mathml(latex: str, display: str = "block") -> str:
         tree = latex2mathml.converter.convert_to_element(str(latex), display=display)
         return "".join(_serialise(tree))
     except Exception:  # noqa: BLE001 - any converter failure (or a tree too deep) shows the source
-        return f"<code>{markupsafe.escape(latex)}</code>"
+        return f"<code>{_escape(str(latex))}</code>"
 
 
 def mathml(latex: str, display: str = "block") -> markupsafe.Markup:
