@@ -7,6 +7,7 @@ HTML is autoescaped and self-contained: math is MathML, rendered by the browser,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -63,6 +64,7 @@ def code_parts(text: object) -> list[tuple[bool, str]]:
     return [(bool(i % 2), part) for i, part in enumerate(str(text).split("`"))]
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
