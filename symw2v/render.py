@@ -7,16 +7,18 @@ HTML is autoescaped and self-contained: math is MathML, rendered by the browser,
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 from importlib.metadata import PackageNotFoundError, version
 
 import jinja2
-import latex2mathml.converter
-import markupsafe
 import sympy
 
 from symw2v.derivation import DerivationResult
+from symw2v.markdown import md_anchor, md_code, md_hint, md_math, md_prose, md_term
+from symw2v.mathml import mathml
 from symw2v.results import ClaimResult, Verdict
 
 FORMATS = ("md", "html", "json")
@@ -40,55 +42,29 @@ def versions() -> dict[str, str]:
     return {"symw2v": own, "sympy": major_minor}
 
 
-def _mathml(latex: str, display: str = "block") -> markupsafe.Markup:
-    """MathML for ``latex``; what the converter cannot read is shown escaped, as code."""
-    try:
-        converted = latex2mathml.converter.convert(latex, display=display)
-    except Exception:  # noqa: BLE001 - any converter failure falls back to escaped source
-        return markupsafe.Markup("<code>{}</code>").format(latex)
-    return markupsafe.Markup(converted)
+def html_anchor(ident: object) -> str:
+    """An HTML id (and ``#`` fragment) for a claim: the id itself when it is a plain name,
+    otherwise its letters and digits with a digest of the whole id, so distinct ids stay
+    distinct and nothing of a quote or a scheme survives."""
+    ident = str(ident)
+    if _PLAIN_ID.match(ident) and ident not in _TEMPLATE_IDS:
+        return ident
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ident)[:40].strip("-")
+    digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return "-".join(part for part in ("claim", slug, digest) if part)
 
 
-def _md_code(text: str) -> str:
-    """``text`` as a Markdown code span that nothing inside it can close."""
-    text = " ".join(str(text).split())
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+_PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
+_TEMPLATE_IDS = frozenset({"skipped"})
 
 
-def _md_text(text: str, code: bool = False) -> str:
-    """Prose in a Markdown table cell or paragraph: HTML and table syntax neutralised.
-
-    ``code``: keep backtick code spans (for the hints, which quote claims that way).
-    """
-    text = " ".join(str(text).split())
-    escapes = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")]
-    for char, entity in escapes if code else [*escapes, ("`", "\\`")]:
-        text = text.replace(char, entity)
-    return text
+def code_parts(text: object) -> list[tuple[bool, str]]:
+    """``text`` split at backticks: (is it inside a `code span`, the part); the HTML template
+    puts the code parts in <code>, and autoescaping covers both."""
+    return [(bool(i % 2), part) for i, part in enumerate(str(text).split("`"))]
 
 
-def _html_code_spans(text: str) -> markupsafe.Markup:
-    """Escaped ``text`` with its `code` spans as <code> elements."""
-    parts = str(text).split("`")
-    html = markupsafe.Markup("")
-    for i, part in enumerate(parts):
-        html += markupsafe.Markup("<code>{}</code>").format(part) if i % 2 else markupsafe.escape(part)
-    return html
-
-
-def _md_anchor(text: str) -> str:
-    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
-    return re.sub(r"[^\w\- ]", "", str(text).lower()).replace(" ", "-")
-
-
-def _md_math(latex: str) -> str:
-    """A fenced math block GitHub renders; backticks cannot end it early."""
-    return "```math\n" + str(latex).replace("`", "'") + "\n```"
-
-
+@functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
@@ -99,12 +75,15 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        mathml=_mathml,
-        md_code=_md_code,
-        md_text=_md_text,
-        md_math=_md_math,
-        md_anchor=_md_anchor,
-        code_spans=_html_code_spans,
+        mathml=mathml,
+        md_prose=md_prose,
+        md_term=md_term,
+        md_code=md_code,
+        md_hint=md_hint,
+        md_math=md_math,
+        md_anchor=md_anchor,
+        anchor=html_anchor,
+        code_parts=code_parts,
     )
     env.globals["marks"] = {v.value: m for v, m in _MARKS.items()}
     return env
@@ -158,9 +137,8 @@ def render_json(result: DerivationResult, source: str, timings: bool = False) ->
 
 def render_text(result: ClaimResult, indent: str = "") -> list[str]:
     """A result as plain-text lines, for the terminal and for Gradescope's output field."""
-    lines = [f"{indent}{result.id}: {result.verdict.value}: ∂J/∂{result.wrt} = {result.claim}"]
-    if not indent and result.id == "claim":
-        lines = [f"{result.verdict.value}: ∂J/∂{result.wrt} = {result.claim}"]
+    head = f"{result.verdict.value}: ∂J/∂{_flat(result.wrt)} = {_flat(result.claim)}"
+    lines = [head if not indent and result.id == "claim" else f"{indent}{_flat(result.id)}: {head}"]
     for label, value in (
         ("method", result.method),
         ("layout", result.layout),
@@ -182,11 +160,27 @@ def render_text(result: ClaimResult, indent: str = "") -> list[str]:
         lines.append(f"{indent}    at {'; '.join(vectors)}")
         lines.append(f"{indent}    non-zero because {cx.certificate}")
     for step in result.steps:
-        lines.append(f"{indent}  step {step.id}: {step.verdict.value}: {step.claim}")
+        lines.append(f"{indent}  step {_flat(step.id)}: {step.verdict.value}: {_flat(step.claim)}")
         detail = step.hint or step.message
         if detail:
             lines.append(f"{indent}    {detail}")
-    return lines
+    return [plain_text(line) for line in lines]
+
+
+# C0 and C1 controls but the newline and the tab (a terminal acts on ESC, CSI, CR, BS), and the
+# bidirectional embeddings, overrides and isolates, which reorder what a reader sees
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: object) -> str:
+    """``text`` for a terminal or a plain-text field: every control character that would act
+    rather than show is replaced by U+FFFD; newlines and tabs are kept."""
+    return _CONTROLS.sub("\ufffd", str(text))
+
+
+def _flat(text: object) -> str:
+    """A one-line field (an id, a claim): its line breaks as spaces, so it cannot forge lines."""
+    return re.sub(r"[\r\n\u2028\u2029\x85]+", " ", str(text))
 
 
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}

@@ -1,5 +1,6 @@
 """The HTML reports in a real browser: headless Chromium typesets every formula (MathML, no
-script, no network), no raw LaTeX is left in the page, and the page is not blank.
+script, no network), no raw LaTeX is left in the page, the page is not blank, and a report
+full of hostile text runs none of it.
 
 Skipped where no Chromium is installed; ``.ci/run`` installs it.
 """
@@ -17,6 +18,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from symw2v.check import Conventions
+from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
+from symw2v.instance import Instance
+from symw2v.losses import named_loss
+from symw2v.render import render_html
+from symw2v.results import ClaimResult, Counterexample, Verdict
 
 BROWSER = next((shutil.which(name) for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed (.ci/run installs it)")
@@ -154,3 +162,110 @@ def test_the_page_is_not_blank(name, pages, tmp_path):
     background, count = colours.most_common(1)[0]
     assert len(colours) > 2, "the screenshot has at most two colours"
     assert count < 0.99 * len(pixels), "the screenshot is (almost) all one colour"
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile reports: each payload, if it ran, would retitle the page and add a marker element
+
+RUN = "document.title='PWNED';document.body.insertAdjacentHTML('beforeend','<p id=pwned></p>')"
+PAYLOADS = [
+    f"<script>{RUN}</script>",
+    f'<img src=x onerror="{RUN}">',
+    f'<svg onload="{RUN}"></svg>',
+    f'" autofocus onfocus="{RUN}" x="',
+    f"x](javascript:{RUN}) ![b](https://attacker.example/p.png)",
+    rf"\text{{<script>{RUN}</script>}}",
+    rf"\mbox{{</math><img src=x onerror=\"{RUN}\">}}",
+    rf"\href{{javascript:{RUN}}}{{x}}",
+    rf"\style{{background:url(javascript:{RUN})}}{{x}}",
+    rf"\class{{x\" onmouseover=\"{RUN}}}{{x}}",
+]
+HOSTILE_TITLE = f"Hostile </title><script>{RUN}</script>"
+HOMEWORK = (
+    "$$J = -\\log \\sigma(u_o^T v_c) - \\sum_{k=1}^{K} \\log \\sigma(-u_k^T v_c)$$\n\n"
+    "$$\\frac{\\partial J}{\\partial u_o} = (\\sigma(u_o^T v_c) - 1) v_c "
+    f'\\quad \\text{{<script>{RUN}</script>}} \\tag{{x"><img src=x onerror="{RUN}">}}$$\n'
+)
+
+
+def _hostile_claim(payload: str) -> ClaimResult:
+    cx = Counterexample(
+        payload, payload, {payload: (payload,)}, payload, payload, payload, (payload,), payload
+    )
+    fields = "id claim method residual hint message equation_latex claim_latex derived_latex residual_latex"
+    step = ClaimResult(payload, "softmax", "v_c", payload, Verdict.REFUTED, claim_latex=payload, hint=payload)
+    return ClaimResult(
+        **{name: payload for name in fields.split()},
+        loss="softmax",
+        wrt="v_c",
+        verdict=Verdict.REFUTED,
+        reading=payload,
+        counterexample=cx,
+        steps=(step,),
+    )
+
+
+def _hostile_report() -> DerivationResult:
+    claims = tuple(_hostile_claim(payload) for payload in PAYLOADS)
+    specs = tuple(
+        ClaimSpec(c.id, "v_c", c.claim, c.equation_latex, "proved", c.id, Conventions()) for c in claims
+    )
+    loss = named_loss("softmax")
+    derivation = Derivation("hostile", HOSTILE_TITLE, PAYLOADS[0], loss, Instance(), Conventions(), specs)
+    return DerivationResult(derivation, claims)
+
+
+class _Dom(HTMLParser):
+    """The dumped DOM's title and the ids of its elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.ids, self.tags, self._in_title = "", set(), Counter(), False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        self.ids.update(value for name, value in attrs if name == "id")
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def _dom_after_load(page: Path, profile: Path) -> _Dom:
+    """The page's DOM once its scripts and event handlers had their chance (a second of the
+    browser's virtual time, so no wall-clock wait)."""
+    done = _chromium(page, profile, "--virtual-time-budget=1000", "--dump-dom")
+    assert done.returncode == 0 and "<html" in done.stdout, done.stderr[-2000:]
+    dom = _Dom()
+    dom.feed(done.stdout)
+    return dom
+
+
+def test_the_harness_sees_a_payload_that_runs(tmp_path):
+    page = tmp_path / "control.html"
+    page.write_text(f"<!DOCTYPE html><html><head><title>T</title></head><body>{PAYLOADS[1]}</body></html>")
+    dom = _dom_after_load(page, tmp_path / "profile")
+    assert dom.title == "PWNED" and "pwned" in dom.ids
+
+
+def test_a_hostile_report_runs_nothing(tmp_path):
+    page = tmp_path / "hostile.html"
+    page.write_text(render_html(_hostile_report(), PAYLOADS[2]), encoding="utf-8")
+    dom = _dom_after_load(page, tmp_path / "profile")
+    assert dom.title == HOSTILE_TITLE, "a payload retitled the page"
+    assert "pwned" not in dom.ids and dom.tags["script"] == 0 and dom.tags["img"] == 0
+    assert dom.tags["math"] > len(PAYLOADS), "the hostile formulas were not typeset"
+
+
+def test_a_hostile_homework_checked_with_report_runs_nothing(root, tmp_path):
+    document, page = tmp_path / "homework.md", tmp_path / "report.html"
+    document.write_text(HOMEWORK, encoding="utf-8")
+    command = [sys.executable, "-m", "symw2v", "check", str(document), "--report", str(page)]
+    subprocess.run(command, cwd=root, capture_output=True, timeout=300)
+    dom = _dom_after_load(page, tmp_path / "profile")
+    assert dom.title == "Check of homework.md" and "pwned" not in dom.ids
+    assert dom.tags["script"] == 0 and dom.tags["img"] == 0 and dom.tags["math"] >= 2

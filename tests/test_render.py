@@ -80,3 +80,76 @@ def test_json_is_deterministic():
     first = render_json(_report_of("u_o"), "s")
     second = render_json(_report_of("u_o"), "s")
     assert first == second
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 9, items 7 and 8, as reported: hostile text through `check --report` and `prove`
+
+SCRIPT = "<script>document.title='X'</script>"
+LINK_ID = "x](javascript:alert(1)) ![b](https://attacker.example/p.png)"
+HOMEWORK = (
+    "$$J = -\\log \\sigma(u_o^T v_c) - \\sum_{k=1}^{K} \\log \\sigma(-u_k^T v_c)$$\n\n"
+    f"$$\\frac{{\\partial J}}{{\\partial u_o}} = (\\sigma(u_o^T v_c) - 1) v_c \\quad \\text{{{SCRIPT}}} "
+    f"\\tag{{{LINK_ID}}}$$\n"
+)
+DERIVATION = f"""
+title = "{SCRIPT} [t](javascript:alert(1))"
+description = "<img src=x onerror=alert(1)> ![d](https://attacker.example/d.png)"
+sweep = false
+
+[loss]
+name = "`<img src=x onerror=alert(1)>`"
+expression = "-log(sigma(u_o^T v_c)) - sum_k log(sigma(-u_k^T v_c))"
+
+[[claims]]
+id = '{LINK_ID}" onclick="alert(1)'
+wrt = "u_o"
+claim = "(sigma(u_o^T v_c) - 1) v_c"
+equation = '''
+\\href{{javascript:alert(1)}}{{x}} \\style{{color:red}}{{y}} \\class{{c}}{{z}}
+\\text{{{SCRIPT}}}'''
+note = "[n](javascript:alert(1)) <b onmouseover=alert(1)>n</b>"
+"""
+
+
+def _assert_markdown_has_no_link_image_or_html(markdown: str) -> None:
+    """Outside fenced blocks, code spans and backslash escapes, no link to a script, no image
+    and no HTML is left."""
+    live = re.sub(r"^(`{3,})[^`\n]*\n.*?^\1`*[ \t]*$", "", markdown, flags=re.S | re.M)
+    live = re.sub(r"\\.", "", re.sub(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", "", live))
+    assert "](javascript" not in live and "![" not in live and "<" not in live
+
+
+def _assert_html_runs_nothing(html: str) -> None:
+    assert "<script" not in html and "<img" not in html and "<b " not in html
+    assert not re.search(r"<[^>]+\s(?:on\w+|style|href=\"(?!#)|class=\"c\")", html)
+    assert "&lt;script&gt;" in html
+
+
+def test_a_homework_with_a_script_and_a_link_tag_reports_them_as_text(tmp_path):
+    document = tmp_path / "homework.md"
+    document.write_text(HOMEWORK, encoding="utf-8")
+    for suffix in (".html", ".md"):
+        main(["check", str(document), "--report", str(tmp_path / f"r{suffix}")])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    _assert_html_runs_nothing(html)
+    assert "<mtext>&lt;script&gt;document.title=&#39;X&#39;&lt;/script&gt;</mtext>" in html
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    _assert_markdown_has_no_link_image_or_html(markdown)
+    assert (
+        "## eqx\\]\\(javascript\\:alert\\(1\\)\\) \\!\\[b\\]\\(https\\://attacker\\.example/p\\.png\\)"
+        in markdown
+    )
+
+
+def test_a_derivation_with_hostile_fields_proves_to_safe_reports(tmp_path):
+    path = tmp_path / "hostile.toml"
+    path.write_text(DERIVATION, encoding="utf-8")
+    main(["prove", str(path), "--out", str(tmp_path)])
+    _assert_html_runs_nothing((tmp_path / "hostile.html").read_text(encoding="utf-8"))
+    markdown = (tmp_path / "hostile.md").read_text(encoding="utf-8")
+    _assert_markdown_has_no_link_image_or_html(markdown)
+    assert "- **Loss** (`` `<img src=x onerror=alert(1)>` ``)" in markdown
+    assert "```text\n\\href{javascript:alert(1)}{x}" in markdown  # shown as source, not as math
+    data = json.loads((tmp_path / "hostile.json").read_text(encoding="utf-8"))
+    assert data["claims"][0]["id"] == LINK_ID + '" onclick="alert(1)'
