@@ -273,7 +273,7 @@ def _check_parsed(
     fields = dict(
         layout=layout, method=proof.method, message=proof.message, counterexample=proof.counterexample
     )
-    if proof.verdict is Verdict.REFUTED and proof.counterexample.residual_latex == UNDEFINED_LATEX:
+    if proof.verdict is Verdict.REFUTED and proof.counterexample.undefined:
         fields.update(residual="undefined", residual_latex=UNDEFINED_LATEX)
     elif proof.verdict is Verdict.REFUTED:
         failing = next(p for p in pairs if p.label == proof.counterexample.target)

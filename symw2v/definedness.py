@@ -139,7 +139,8 @@ def _refutation(pair: Pair, point: dict, why: str) -> Proof:
         derived_latex=sympy.latex(derived),
         residual_latex=UNDEFINED_LATEX,
         approximate=("undefined",),
-        certificate=f"the claim is undefined at this point ({why}), and the gradient is not",
+        certificate=f"{why}, while the gradient is defined",
+        undefined=True,
     )
     return Proof(
         Verdict.REFUTED,

@@ -158,7 +158,8 @@ def render_text(result: ClaimResult, indent: str = "") -> list[str]:
         lines.append(f"{indent}  counterexample{where}: residual ≈ ({', '.join(cx.approximate)})")
         vectors = [f"{name} = ({', '.join(values)})" for name, values in cx.point.items()]
         lines.append(f"{indent}    at {'; '.join(vectors)}")
-        lines.append(f"{indent}    non-zero because {cx.certificate}")
+        why = "undefined there:" if cx.undefined else "non-zero because"
+        lines.append(f"{indent}    {why} {cx.certificate}")
     for step in result.steps:
         lines.append(f"{indent}  step {_flat(step.id)}: {step.verdict.value}: {_flat(step.claim)}")
         detail = step.hint or step.message

@@ -33,6 +33,7 @@ class Counterexample:
     residual_latex: str
     approximate: tuple[str, ...]
     certificate: str
+    undefined: bool = False  # the claim has no value at the point (the certificate says why)
 
 
 @dataclass(frozen=True)

@@ -424,7 +424,7 @@ def cross_examine(node: cf.Node, question, reading: Reading, seed: int, kind: st
     context = f"{loss_name} ∂J/∂{wrt} = {to_text(node)} under {reading}: {result.verdict.value}"
     if result.verdict is Verdict.PROVED:
         assert numerically_equal(node, question, reading, seed), f"proved but not equal: {context}"
-    elif result.verdict is Verdict.REFUTED and result.counterexample.approximate == ("undefined",):
+    elif result.verdict is Verdict.REFUTED and result.counterexample.undefined:
         point = _counterexample_point(node, question, reading, result.counterexample)
         assert not defined_at(node, question, reading, point), f"refuted as undefined, but defined: {context}"
     elif result.verdict is Verdict.REFUTED:
