@@ -12,14 +12,16 @@ from pathlib import Path
 
 from symw2v.check import Conventions, check_claim
 from symw2v.derive import loss_expression
-from symw2v.errors import DerivationFileError, SymW2VError
+from symw2v.errors import DerivationFileError, ProofTimeout, SymW2VError
 from symw2v.instance import Instance
+from symw2v.limits import hard_time_limit
 from symw2v.losses import Loss, named_loss
 from symw2v.results import ClaimResult
 from symw2v.schema import DERIVATION, InputError, quote, validate
 from symw2v.sweep import DEFAULT, Grid
 
-MAX_FILE = 1_000_000
+MAX_FILE = 1_000_000  # bytes
+LOSS_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,11 @@ def _read(path: Path) -> dict:
 
 
 def _loss(path: Path, value: str | dict, instance: Instance) -> Loss:
-    """The built-in loss named ``value``, or the ``[loss]`` table's, read at ``instance`` so that
-    a loss that cannot be read fails here, naming the key, and not in the middle of a proof."""
+    """The built-in loss named ``value``, or the ``[loss]`` table's, built at ``instance`` so that
+    a loss that cannot be read fails here, naming the key, and not in the middle of a proof.
+
+    A loss too large to build within ``LOSS_SECONDS`` is left to the prover and its time limit.
+    """
     if isinstance(value, str):
         return named_loss(value)
     loss = Loss(
@@ -90,7 +95,10 @@ def _loss(path: Path, value: str | dict, instance: Instance) -> Loss:
         value.get("description", value["expression"]),
     )
     try:
-        loss_expression(loss, instance, False)
+        with hard_time_limit(LOSS_SECONDS):
+            loss_expression(loss, instance, False)
+    except ProofTimeout:
+        pass
     except SymW2VError as error:
         raise _fail(path, f"[loss] expression: {error}") from None
     return loss
