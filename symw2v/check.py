@@ -52,7 +52,7 @@ class Conventions:
             ("layout", self.layout, LAYOUTS),
         ):
             if type(value) not in (str, type(None)) or value not in allowed:
-                choices = ", ".join(repr(a) for a in allowed if a is not None)
+                choices = ", ".join(quote(a) for a in allowed if a is not None)
                 raise SymW2VError(f"{name} must be one of {choices}, not {quote(value)}")
 
 
