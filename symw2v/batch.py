@@ -15,18 +15,19 @@ from functools import partial
 from pathlib import Path
 
 from symw2v.check import Conventions, check_claim
-from symw2v.derive import WRT, derive
+from symw2v.derive import derive
 from symw2v.errors import ProofTimeout, SymW2VError
 from symw2v.instance import Instance
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
 from symw2v.limits import hard_time_limit
-from symw2v.losses import BUILTIN, named_loss
+from symw2v.losses import Loss, named_loss
 from symw2v.results import ClaimResult, Verdict
+from symw2v.schema import BATCH_LINE, InputError, validate
 from symw2v.shapes import Reading
 
 MAX_LINES = 20_000
 MAX_LINE = 20_000
-FIELDS = {"id", "loss", "wrt", "claim", "U", "y", "layout", "V", "d", "K", "o", "syntax"}
+FIELDS = tuple(field.name for field in BATCH_LINE.fields)
 PREPARE_SECONDS = 10.0  # the parent derives unprotected by the workers' limits: keep it short
 
 
@@ -60,9 +61,9 @@ def read_batch(path: str | Path) -> list[tuple[int, dict | str]]:
     return items
 
 
-def _sizes(data: dict, loss) -> dict:
-    sizes = {key: data[key] for key in ("V", "d", "K", "o") if key in data}
-    if loss.k_over != "K" and "K" not in sizes and isinstance(sizes.get("V", 5), int):
+def _sizes(line: dict, loss: Loss) -> dict:
+    sizes = {key: line[key] for key in ("V", "d", "K", "o") if key in line}
+    if loss.k_over != "K" and "K" not in sizes:
         sizes["K"] = max(1, min(3, sizes.get("V", 5) - 1))  # the softmax has no negatives
     return sizes
 
@@ -96,43 +97,34 @@ def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) 
     number, data = item
     if isinstance(data, str):
         return _invalid(number, None, data)
-    unknown = sorted(set(data) - FIELDS)
-    if unknown:
-        return _invalid(number, data, f"line {number}: unknown field(s) {', '.join(unknown)}")
-    for key in ("loss", "wrt", "claim"):
-        if not isinstance(data.get(key), str):
-            return _invalid(number, data, f"line {number}: {key!r} must be a string")
-    if data["loss"] not in BUILTIN:
-        return _invalid(number, data, f"line {number}: loss must be one of {', '.join(sorted(BUILTIN))}")
-    if data["wrt"] not in WRT:
-        return _invalid(number, data, f"line {number}: wrt must be one of {', '.join(WRT)}")
     try:
-        loss = named_loss(data["loss"])
-        instance = Instance(**_sizes(data, loss))
-        conventions = Conventions(U=data.get("U"), y=data.get("y"), layout=data.get("layout", "auto"))
+        line, loss, instance = _question(item)
+        conventions = Conventions(U=line.get("U"), y=line.get("y"), layout=line.get("layout", "auto"))
         return check_claim(
-            data["claim"],
+            line["claim"],
             loss,
-            data["wrt"],
+            line["wrt"],
             instance,
             conventions,
-            claim_id=str(data.get("id", f"line-{number}")),
+            claim_id=line.get("id", f"line-{number}"),
             time_limit_s=time_limit_s,
-            syntax=data.get("syntax", "auto"),
+            syntax=line.get("syntax", "auto"),
         )
+    except InputError as error:
+        return _invalid(number, data, str(error))
     except SymW2VError as error:
         return _invalid(number, data, f"line {number}: {error}")
 
 
-def _question(data) -> tuple | None:
-    """``(loss, wrt, instance)`` of a well-formed line, else None."""
-    if not (isinstance(data, dict) and data.get("loss") in BUILTIN and data.get("wrt") in WRT):
-        return None
-    try:
-        loss = named_loss(data["loss"])
-        return loss, data["wrt"], Instance(**_sizes(data, loss))
-    except (SymW2VError, TypeError):
-        return None
+def _question(item: tuple[int, dict | str]) -> tuple[dict, Loss, Instance]:
+    """The line's fields, validated, its loss and its instance; ``SymW2VError`` for a bad line.
+
+    Only validated values go on: the derivation caches are keyed by what this returns.
+    """
+    number, data = item
+    line = validate(BATCH_LINE, data, f"line {number}: ")
+    loss = named_loss(line["loss"])
+    return line, loss, Instance(**_sizes(line, loss))
 
 
 def _prepare(items: list[tuple[int, dict | str]]) -> None:
@@ -141,7 +133,13 @@ def _prepare(items: list[tuple[int, dict | str]]) -> None:
     Most shared first, within ``PREPARE_SECONDS``: the rest is derived in the workers, under
     their limits, so a hostile batch cannot stall the parent.
     """
-    counts = Counter(q for q in (_question(data) for _, data in items) if q is not None)
+    counts: Counter = Counter()
+    for item in items:
+        try:
+            line, loss, instance = _question(item)
+        except SymW2VError:
+            continue  # check_line reports it
+        counts[loss, line["wrt"], instance] += 1
     try:
         with hard_time_limit(PREPARE_SECONDS):
             for (loss, wrt, instance), count in counts.most_common():

@@ -28,6 +28,7 @@ from symw2v.parse import parse_claim
 from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, decide, is_identity, time_limit
 from symw2v.results import ClaimResult, Proof, Verdict
+from symw2v.schema import U_READINGS, Y_READINGS, quote
 from symw2v.shapes import Reading, Typing, infer_reading, shape_of, show
 from symw2v.sweep import DEFAULT, Grid, instances, smallest_generic
 
@@ -45,12 +46,15 @@ class Conventions:
     layout: str = "auto"
 
     def __post_init__(self) -> None:
-        if self.U not in (None, "rows", "columns"):
-            raise SymW2VError(f"U must be 'rows' or 'columns', not {self.U!r}")
-        if self.y not in (None, "row", "column"):
-            raise SymW2VError(f"y must be 'row' or 'column', not {self.y!r}")
-        if self.layout not in LAYOUTS:
-            raise SymW2VError(f"layout must be one of {', '.join(LAYOUTS)}, not {self.layout!r}")
+        # exact str: a value equal to a choice but of another type must not key the caches
+        for name, value, allowed in (
+            ("U", self.U, (None, *U_READINGS)),
+            ("y", self.y, (None, *Y_READINGS)),
+            ("layout", self.layout, LAYOUTS),
+        ):
+            if type(value) not in (str, type(None)) or value not in allowed:
+                choices = ", ".join(quote(a) for a in allowed if a is not None)
+                raise SymW2VError(f"{name} must be one of {choices}, not {quote(value)}")
 
 
 @dataclass(frozen=True)

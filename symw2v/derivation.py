@@ -7,20 +7,21 @@ read side by side.  See ``derivations/`` and the README for the format.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from symw2v.check import Conventions, check_claim
-from symw2v.derive import WRT
-from symw2v.errors import DerivationFileError, SymW2VError
+from symw2v.derive import loss_expression
+from symw2v.errors import DerivationFileError, ProofTimeout, SymW2VError
 from symw2v.instance import Instance
+from symw2v.limits import hard_time_limit
 from symw2v.losses import Loss, named_loss
-from symw2v.results import ClaimResult, Verdict
+from symw2v.results import ClaimResult
+from symw2v.schema import DERIVATION, InputError, quote, validate
 from symw2v.sweep import DEFAULT, Grid
 
-VERDICTS = tuple(v.value for v in Verdict)
-_TOP_KEYS = {"title", "description", "loss", "conventions", "instance", "claims", "sweep"}
-_CLAIM_KEYS = {"id", "wrt", "claim", "equation", "expect", "note", "U", "y", "layout"}
+MAX_FILE = 1_000_000  # bytes
+LOSS_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -61,117 +62,105 @@ def _fail(path: Path, message: str) -> DerivationFileError:
     return DerivationFileError(f"{path}: {message}")
 
 
-def _loss(path: Path, value) -> Loss:
-    if isinstance(value, str):
-        try:
-            return named_loss(value)
-        except SymW2VError as error:
-            raise _fail(path, str(error)) from None
-    if isinstance(value, dict):
-        missing = {"name", "expression"} - set(value)
-        if missing:
-            raise _fail(path, f"[loss] needs {', '.join(sorted(missing))}")
-        k_over = value.get("k_over", "K")
-        if k_over not in ("K", "V"):
-            raise _fail(path, "[loss] k_over must be 'K' (negatives) or 'V' (vocabulary)")
-        return Loss(value["name"], value["expression"], k_over, value.get("description", value["expression"]))
-    raise _fail(path, "loss must be a built-in name or a table with name and expression")
-
-
-def _conventions(path: Path, table: dict, where: str) -> Conventions:
+def _read(path: Path) -> dict:
     try:
-        return Conventions(U=table.get("U"), y=table.get("y"), layout=table.get("layout", "auto"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE + 1)
+    except OSError as error:
+        raise _fail(path, f"cannot read it ({error.strerror})") from None
+    if len(raw) > MAX_FILE:
+        raise _fail(path, f"larger than {MAX_FILE} bytes; a derivation file is a few claims")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _fail(path, "not UTF-8 text") from None
+    except ValueError as error:  # a TOMLDecodeError, or int() refusing a number of 4300 digits
+        raise _fail(path, f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise _fail(path, "not valid TOML: arrays or tables nest too deeply") from None
+
+
+def _loss(path: Path, value: str | dict, instance: Instance) -> Loss:
+    """The built-in loss named ``value``, or the ``[loss]`` table's, built at ``instance`` so that
+    a loss that cannot be read fails here, naming the key, and not in the middle of a proof.
+
+    A loss too large to build within ``LOSS_SECONDS`` is left to the prover and its time limit.
+    """
+    if isinstance(value, str):
+        return named_loss(value)
+    loss = Loss(
+        value["name"],
+        value["expression"],
+        value.get("k_over", "K"),
+        value.get("description", value["expression"]),
+    )
+    try:
+        with hard_time_limit(LOSS_SECONDS):
+            loss_expression(loss, instance, False)
+    except ProofTimeout:
+        pass
     except SymW2VError as error:
-        raise _fail(path, f"{where}: {error}") from None
+        raise _fail(path, f"[loss] expression: {error}") from None
+    return loss
+
+
+def _instance(path: Path, sizes: dict) -> Instance:
+    try:
+        return Instance(**sizes)
+    except SymW2VError as error:
+        raise _fail(path, f"[instance] {error}") from None
+
+
+def _claim(table: dict, conventions: Conventions) -> ClaimSpec:
+    declared = {key: table[key] for key in ("U", "y", "layout") if key in table}
+    return ClaimSpec(
+        id=table["id"],
+        wrt=table["wrt"],
+        claim=table["claim"],
+        equation=table.get("equation", ""),
+        expect=table.get("expect", "proved"),
+        note=table.get("note", ""),
+        conventions=replace(conventions, **declared),
+    )
+
+
+def _distinct_ids(path: Path, claims: tuple[ClaimSpec, ...]) -> None:
+    seen = set()
+    for number, claim in enumerate(claims, start=1):
+        if claim.id in seen:
+            raise _fail(path, f"[[claims]] #{number}: the id {quote(claim.id)} is used twice")
+        seen.add(claim.id)
 
 
 def load_derivation(path: str | Path) -> Derivation:
     """Read and validate a derivation file; ``DerivationFileError`` names the file and the key."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise _fail(path, f"cannot read it ({error.strerror})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise _fail(path, f"not valid TOML: {error}") from None
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        raise _fail(path, f"unknown key(s) {', '.join(sorted(unknown))}")
-    if "loss" not in data:
-        raise _fail(path, "no loss given")
-    loss = _loss(path, data["loss"])
-    try:
-        raw = data.get("instance", {})
-        instance = Instance(**{k: tuple(v) if k == "negatives" else v for k, v in raw.items()})
-    except TypeError as error:
-        raise _fail(path, f"[instance]: {error}") from None
-    except SymW2VError as error:
-        raise _fail(path, f"[instance]: {error}") from None
-    conventions = _conventions(path, data.get("conventions", {}), "[conventions]")
-    claims = []
-    seen = set()
-    for number, table in enumerate(data.get("claims", []), start=1):
-        where = f"claim {number}"
-        unknown = set(table) - _CLAIM_KEYS
-        if unknown:
-            raise _fail(path, f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        for key in ("id", "wrt", "claim"):
-            if key not in table:
-                raise _fail(path, f"{where}: no {key}")
-        if table["id"] in seen:
-            raise _fail(path, f"{where}: the id {table['id']!r} is used twice")
-        seen.add(table["id"])
-        if table["wrt"] not in WRT:
-            raise _fail(path, f"{where}: wrt must be one of {', '.join(WRT)}")
-        expect = table.get("expect", "proved")
-        if expect not in VERDICTS:
-            raise _fail(path, f"{where}: expect must be one of {', '.join(VERDICTS)}")
-        merged = {
-            "U": table.get("U", conventions.U),
-            "y": table.get("y", conventions.y),
-            "layout": table.get("layout", conventions.layout),
-        }
-        claims.append(
-            ClaimSpec(
-                id=table["id"],
-                wrt=table["wrt"],
-                claim=table["claim"],
-                equation=table.get("equation", ""),
-                expect=expect,
-                note=table.get("note", ""),
-                conventions=_conventions(path, merged, where),
-            )
-        )
-    if not claims:
-        raise _fail(path, "no [[claims]]")
-    grid = _grid(path, data.get("sweep", {}))
+        document = validate(DERIVATION, _read(path))
+    except InputError as error:
+        raise _fail(path, str(error)) from None
+    instance = _instance(path, document.get("instance", {}))
+    table = document.get("conventions", {})
+    conventions = Conventions(U=table.get("U"), y=table.get("y"), layout=table.get("layout", "auto"))
+    claims = tuple(_claim(table, conventions) for table in document["claims"])
+    _distinct_ids(path, claims)
     return Derivation(
         name=path.stem,
-        title=data.get("title", path.stem),
-        description=data.get("description", ""),
-        loss=loss,
+        title=document.get("title", path.stem),
+        description=document.get("description", ""),
+        loss=_loss(path, document["loss"], instance),
         instance=instance,
         conventions=conventions,
-        claims=tuple(claims),
-        grid=grid,
+        claims=claims,
+        grid=_grid(document.get("sweep", {})),
     )
 
 
-def _grid(path: Path, value) -> Grid | None:
+def _grid(sweep: dict | bool) -> Grid | None:
     """``[sweep]`` with lists d, V, K (defaults for the ones left out), or ``sweep = false``."""
-    if value is False:
+    if sweep is False:
         return None
-    if not isinstance(value, dict) or set(value) - {"d", "V", "K"}:
-        raise _fail(path, "[sweep] takes lists d, V and K (or sweep = false)")
-    sizes = {}
-    for key, values in value.items():
-        if (
-            not isinstance(values, list)
-            or not values
-            or not all(isinstance(v, int) and v >= 1 for v in values)
-        ):
-            raise _fail(path, f"[sweep] {key} must be a list of positive whole numbers")
-        sizes[key] = tuple(sorted(set(values)))
+    sizes = {key: tuple(sorted(set(values))) for key, values in sweep.items()}
     return Grid(**{**DEFAULT.__dict__, **sizes})
 
 

@@ -23,15 +23,19 @@ class Instance:
     negatives: tuple[int, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        # exact types: True == 1 with the same hash, so a bool here would share cache entries
+        # (derivations, loss expressions) with the word it equals
         for name, value, low, top in (
             ("V", self.V, 2, MAX_V),
             ("d", self.d, 1, MAX_D),
             ("K", self.K, 1, MAX_K),
         ):
-            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= top:
-                raise SymW2VError(f"{name} must be a whole number from {low} to {top}, not {value!r}")
-        if not 1 <= self.o <= self.V:
-            raise SymW2VError(f"o = {self.o} is not a word of the vocabulary 1..{self.V}")
+            if not _whole(value) or not low <= value <= top:
+                raise SymW2VError(f"{name} must be a whole number from {low} to {top}, not {_shown(value)}")
+        if not _whole(self.o) or not 1 <= self.o <= self.V:
+            raise SymW2VError(f"o = {_shown(self.o)} is not a word of the vocabulary 1..{self.V}")
+        if type(self.negatives) is not tuple:
+            raise SymW2VError(f"negatives must be a tuple of words, not {_shown(self.negatives)}")
         if not self.negatives:
             others = [w for w in range(1, self.V + 1) if w != self.o]
             if self.K > len(others):
@@ -40,8 +44,8 @@ class Instance:
         if len(self.negatives) != self.K:
             raise SymW2VError(f"{len(self.negatives)} negatives given for K = {self.K}")
         for word in self.negatives:
-            if not 1 <= word <= self.V:
-                raise SymW2VError(f"negative {word} is not a word of the vocabulary 1..{self.V}")
+            if not _whole(word) or not 1 <= word <= self.V:
+                raise SymW2VError(f"negative {_shown(word)} is not a word of the vocabulary 1..{self.V}")
 
     @property
     def distinct_negatives(self) -> bool:
@@ -77,6 +81,18 @@ class Instance:
     def symbols(self) -> list[sympy.Symbol]:
         """Every component symbol of U and v_c, in a fixed order."""
         return list(self.U_rows()) + list(self.v())
+
+
+def _whole(value: object) -> bool:
+    """An exact ``int``: not a bool, not a float that happens to be whole."""
+    return type(value) is int
+
+
+def _shown(value: object) -> str:
+    """``value`` for a message: a bool or a float shows its type, a huge number is not written out."""
+    if _whole(value):
+        return str(value) if abs(value) < 10**18 else "a number of more than 18 digits"
+    return f"{value!r:.40} (a {type(value).__name__})"
 
 
 def _u_symbol(word: int, i: int) -> sympy.Symbol:

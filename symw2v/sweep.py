@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from symw2v.errors import SymW2VError
 from symw2v.instance import Instance
+from symw2v.schema import SWEEP_SIZES, check_value, parse_number
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,11 @@ def parse_grid(text: str) -> Grid | None:
     for part in text.split(";"):
         match = re.fullmatch(r"\s*([dVK])\s*=\s*([0-9 ,]+)\s*", part)
         if not match:
-            raise SymW2VError(f"--sweep: cannot read {part!r}; write e.g. d=1,2;V=2,3;K=1,2")
-        values = tuple(sorted({int(v) for v in match.group(2).split(",") if v.strip()}))
-        if not values or len(values) > 8:
-            raise SymW2VError(f"--sweep: {match.group(1)} needs 1 to 8 values")
-        sizes[match.group(1)] = values
+            raise SymW2VError(f"--sweep: cannot read {part!r:.60}; write e.g. d=1,2;V=2,3;K=1,2")
+        name, values = match.groups()
+        field = SWEEP_SIZES[name]
+        numbers = [parse_number(field.item, word, "--sweep: ") for word in values.split(",") if word.strip()]
+        sizes[name] = tuple(sorted(set(check_value(field, numbers, "--sweep: "))))
     return Grid(**{**DEFAULT.__dict__, **sizes})
 
 

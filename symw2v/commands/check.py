@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from symw2v import schema
 from symw2v.batch import check_batch, read_batch
-from symw2v.check import LAYOUTS, Conventions, check_claim
+from symw2v.check import Conventions, check_claim
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
 from symw2v.derive import WRT
 from symw2v.document import check_document, read_document
@@ -16,7 +17,6 @@ from symw2v.errors import SymW2VError
 from symw2v.gradescope import results_json
 from symw2v.instance import Instance
 from symw2v.losses import BUILTIN, Loss, named_loss
-from symw2v.parse import SYNTAXES
 from symw2v.render import render_html, render_markdown, render_text
 from symw2v.results import ClaimResult, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, parse_grid
@@ -64,20 +64,27 @@ def add_parser(commands) -> None:
     parser.add_argument("--wrt", choices=WRT, help="the variable J is differentiated by (for a single claim)")
     parser.add_argument("--batch", metavar="FILE.jsonl", help="check every line of a JSON Lines file")
     parser.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="worker processes for --batch (default 1)"
+        "--jobs",
+        type=schema.option(schema.JOBS),
+        default=1,
+        metavar="N",
+        help=f"{schema.JOBS.help} (default 1, at most {schema.JOBS.high})",
     )
-    parser.add_argument(
-        "--U", choices=("rows", "columns"), help="U as V×d rows or d×V columns (default: inferred)"
-    )
-    parser.add_argument(
-        "--y", choices=("row", "column"), help="y and ŷ as 1×V rows or V×1 columns (default: inferred)"
-    )
-    parser.add_argument("--layout", choices=LAYOUTS, default="auto", help="gradient layout (default: auto)")
-    parser.add_argument("--syntax", choices=SYNTAXES, default="auto", help="claim syntax (default: detected)")
-    parser.add_argument("--V", type=int, default=5, help="vocabulary size of the instance (default 5)")
-    parser.add_argument("--d", type=int, default=3, help="vector dimension of the instance (default 3)")
-    parser.add_argument("--K", type=int, default=3, help="number of negatives (default 3)")
-    parser.add_argument("--o", type=int, default=2, help="the outside word, 1-based (default 2)")
+    conventions = ((schema.U, None), (schema.Y, None), (schema.LAYOUT, "auto"), (schema.SYNTAX, "auto"))
+    for field, default in conventions:
+        parser.add_argument(
+            f"--{field.name}",
+            choices=field.choices,
+            default=default,
+            help=f"{field.help} (default: {default or 'inferred'})",
+        )
+    for field, default in ((schema.V, 5), (schema.D, 3), (schema.K, 3), (schema.OUTSIDE, 2)):
+        parser.add_argument(
+            f"--{field.name}",
+            type=schema.option(field),
+            default=default,
+            help=f"{field.help} (default {default})",
+        )
     parser.add_argument(
         "--format",
         choices=("text", "json", "gradescope"),
@@ -90,7 +97,11 @@ def add_parser(commands) -> None:
     )
     parser.add_argument("--report", metavar="FILE", help="also write a report, FILE.md or FILE.html")
     parser.add_argument(
-        "--time-limit", type=float, default=60.0, metavar="S", help="seconds per claim (default 60)"
+        "--time-limit",
+        type=schema.option(schema.TIME_LIMIT),
+        default=60.0,
+        metavar="S",
+        help=f"{schema.TIME_LIMIT.help} (default 60)",
     )
     parser.add_argument(
         "--sweep",

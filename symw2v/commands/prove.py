@@ -10,6 +10,7 @@ from symw2v.derivation import load_derivation, prove_derivation
 from symw2v.errors import SymW2VError
 from symw2v.render import FORMATS, RENDERERS
 from symw2v.results import ClaimResult
+from symw2v.schema import TIME_LIMIT, option
 from symw2v.sweep import GRID_HELP, parse_grid
 
 HELP = """\
@@ -50,7 +51,11 @@ def add_parser(commands) -> None:
         help="put wall-clock times in the reports (off by default so reports are reproducible byte for byte)",
     )
     parser.add_argument(
-        "--time-limit", type=float, default=120.0, metavar="S", help="seconds per claim (default 120)"
+        "--time-limit",
+        type=option(TIME_LIMIT),
+        default=120.0,
+        metavar="S",
+        help=f"{TIME_LIMIT.help} (default 120)",
     )
     parser.add_argument(
         "--sweep",
