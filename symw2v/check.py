@@ -28,11 +28,10 @@ from symw2v.parse import parse_claim
 from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, decide, is_identity, time_limit
 from symw2v.results import ClaimResult, Proof, Verdict
-from symw2v.schema import U_READINGS, Y_READINGS, quote
+from symw2v.schema import LAYOUTS, U_READINGS, Y_READINGS, quote
 from symw2v.shapes import Reading, Typing, infer_reading, shape_of, show
 from symw2v.sweep import DEFAULT, Grid, instances, smallest_generic
 
-LAYOUTS = ("auto", "numerator", "denominator")
 HINT_SECONDS = 8.0
 LARGE = 60  # components of U and v_c past which a certificate is tried before the instance proof
 
