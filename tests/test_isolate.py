@@ -11,8 +11,10 @@ import pytest
 
 from symw2v import batch, check, document
 from symw2v.batch import check_batch
+from symw2v.cli import main
+from symw2v.commands import check as check_command
 from symw2v.document import check_document
-from symw2v.errors import ClaimParseError
+from symw2v.errors import ClaimParseError, SymW2VError
 from symw2v.isolate import Limits, _Pool, run_isolated
 from symw2v.parse import parse_claim
 
@@ -207,3 +209,21 @@ def test_a_worker_holds_no_parent_end_of_any_pipe():
         assert first.process.exitcode == 0
     finally:
         pool.close()
+
+
+def test_a_single_claim_past_the_memory_limit_is_undecided(monkeypatch, capsys):
+    monkeypatch.setattr(check_command, "check_claim", lambda *args, **kwargs: [0] * 10**9)
+    monkeypatch.setattr(check_command, "DEFAULT_MEMORY_LIMIT", 256 * 2**20)
+    assert main(["check", "--loss", "softmax", "--wrt", "z", "--", "yhat - y"]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "undecided: ∂J/∂z = yhat - y"
+    assert "  method: memory limit" in out and any("256 MiB" in line for line in out)
+
+
+def test_an_error_in_a_single_claims_worker_is_a_usage_error(monkeypatch, capsys):
+    def refuse(*args, **kwargs):
+        raise SymW2VError("no such thing")
+
+    monkeypatch.setattr(check_command, "check_claim", refuse)
+    assert main(["check", "--loss", "softmax", "--wrt", "z", "--", "yhat - y"]) == 2
+    assert capsys.readouterr().err == "symw2v: error: no such thing\n"
