@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -29,7 +30,6 @@ from symw2v.shapes import Reading
 MAX_LINES = 20_000
 MAX_LINE = 20_000
 MAX_BATCH_BYTES = 64 * 1024**2
-MAX_DIGITS = 100  # in a JSON number: sizes and ids need a few; more would only cost time
 FIELDS = {"id", "loss", "wrt", "claim", "U", "y", "layout", "V", "d", "K", "o", "syntax"}
 PREPARE_SECONDS = 10.0  # the parent derives unprotected by the workers' limits: keep it short
 
@@ -37,9 +37,10 @@ PREPARE_SECONDS = 10.0  # the parent derives unprotected by the workers' limits:
 def read_batch(path: str | Path) -> list[tuple[int, dict | str]]:
     """``(line number, object or error message)`` for every non-blank line of a JSONL file.
 
-    A line that is not a JSON object (not UTF-8, not JSON, too long, too deep, a number too
-    big or not finite) gets its message here; the file as a whole is refused only when it is
-    not a regular file, is larger than ``MAX_BATCH_BYTES`` or has more than ``MAX_LINES`` lines.
+    A line that is not a JSON object (not UTF-8, not standard JSON, too long, too deep, a
+    number that is not finite or has too many digits) gets its message here; the file as a
+    whole is refused only when it is not a regular file, is larger than ``MAX_BATCH_BYTES``
+    or has more than ``MAX_LINES`` lines.
     """
     lines = read_limited(path, MAX_BATCH_BYTES, "batch file").splitlines()
     if len(lines) > MAX_LINES:
@@ -80,8 +81,10 @@ def _constant(name: str):
 
 
 def _integer(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_DIGITS:
-        raise _NumberError(f"a number has {len(digits.lstrip('-'))} digits; the limit is {MAX_DIGITS}")
+    # past Python's limit, int() raises a ValueError that json lets through
+    limit, count = sys.get_int_max_str_digits(), len(digits.lstrip("-"))
+    if limit and count > limit:
+        raise _NumberError(f"a number has {count} digits; the limit is {limit}")
     return int(digits)
 
 

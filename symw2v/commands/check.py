@@ -50,6 +50,7 @@ Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse er
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".txt")
 REPORT_SUFFIXES = (".md", ".html")
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
 PER_CLAIM = Loss("per claim", "", "K", "each claim names its loss")
 
 
@@ -328,9 +329,19 @@ def _check_lines(items: list, args: argparse.Namespace, results: list, lines: _L
 
 def _record(item, result: ClaimResult, results: list, lines: _Lines | None) -> None:
     result = _writable(item, result)
-    results.append(result)
-    if lines is not None:
-        lines.write(json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False) + "\n")
+    with held():  # recorded and written, or neither: the interrupted lines follow on from here
+        results.append(result)
+        if lines is not None:
+            lines.write(_json_line(result.to_json()))
+
+
+def _json_line(data: dict) -> str:
+    """``data`` as one line of JSON, which stays one line for every reader.
+
+    JSON leaves three Unicode line breaks raw inside strings (NEL, LS, PS), and some readers
+    (Python's ``str.splitlines``) split there; their escapes mean the same string.
+    """
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
 
 
 def _writable(item, result: ClaimResult) -> ClaimResult:
