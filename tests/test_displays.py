@@ -115,7 +115,7 @@ def test_outside_replaces_each_display_by_a_space():
     assert scan(text).outside(text) == "A 1 \\times V   B  "
 
 
-@_examples(ci=12, long=300)
+@_examples(ci=30, long=300)
 @given(runs)
 @example([("\\[", 99_990)])
 @example([("$$\\frac{\\partial J}{\\partial ", 1), ("a", MAX_DOCUMENT)])
@@ -134,7 +134,7 @@ def test_the_scanner_does_linear_work_and_finds_well_formed_displays(pieces):
         previous_end = block.end
 
 
-@_examples(ci=8, long=200)
+@_examples(ci=20, long=200)
 @given(runs)
 @example([("\\[", 99_990)])
 @example([("$$\\frac{\\partial J}{\\partial ", 1), ("a", MAX_DOCUMENT)])

@@ -356,7 +356,7 @@ def _writable(item, result: ClaimResult) -> ClaimResult:
 
 
 class _Lines:
-    """JSON lines to a file or to standard output, each written whole and flushed."""
+    """JSON lines to a file or to standard output, each flushed as it comes."""
 
     def __init__(self, path: str | None) -> None:
         self._path = path
@@ -366,16 +366,15 @@ class _Lines:
             raise SymW2VError(f"{path}: cannot write it ({error.strerror})") from None
 
     def write(self, line: str) -> None:
-        with held():
-            if self._file is None:
-                _print(line)
-                sys.stdout.flush()
-                return
-            try:
-                self._file.write(line)
-                self._file.flush()
-            except OSError as error:
-                raise SymW2VError(f"{self._path}: cannot write it ({error.strerror})") from None
+        if self._file is None:
+            _print(line)
+            sys.stdout.flush()
+            return
+        try:
+            self._file.write(line)
+            self._file.flush()
+        except OSError as error:
+            raise SymW2VError(f"{self._path}: cannot write it ({error.strerror})") from None
 
     def close(self) -> None:
         if self._file is not None:
