@@ -9,6 +9,8 @@ The derivations that several lines share are made once, before the workers fork 
 from __future__ import annotations
 
 import json
+import math
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -17,6 +19,7 @@ from pathlib import Path
 from symw2v.check import Conventions, check_claim
 from symw2v.derive import derive
 from symw2v.errors import ProofTimeout, SymW2VError
+from symw2v.files import read_limited
 from symw2v.instance import Instance
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
 from symw2v.limits import hard_time_limit
@@ -27,38 +30,70 @@ from symw2v.shapes import Reading
 
 MAX_LINES = 20_000
 MAX_LINE = 20_000
+MAX_BATCH_BYTES = 64 * 1024**2
 FIELDS = tuple(field.name for field in BATCH_LINE.fields)
 PREPARE_SECONDS = 10.0  # the parent derives unprotected by the workers' limits: keep it short
 
 
 def read_batch(path: str | Path) -> list[tuple[int, dict | str]]:
-    """``(line number, object or error message)`` for every non-blank line of a JSONL file."""
-    path = Path(path)
-    try:
-        with path.open(encoding="utf-8") as handle:
-            lines = []
-            for number, line in enumerate(handle, start=1):
-                if number > MAX_LINES:
-                    raise SymW2VError(f"{path}: more than {MAX_LINES} lines")
-                lines.append((number, line))
-    except OSError as error:
-        raise SymW2VError(f"{path}: cannot read it ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise SymW2VError(f"{path}: not UTF-8 text") from None
+    """``(line number, object or error message)`` for every non-blank line of a JSONL file.
+
+    A line that is not a JSON object (not UTF-8, not standard JSON, too long, too deep, a
+    number that is not finite or has too many digits) gets its message here; the file as a
+    whole is refused only when it is not a regular file, is larger than ``MAX_BATCH_BYTES``
+    or has more than ``MAX_LINES`` lines.
+    """
+    lines = read_limited(path, MAX_BATCH_BYTES, "batch file").splitlines()
+    if len(lines) > MAX_LINES:
+        raise SymW2VError(f"{path}: more than {MAX_LINES} lines")
     items: list[tuple[int, dict | str]] = []
-    for number, line in lines:
-        if not line.strip():
-            continue
-        if len(line) > MAX_LINE:
-            items.append((number, f"line {number} is longer than {MAX_LINE} characters"))
-            continue
+    for number, raw in enumerate(lines, start=1):
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            items.append((number, f"line {number} is not JSON: {error.msg}"))
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            items.append((number, f"line {number} is not UTF-8 text (byte {error.start + 1})"))
             continue
-        items.append((number, data if isinstance(data, dict) else f"line {number} is not a JSON object"))
+        if line.strip():
+            items.append((number, _json_object(number, line)))
     return items
+
+
+def _json_object(number: int, line: str) -> dict | str:
+    """The object on a line, or the message saying why there is none."""
+    if len(line) > MAX_LINE:
+        return f"line {number} is longer than {MAX_LINE} characters"
+    try:
+        data = json.loads(line, parse_constant=_constant, parse_int=_integer, parse_float=_real)
+    except json.JSONDecodeError as error:
+        return f"line {number} is not JSON: {error.msg}"
+    except _NumberError as error:
+        return f"line {number}: {error}"
+    except RecursionError:
+        return f"line {number} nests brackets too deeply"
+    return data if isinstance(data, dict) else f"line {number} is not a JSON object"
+
+
+class _NumberError(ValueError):
+    """A number on a line that no field could use (kept from ``json`` turning it into a crash)."""
+
+
+def _constant(name: str):
+    raise _NumberError(f"{name} is not a JSON number")
+
+
+def _integer(digits: str) -> int:
+    # past Python's limit, int() raises a ValueError that json lets through
+    limit, count = sys.get_int_max_str_digits(), len(digits.lstrip("-"))
+    if limit and count > limit:
+        raise _NumberError(f"a number has {count} digits; the limit is {limit}")
+    return int(digits)
+
+
+def _real(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NumberError(f"the number {text[:20]}{'…' if len(text) > 20 else ''} is out of range")
+    return value
 
 
 def _sizes(line: dict, loss: Loss) -> dict:
@@ -90,6 +125,13 @@ def _failed(item: tuple[int, dict | str], failure: Failure) -> ClaimResult:
     number, data = item
     fields = dict(method=failure.reason, message=failure.message, seconds=failure.seconds)
     return _described(number, data, Verdict.UNDECIDED, **fields)
+
+
+def unchecked(item: tuple[int, dict | str], method: str, message: str) -> ClaimResult:
+    """The ``undecided`` result of a line that was not checked: the batch was stopped before
+    it (``method`` "interrupted"), or a bug lost its result ("internal error")."""
+    number, data = item
+    return _described(number, data, Verdict.UNDECIDED, method=method, message=message)
 
 
 def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) -> ClaimResult:
@@ -159,16 +201,33 @@ def check_batch(
     time_limit_s: float | None = 60.0,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
 ) -> Iterator[ClaimResult]:
-    """Results in input order, each line checked in one of ``jobs`` worker processes.
+    """Results in input order, one for every item, each checked in one of ``jobs`` workers.
 
     ``time_limit_s`` and ``memory_limit`` (bytes a worker may add to its address space) bound
-    each line; a line past either is ``undecided``, with the reason as its method.
+    each line; a line past either is ``undecided``, with the reason as its method.  Whatever
+    goes wrong in the parent, every item still gets a result (``undecided``, "internal error").
     """
     total = len(items)
-    _prepare(items)
+    _prepare_safely(items)
     check = partial(check_line, time_limit_s=time_limit_s)
-    limits = Limits(seconds=time_limit_s, memory=memory_limit)
-    for done, result in enumerate(run_isolated(check, items, _failed, jobs, limits), start=1):
-        yield result
-        if progress:
-            progress(done, total)
+    limits = Limits(seconds=time_limit_s or None, memory=memory_limit)
+    done = 0
+    try:
+        for result in run_isolated(check, items, _failed, jobs, limits):
+            done += 1
+            yield result
+            if progress:
+                progress(done, total)
+    except Exception as error:  # noqa: BLE001 - a bug here must not cost the lines after it their results
+        message = f"internal error ({type(error).__name__}) before this line was checked; please report it"
+        for item in items[done:]:
+            yield unchecked(item, "internal error", message)
+
+
+def _prepare_safely(items: list[tuple[int, dict | str]]) -> None:
+    """``_prepare``, which only saves time: whatever fails in it fails again in the line's own
+    worker, under its limits, and becomes that line's result."""
+    try:
+        _prepare(items)
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass

@@ -8,6 +8,7 @@ import sys
 from symw2v import __version__
 from symw2v.commands import check, export, prove
 from symw2v.errors import SymW2VError
+from symw2v.interrupt import exit_status, signal_name, terminate_like_interrupt
 
 COMMANDS = (prove, check, export)
 
@@ -26,16 +27,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (2 for usage errors, with no traceback)."""
+    """Run the command line; returns the exit code (2 for usage errors, with no traceback).
+
+    Ctrl-C (SIGINT) and SIGTERM stop it cleanly, with exit codes 130 and 143.
+    """
     args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        with terminate_like_interrupt():
+            return args.run(args)
     except SymW2VError as error:
         print(f"symw2v: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print("symw2v: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interruption:
+        print(f"symw2v: interrupted ({signal_name(interruption)})", file=sys.stderr)
+        return exit_status(interruption)

@@ -11,16 +11,20 @@ process with a time and a memory limit (``isolate.py``); one that runs out is ``
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from symw2v import closed_form as cf
 from symw2v.check import Conventions, Question, check_claim, check_step
-from symw2v.errors import SymW2VError
+from symw2v.displays import Scan, displays, scan, skip_space
+from symw2v.errors import ProofTimeout, SymW2VError
+from symw2v.files import read_limited
 from symw2v.instance import Instance
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
 from symw2v.latex import blank
+from symw2v.limits import hard_time_limit
 from symw2v.losses import Loss
 from symw2v.parse import parse_claim
 from symw2v.printing import to_text
@@ -28,31 +32,16 @@ from symw2v.results import ClaimResult, Verdict
 
 MAX_DOCUMENT = 200_000
 MAX_EQUATIONS = 200
+READ_SECONDS = 10.0  # reading happens in the parent, outside the workers' limits
 
-_DISPLAYS = re.compile(
-    r"\$\$(?P<dollars>.+?)\$\$"
-    r"|\\\[(?P<brackets>.+?)\\\]"
-    r"|\\begin\{(?P<env>equation|align|gather|multline)\*?\}(?P<body>.+?)\\end\{(?P=env)\*?\}",
-    re.S,
-)
-_TAG = re.compile(r"\\tag\*?\{\s*([^{}]*?)\s*\}")
-_NUMBER_AFTER = re.compile(r"[ \t]*\n?[ \t]*\(\s*(\d+[a-z]?)\s*\)")
-_DROPPED = re.compile(r"\\(?:label|nonumber|notag)(?:\{[^{}]*\})?")
-_CONDITION = re.compile(r"(?:\\q?quad|,)?\s*\\(?:text|mbox|mathrm)\s*\{[^{}]*\}.*\Z", re.S)
-_DERIVATIVE = re.compile(
-    r"^\\(?:d|t)?frac\s*\{\s*\\partial\s*J\s*\}\s*\{\s*\\partial\s*(?P<var>[^{}]*(?:\{[^{}]*\})?[^{}]*)\}$"
-    r"|^\\partial\s*J\s*/\s*\\partial\s*(?P<slash>.+)$"
-)
+_CONDITION_START = re.compile(r"\\(?:text|mbox|mathrm)")
+_BRACE = re.compile(r"[{}]")
+_FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac")
+_OF_J = "{\\partialJ}{\\partial"
+_SLASHED = "\\partialJ/\\partial"
+_WRT_NAMES = {"v_c": "v_c", "u_o": "u_o", "u_k": "u_k", "u_w": "u_w", "U": "U", "z": "z"}
+# linear: each start is a 1, and the spaces after one 1 are not after another
 _ROWS_DECLARED = re.compile(r"1\s*(?:\\times|×|x)\s*V")
-
-
-@dataclass(frozen=True)
-class Display:
-    """One displayed equation (one row of an ``align``), where it is, and its number."""
-
-    latex: str
-    position: int
-    number: str | None
 
 
 @dataclass(frozen=True)
@@ -80,25 +69,6 @@ class DocumentResult:
     notes: tuple[str, ...]
 
 
-def displays(text: str) -> list[Display]:
-    """The displayed equations of ``text`` in order; align rows are equations of their own."""
-    found: list[Display] = []
-    for match in _DISPLAYS.finditer(text):
-        body = next(g for g in (match.group("dollars"), match.group("brackets"), match.group("body")) if g)
-        after = _NUMBER_AFTER.match(text, match.end())
-        rows = re.split(r"\\\\", body) if match.group("env") else [body]
-        for row in rows:
-            tag = _TAG.search(row)
-            number = tag.group(1) if tag else None
-            row = _DROPPED.sub(" ", _TAG.sub(" ", row)).replace("&", " ").strip().rstrip(".,;")
-            if row:
-                found.append(Display(row, match.start(), number))
-        if after and found and found[-1].number is None:
-            last = found[-1]
-            found[-1] = Display(last.latex, last.position, after.group(1))
-    return found
-
-
 def _split_equals(latex: str) -> list[str]:
     """The sides of a chain ``A = B = C``, split at ``=`` outside every bracket."""
     parts, depth, start = [], 0, 0
@@ -116,12 +86,47 @@ def _split_equals(latex: str) -> list[str]:
 
 def _variable(latex: str) -> str | None:
     """The x of ``∂J/∂x`` written on the left of an equation, as a --wrt name, or None."""
-    match = _DERIVATIVE.match(re.sub(r"\s+", "", blank(latex)))
-    if match is None:
+    written = _derivative_of_J(re.sub(r"\s+", "", blank(latex)))
+    if written is None:
         return None
-    variable = (match.group("var") or match.group("slash") or "").replace("{", "").replace("}", "")
-    names = {"v_c": "v_c", "u_o": "u_o", "u_k": "u_k", "u_w": "u_w", "U": "U", "z": "z"}
-    return names.get(variable)
+    return _WRT_NAMES.get(written.replace("{", "").replace("}", ""))
+
+
+def _derivative_of_J(latex: str) -> str | None:
+    """The x, as written, of ``\\frac{\\partialJ}{\\partial x}`` or ``\\partialJ/\\partial x``
+    (spaces removed); a braced x has at most one brace pair in it, not nested."""
+    if latex.startswith(_SLASHED):
+        return latex[len(_SLASHED) :] or None
+    fraction = next((f for f in _FRACTIONS if latex.startswith(f + _OF_J)), None)
+    if fraction is None or not latex.endswith("}"):
+        return None
+    written = latex[len(fraction + _OF_J) : -1]
+    opening, closing = written.find("{"), written.find("}")
+    if written.count("{") != written.count("}") or written.count("{") > 1 or closing < opening:
+        return None
+    return written
+
+
+def _without_condition(latex: str) -> str:
+    """``latex`` cut before its side condition: the first ``\\text{…}`` (or ``\\mbox``,
+    ``\\mathrm``), with the spaces and the one ``\\quad``, ``\\qquad`` or comma before it."""
+    searched = 0
+    while (match := _CONDITION_START.search(latex, searched)) is not None:
+        brace = skip_space(latex, match.end())
+        if latex.startswith("{", brace) and _closes(latex, brace + 1):
+            cut = len(latex[: match.start()].rstrip())
+            for before in ("\\qquad", "\\quad", ","):
+                if latex.endswith(before, 0, cut):
+                    return latex[: cut - len(before)]
+            return latex[:cut]
+        searched = match.start() + 1
+    return latex
+
+
+def _closes(text: str, position: int) -> bool:
+    """Whether the first brace at or after ``position`` is a closing one."""
+    brace = _BRACE.search(text, position)
+    return brace is not None and brace.group() == "}"
 
 
 def _loss_from(latex: str, name: str) -> Loss:
@@ -146,23 +151,74 @@ def check_document(
     """
     if len(text) > MAX_DOCUMENT:
         raise SymW2VError(f"the document is {len(text)} characters long; the limit is {MAX_DOCUMENT}")
-    found = displays(text)
-    if len(found) > MAX_EQUATIONS:
-        raise SymW2VError(f"the document has {len(found)} displayed equations; the limit is {MAX_EQUATIONS}")
+    reading = _read(text)
+    instance = instance or Instance()
+    chains, conventions = reading.chains, reading.conventions
+    results = []
+    check = partial(_check_chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s)
+    limits = Limits(seconds=time_limit_s, memory=memory_limit)
+    budget = partial(_budget, time_limit_s=time_limit_s)
+    for result in run_isolated(check, chains, _failed, limits=limits, budget=budget):
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return DocumentResult(tuple(results), tuple(reading.skipped), tuple(reading.notes))
+
+
+@dataclass
+class _Reading:
+    """What reading a document found: the chains to check, what was skipped, and notes."""
+
+    chains: list[_Chain]
+    skipped: list[Skipped]
+    notes: list[str]
+    conventions: Conventions
+
+
+def _read(text: str) -> _Reading:
+    """Read a document within ``READ_SECONDS``.
+
+    The scanner is linear, so this is a backstop; the deadline is also checked between
+    equations, since the parser may swallow the alarm's exception as an unreadable claim.
+    """
+    deadline = time.monotonic() + READ_SECONDS
+    try:
+        with hard_time_limit(READ_SECONDS):
+            reading = _classify(text, scan(text), deadline)
+            _in_time(deadline)
+            return reading
+    except ProofTimeout:
+        raise SymW2VError(
+            f"reading the document took longer than its limit of {READ_SECONDS:g} s "
+            "(a homework document takes well under a second)"
+        ) from None
+
+
+def _in_time(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise ProofTimeout("reading the document ran past its time limit")
+
+
+def _classify(text: str, found: Scan, deadline: float) -> _Reading:
+    """The chains of ``∂J/∂x = …`` equations of a document, and every display skipped, and why."""
+    equations = displays(text, found)
+    if len(equations) > MAX_EQUATIONS:
+        raise SymW2VError(
+            f"the document has {len(equations)} displayed equations; the limit is {MAX_EQUATIONS}"
+        )
     notes = []
     y = None
-    if _ROWS_DECLARED.search(_DISPLAYS.sub(" ", text)):
+    if _ROWS_DECLARED.search(found.outside(text)):
         y = "row"
         notes.append("the document declares ŷ and y as 1×V rows, so they are read as rows")
-    conventions = Conventions(y=y)
-    instance = instance or Instance()
     loss: Loss | None = None
     chains: list[_Chain] = []
     skipped: list[Skipped] = []
     previous: _Chain | None = None
-    for index, display in enumerate(found, start=1):
+    for index, display in enumerate(equations, start=1):
+        _in_time(deadline)
         ident = f"eq{display.number}" if display.number else f"display-{index}"
-        latex = _CONDITION.sub("", display.latex).strip()
+        latex = _without_condition(display.latex).strip()
         parts = _split_equals(latex)
         if parts[0] == "" and previous is not None:
             previous.expressions.extend(parts[1:])
@@ -181,31 +237,26 @@ def check_document(
                 )
             continue
         wrt = _variable(parts[0])
-        if wrt is None:
-            reason = (
-                "a derivative of something other than J (a Jacobian or a chain-rule factor)"
-                if "\\partial" in latex
-                else "not an equation of the form ∂J/∂x = …"
-            )
+        reason = _why_not_checked(wrt, parts, latex, loss)
+        if reason:
             skipped.append(Skipped(ident, display.latex, reason))
-            continue
-        if any("\\partial" in p for p in parts[1:]):
-            skipped.append(Skipped(ident, display.latex, "a chain rule written with ∂ on the right"))
-            continue
-        if loss is None:
-            skipped.append(Skipped(ident, display.latex, "no J = … is defined before this equation"))
             continue
         previous = _Chain(ident, wrt, loss, parts[1:], [display.latex])
         chains.append(previous)
-    results = []
-    check = partial(_check_chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s)
-    limits = Limits(seconds=time_limit_s, memory=memory_limit)
-    budget = partial(_budget, time_limit_s=time_limit_s)
-    for result in run_isolated(check, chains, _failed, limits=limits, budget=budget):
-        results.append(result)
-        if progress is not None:
-            progress(result)
-    return DocumentResult(tuple(results), tuple(skipped), tuple(notes))
+    return _Reading(chains, skipped, notes, Conventions(y=y))
+
+
+def _why_not_checked(wrt: str | None, parts: list[str], latex: str, loss: Loss | None) -> str:
+    """Why an equation that defines no J is not checked; "" when it is."""
+    if wrt is None:
+        if "\\partial" in latex:
+            return "a derivative of something other than J (a Jacobian or a chain-rule factor)"
+        return "not an equation of the form ∂J/∂x = …"
+    if any("\\partial" in p for p in parts[1:]):
+        return "a chain rule written with ∂ on the right"
+    if loss is None:
+        return "no J = … is defined before this equation"
+    return ""
 
 
 def _budget(chain: _Chain, time_limit_s: float | None) -> float | None:
@@ -277,14 +328,12 @@ def _check_chain(chain: _Chain, instance: Instance, conventions: Conventions, ti
 
 
 def read_document(path: str | Path) -> str:
-    """The text of a document file, with a clear error when it cannot be read."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SymW2VError(f"{path}: cannot read it ({error.strerror})") from None
-    if len(data) > MAX_DOCUMENT * 4:
-        raise SymW2VError(f"{path}: the document is larger than {MAX_DOCUMENT * 4} bytes")
+    """The text of a document file, with a clear error when it cannot be read.
+
+    Only a regular file of at most ``4 * MAX_DOCUMENT`` bytes is read (UTF-8 takes up to four
+    bytes a character); ``check_document`` then holds it to ``MAX_DOCUMENT`` characters.
+    """
+    data = read_limited(path, MAX_DOCUMENT * 4, "document")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -8,13 +8,18 @@ runs out of either becomes a failure the caller turns into ``undecided``; the wo
 replaced, and every other claim is still checked and reported, in input order.
 
 Workers are forked where the platform allows it, so they inherit the parser and the
-derivations the parent made before starting them; they are reused from claim to claim.
+derivations the parent made before starting them; they are reused from claim to claim.  A
+worker never outlives the parent: on Linux the kernel kills it when the parent dies, however
+the parent dies, and everywhere an idle worker sees the end of its pipe once the parent is gone
+(no other worker holds the parent's end of it).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -34,6 +39,7 @@ Result = TypeVar("Result")
 GIB = 1024**3
 DEFAULT_MEMORY_LIMIT = 2 * GIB
 _MEMORY_EXIT = 86  # a worker's exit status after a MemoryError it could not report
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # a failure's reason, which becomes an undecided result's method
 _TIME_LIMIT, _MEMORY_LIMIT = "time limit", "memory limit"
 _CRASH, _INTERNAL = "worker crashed", "internal error"
@@ -98,9 +104,51 @@ def _limit_memory(extra: int | None) -> None:
         pass
 
 
-def _serve(function: Callable, connection: Connection, memory: int | None) -> None:
+def _prctl():
+    """libc's ``prctl``, or None off Linux."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return None
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies, by any signal, even SIGKILL."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request above: nobody would kill us
+        os._exit(0)
+
+
+def _detach(inherited: list[Connection]) -> None:
+    """Let go of what a forked worker inherited and must not keep.
+
+    ``inherited`` are the parent's ends of the workers' pipes, this one's included: holding them
+    would keep every worker's pipe open after the parent died, and no worker would see its end.
+    The parent's handlers of SIGINT and SIGTERM are its own (it stops us itself); our standard
+    output goes nowhere, so that nothing a check prints can break the parent's output lines.
+    """
+    for connection in inherited:
+        connection.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:  # pragma: no cover - no /dev/null: keep the inherited output
+        pass
+
+
+def _serve(
+    function: Callable, connection: Connection, memory: int | None, parent: int, inherited: list
+) -> None:
     """A worker: take an item, send back ``(status, result)``, until the parent sends ``None``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    _die_with(parent)
+    _detach(inherited)
     _limit_memory(memory)
     while True:
         try:
@@ -140,13 +188,17 @@ class _Pool:
         methods = get_all_start_methods()
         self._context = get_context("fork" if "fork" in methods else None)
         self._function, self._limits = function, limits
-        self.workers = [self._start() for _ in range(jobs)]
+        self.workers: list[_Worker] = []
+        for _ in range(jobs):
+            self.workers.append(self._start())
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_serve, args=(self._function, child, self._limits.memory), daemon=True
-        )
+        inherited = []
+        if self._context.get_start_method() == "fork":  # a spawned worker inherits nothing
+            inherited = [parent, *(w.connection for w in self.workers if not w.connection.closed)]
+        arguments = (self._function, child, self._limits.memory, os.getpid(), inherited)
+        process = self._context.Process(target=_serve, args=arguments, daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -235,6 +287,17 @@ def run_isolated(
                 following += 1
     finally:
         pool.close()
+
+
+def run_one(
+    function: Callable[[Item], Result],
+    item: Item,
+    failed: Callable[[Item, Failure], Result],
+    limits: Limits = Limits(),
+) -> Result:
+    """``function(item)`` in a worker under ``limits``; ``failed`` as for ``run_isolated``."""
+    (result,) = run_isolated(function, [item], failed, 1, limits)
+    return result
 
 
 def _next_task(pool: _Pool, worker: _Worker, waiting, items: list, limits: Limits, budget) -> None:

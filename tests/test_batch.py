@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
+import os
+import tempfile
+from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from symw2v import batch
 from symw2v.batch import check_batch, read_batch
 from symw2v.cli import main
+from symw2v.errors import SymW2VError
 from symw2v.gradescope import results_json
 
 LINES = [
@@ -70,3 +80,164 @@ def test_gradescope_results(tmp_path, capsys):
 def test_gradescope_lists_skipped_equations():
     text = results_json([], [("eq4", "a chain rule written with ∂ on the right")])
     assert json.loads(text)["output"] == "eq4: skipped, a chain rule written with ∂ on the right"
+
+
+# -- every line gets its own result, whatever is on it ----------------------------------------
+
+LONG = os.environ.get("SYMW2V_HYPOTHESIS") == "long"
+VERDICTS = {"proved", "refuted", "undecided", "ill-typed", "parse-error"}
+# lone surrogates, and line breaks that JSON leaves raw in a string
+AWKWARD = ("\ud800", "\udfff", "a\udc80b", "a\x85b", "\u2028", "\u2029")
+# quick to decide: parse errors, and one real claim
+CLAIMS = ("(", "u_o +", "sigma(u_o^T", "\\frac{", "yhat - y")
+strings = st.one_of(st.text(max_size=6), st.sampled_from(AWKWARD))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**120), 10**120),
+    st.floats(allow_nan=True, allow_infinity=True),
+    strings,
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(strings, inner, max_size=3),
+    max_leaves=6,
+)
+sizes = st.one_of(st.sampled_from([1, 2, 3, 0, -1, 2.0, True, "3"]), values)
+fields = {
+    "id": st.one_of(strings, values),
+    "loss": st.one_of(st.sampled_from(["softmax", "negative-sampling", "cubic"]), values),
+    "wrt": st.one_of(st.sampled_from(["z", "v_c", "u_o"]), values),
+    "claim": st.one_of(st.sampled_from(CLAIMS), values),
+    "U": st.one_of(st.sampled_from(["rows", "columns"]), values),
+    "layout": st.one_of(st.sampled_from(["auto", "numerator"]), values),
+    "V": sizes,
+    "d": sizes,
+    "o": sizes,
+    "colour": values,
+}
+objects = st.fixed_dictionaries({}, optional=fields)
+raw_lines = st.sampled_from([b"not json", b"[1,", b"\xff\xfe", b"[" * 3000, b'{"a": NaN}', b"1" * 5000])
+lines = st.one_of(
+    objects.map(lambda data: json.dumps(data).encode()),
+    values.map(lambda data: json.dumps(data).encode()),
+    raw_lines,
+)
+
+
+def _examples(ci: int, long: int) -> settings:
+    return settings(
+        max_examples=long if LONG else ci,
+        derandomize=not LONG,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def _same_question(**extra) -> bytes:
+    line = {"loss": "softmax", "wrt": "z", "claim": "yhat - y", "V": 3, **extra}
+    return json.dumps(line).encode()
+
+
+@_examples(ci=40, long=400)
+@given(st.lists(lines, min_size=1, max_size=6), st.sampled_from(["jsonl", "gradescope"]), st.integers(1, 2))
+@example([json.dumps({"id": "\ud800", "loss": "softmax", "wrt": "z", "claim": "y"}).encode()], "jsonl", 1)
+@example([json.dumps({"id": "a\u2028b", "\x85": 1}).encode()], "jsonl", 1)
+@example([json.dumps({"id": "x", "loss": ["softmax"], "wrt": "z", "claim": "y"}).encode()], "gradescope", 1)
+@example([_same_question(o=2.0, id="a"), _same_question(o=2.0, id="b"), _same_question(id="c")], "jsonl", 2)
+def test_every_line_gets_one_result_in_order(given_lines, fmt, jobs):
+    with tempfile.TemporaryDirectory() as folder:
+        path, out = Path(folder) / "class.jsonl", Path(folder) / "out"
+        path.write_bytes(b"\n".join(given_lines) + b"\n")
+        options = ["--format", "gradescope"] if fmt == "gradescope" else []
+        arguments = ["check", "--batch", str(path), "--jobs", str(jobs), "--time-limit", "10", "-o", str(out)]
+        assert main(arguments + options) in (0, 1, 2, 3)
+        text = out.read_text(encoding="utf-8")
+    if fmt == "gradescope":
+        tests = json.loads(text)["tests"]
+        assert len(tests) == len(given_lines)
+        ids = [t["name"] for t in tests]
+    else:
+        results = [json.loads(line) for line in text.splitlines()]
+        assert len(results) == len(given_lines)
+        assert all(r["verdict"] in VERDICTS for r in results)
+        ids = [r["id"] for r in results]
+    for line, ident in zip(given_lines, ids, strict=True):
+        given_id = _id_of(line)
+        if given_id:
+            assert ident == given_id  # a lone surrogate included: written as its JSON escape
+
+
+def _id_of(line: bytes):
+    """The id of a line that is standard JSON with finite numbers: one the batch can read."""
+    try:
+        data = json.loads(line, parse_constant=_refuse, parse_float=_finite)
+    except (ValueError, RecursionError):
+        return None
+    return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def _refuse(name: str):
+    raise ValueError(name)
+
+
+def _finite(text: str) -> float:
+    if not math.isfinite(float(text)):
+        raise ValueError(text)
+    return float(text)
+
+
+def test_a_lone_surrogate_in_an_id_reaches_standard_output_as_its_escape(tmp_path, capsys):
+    path = tmp_path / "class.jsonl"
+    path.write_text(json.dumps({"id": "\ud800", "loss": "softmax", "wrt": "z", "claim": "("}) + "\n")
+    assert main(["check", "--batch", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert '"id": "\\ud800"' in out and json.loads(out)["id"] == "\ud800"
+
+
+def test_a_bad_line_is_reported_in_its_place(tmp_path):
+    path = tmp_path / "class.jsonl"
+    huge = b'{"a": ' + b"1" * 5000 + b"}"
+    good = json.dumps(LINES[0]).encode()
+    path.write_bytes(b"\n".join([b'{"a": NaN}', b'{"a": 1e400}', huge, b"[" * 5000, b"\xff", good]))
+    items = read_batch(path)
+    assert [number for number, _ in items] == [1, 2, 3, 4, 5, 6]
+    messages = [data for _, data in items[:5]]
+    assert "NaN is not a JSON number" in messages[0]
+    assert "out of range" in messages[1]
+    assert "5000 digits" in messages[2]
+    assert "too deeply" in messages[3]
+    assert "not UTF-8" in messages[4]
+    assert items[5][1] == LINES[0]
+
+
+@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe", "folder"])
+def test_only_a_regular_file_is_read(tmp_path, kind):
+    path = tmp_path / "class.jsonl"
+    if kind == "link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "named pipe":
+        os.mkfifo(path)  # reading it would wait for a writer forever
+    else:
+        path.mkdir()
+    with pytest.raises(SymW2VError, match="must be a regular file") as refused:
+        read_batch(path)
+    assert str(path) in str(refused.value)
+
+
+def test_a_batch_file_over_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "MAX_BATCH_BYTES", 100)
+    path = tmp_path / "class.jsonl"
+    path.write_text(json.dumps(LINES[0]) * 3, encoding="utf-8")
+    with pytest.raises(SymW2VError, match="the limit is 100") as refused:
+        read_batch(path)
+    assert str(path) in str(refused.value)
+
+
+def test_the_gradescope_file_replaces_the_old_one_whole(tmp_path):
+    path, out = write(tmp_path, LINES[:2]), tmp_path / "results.json"
+    out.write_text("old", encoding="utf-8")
+    main(["check", "--batch", str(path), "--format", "gradescope", "-o", str(out)])
+    assert len(json.loads(out.read_text(encoding="utf-8"))["tests"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class.jsonl", "results.json"]  # no temporary left

@@ -118,3 +118,57 @@ def test_check_needs_loss_and_wrt_or_a_document(capsys):
     assert main(["check", "u_o"]) == 2
     assert "document" in capsys.readouterr().err
     assert main(["check", "--loss", "softmax", "u_o"]) == 2
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("the check ran before its output was found unwritable")
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("missing/out.json", "the folder {folder}/missing does not exist"),
+        ("file.txt/out.json", "the folder {folder}/file.txt is not a folder"),
+        ("folder", "is a folder"),
+    ],
+)
+@pytest.mark.parametrize("option", ["-o", "--report"])
+@pytest.mark.parametrize("form", ["claim", "document", "batch"])
+def test_an_unwritable_output_is_refused_before_the_checks(
+    tmp_path, capsys, monkeypatch, root, where, expected, option, form
+):
+    from symw2v.commands import check as command
+
+    for name in ("run_one", "check_document", "check_batch"):
+        monkeypatch.setattr(command, name, _must_not_run)
+    (tmp_path / "file.txt").write_text("", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder.md").mkdir()
+    target = str(tmp_path / where) + (".md" if option == "--report" else "")
+    batch_file = tmp_path / "class.jsonl"
+    batch_file.write_text('{"loss": "softmax", "wrt": "z", "claim": "y"}\n', encoding="utf-8")
+    arguments = {
+        "claim": ["--loss", "softmax", "--wrt", "z", "--", "yhat - y"],
+        "document": [str(root / "examples" / "reference_derivation.md")],
+        "batch": ["--batch", str(batch_file)],
+    }[form]
+    assert main(["check", option, target, *arguments]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"symw2v: error: {option} {target}")
+    assert expected.format(folder=tmp_path) in error
+
+
+def test_a_report_that_is_not_md_or_html_is_refused_before_the_check(tmp_path, capsys, monkeypatch):
+    from symw2v.commands import check as command
+
+    monkeypatch.setattr(command, "run_one", _must_not_run)
+    arguments = ["check", "--loss", "softmax", "--wrt", "z", "--report", str(tmp_path / "r.pdf"), "y"]
+    assert main(arguments) == 2
+    assert "--report takes a file name ending in .md or .html" in capsys.readouterr().err
+
+
+def test_sigterm_exits_143_and_sigint_130():
+    from symw2v.interrupt import Terminated, exit_status
+
+    assert exit_status(Terminated()) == 143
+    assert exit_status(KeyboardInterrupt()) == 130

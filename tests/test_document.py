@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from symw2v.document import check_document, displays, read_document
+from symw2v.document import MAX_DOCUMENT, check_document, displays, read_document
 from symw2v.errors import SymW2VError
 
 
@@ -102,3 +104,23 @@ def test_document_limits(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(SymW2VError):
         read_document(binary)
+
+
+@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
+def test_only_a_regular_document_is_read(tmp_path, kind):
+    path = tmp_path / "homework.md"
+    if kind == "named pipe":
+        os.mkfifo(path)  # reading it would wait for a writer forever
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(SymW2VError, match="must be a regular file") as refused:
+        read_document(path)
+    assert str(path) in str(refused.value)
+
+
+def test_a_document_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "homework.md"
+    with path.open("wb") as handle:
+        handle.truncate(4 * MAX_DOCUMENT + 1)  # sparse: nothing to read, only a size
+    with pytest.raises(SymW2VError, match=f"the limit is {4 * MAX_DOCUMENT}"):
+        read_document(path)

@@ -11,9 +11,11 @@ import pytest
 
 from symw2v import batch, check, document
 from symw2v.batch import check_batch
+from symw2v.cli import main
+from symw2v.commands import check as check_command
 from symw2v.document import check_document
-from symw2v.errors import ClaimParseError
-from symw2v.isolate import Limits, run_isolated
+from symw2v.errors import ClaimParseError, SymW2VError
+from symw2v.isolate import Limits, _Pool, run_isolated
 from symw2v.parse import parse_claim
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
@@ -170,3 +172,58 @@ def test_a_document_equation_past_the_memory_limit_is_undecided(monkeypatch):
     assert result.claims[1].method == "memory limit"
     assert result.claims[1].equation_latex.startswith(r"\frac{\partial J}")
     assert seen == list(result.claims)
+
+
+def _sockets() -> set[str]:
+    """The sockets this process holds, by inode."""
+    held = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # the descriptor that listed the folder, closed by now
+            continue
+        if target.startswith("socket:"):
+            held.add(target)
+    return held
+
+
+def _held_sockets(item) -> set[str]:
+    return _sockets()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_a_worker_holds_no_parent_end_of_any_pipe():
+    # a worker holding the parent's end of its own pipe, or of another worker's, never sees the
+    # pipe close when the parent dies, and waits for work forever
+    pool = _Pool(_held_sockets, 3, Limits(seconds=None, memory=None))
+    try:
+        pool.replace(pool.workers[1])  # a replacement inherits the others' ends too
+        parent_ends = {os.readlink(f"/proc/self/fd/{w.connection.fileno()}") for w in pool.workers}
+        for worker in pool.workers:
+            pool.give(worker, 0, "which sockets?", None)
+            status, held = worker.connection.recv()
+            assert status == "ok" and not held & parent_ends
+        first = pool.workers[0]
+        first.connection.close()  # as when the parent dies: the worker sees the end and leaves
+        first.process.join(timeout=10)
+        assert first.process.exitcode == 0
+    finally:
+        pool.close()
+
+
+def test_a_single_claim_past_the_memory_limit_is_undecided(monkeypatch, capsys):
+    monkeypatch.setattr(check_command, "check_claim", lambda *args, **kwargs: [0] * 10**9)
+    monkeypatch.setattr(check_command, "DEFAULT_MEMORY_LIMIT", 256 * 2**20)
+    assert main(["check", "--loss", "softmax", "--wrt", "z", "--", "yhat - y"]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "undecided: ∂J/∂z = yhat - y"
+    assert "  method: memory limit" in out and any("256 MiB" in line for line in out)
+
+
+def test_an_error_in_a_single_claims_worker_is_a_usage_error(monkeypatch, capsys):
+    def refuse(*args, **kwargs):
+        raise SymW2VError("no such thing")
+
+    monkeypatch.setattr(check_command, "check_claim", refuse)
+    assert main(["check", "--loss", "softmax", "--wrt", "z", "--", "yhat - y"]) == 2
+    assert capsys.readouterr().err == "symw2v: error: no such thing\n"

@@ -5,21 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 from symw2v import schema
-from symw2v.batch import check_batch, read_batch
+from symw2v.batch import check_batch, read_batch, unchecked
 from symw2v.check import Conventions, check_claim
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
 from symw2v.derive import WRT
 from symw2v.document import check_document, read_document
 from symw2v.errors import SymW2VError
+from symw2v.files import check_writable, write_text
 from symw2v.gradescope import results_json
 from symw2v.instance import Instance
+from symw2v.interrupt import held, signal_name
+from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
 from symw2v.losses import BUILTIN, Loss, named_loss
 from symw2v.render import render_html, render_markdown, render_text
 from symw2v.results import ClaimResult, Verdict
-from symw2v.sweep import DEFAULT, GRID_HELP, parse_grid
+from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
 
 HELP = """\
 Check claimed gradients against the gradients SymPy derives from the loss.
@@ -44,6 +49,8 @@ Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse er
 """
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".txt")
+REPORT_SUFFIXES = (".md", ".html")
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
 PER_CLAIM = Loss("per claim", "", "K", "each claim names its loss")
 
 
@@ -123,10 +130,31 @@ def exit_code(results: list[ClaimResult]) -> int:
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
+    """The command's output: to ``-o FILE``, whole (never half a file), or to standard output."""
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_text(args.output, text)
     else:
-        sys.stdout.write(text)
+        _print(text)
+
+
+def _print(text: str) -> None:
+    """Write to standard output; a character it cannot encode is written as its escape.
+
+    Only a lone surrogate (from a ``\\ud800`` in a batch line, or undecodable bytes in an
+    argument) cannot be written as UTF-8; its escape is the one JSON itself uses, so JSON output
+    stays exact.
+    """
+    encoding = sys.stdout.encoding or "utf-8"
+    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output file that cannot be written before the checks, not after them."""
+    if args.report and Path(args.report).suffix not in REPORT_SUFFIXES:
+        raise SymW2VError("--report takes a file name ending in .md or .html")
+    for option, path in (("-o", args.output), ("--report", args.report)):
+        if path:
+            check_writable(path, option)
 
 
 def _write_report(
@@ -134,18 +162,68 @@ def _write_report(
 ) -> None:
     renderers = {".md": render_markdown, ".html": render_html}
     path = Path(target)
-    if path.suffix not in renderers:
-        raise SymW2VError("--report takes a file name ending in .md or .html")
     specs = tuple(ClaimSpec(r.id, r.wrt, r.claim, "", r.expected, "", Conventions()) for r in results)
     derivation = Derivation(path.stem, title, "", loss, instance, Conventions(), specs)
     text = renderers[path.suffix](
         DerivationResult(derivation, tuple(results), tuple(skipped)), "command line"
     )
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
 
 
 def _format(args: argparse.Namespace) -> str:
     return "json" if args.json else args.format
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """One claim from the command line, as a worker checks it."""
+
+    text: str
+    loss: Loss
+    wrt: str
+    instance: Instance
+    conventions: Conventions
+    time_limit_s: float | None
+    syntax: str
+    grid: Grid | None
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """The message of a ``SymW2VError`` a worker met, for the parent to raise."""
+
+    message: str
+
+
+def _check_claim(claim: _Claim) -> ClaimResult | _Refused:
+    try:
+        return check_claim(
+            claim.text,
+            claim.loss,
+            claim.wrt,
+            claim.instance,
+            claim.conventions,
+            time_limit_s=claim.time_limit_s,
+            syntax=claim.syntax,
+            grid=claim.grid,
+        )
+    except SymW2VError as error:
+        return _Refused(str(error))
+
+
+def _claim_failed(claim: _Claim, failure: Failure) -> ClaimResult:
+    """The result of a claim whose worker ran out of time or memory, or died."""
+    return ClaimResult(
+        "claim",
+        claim.loss.name,
+        claim.wrt,
+        claim.text,
+        Verdict.UNDECIDED,
+        method=failure.reason,
+        message=failure.message,
+        seconds=failure.seconds,
+        instance=claim.instance.as_dict(),
+    )
 
 
 def _run_claim(args: argparse.Namespace) -> int:
@@ -157,16 +235,13 @@ def _run_claim(args: argparse.Namespace) -> int:
     instance = Instance(V=args.V, d=args.d, K=K, o=args.o)
     conventions = Conventions(U=args.U, y=args.y, layout=args.layout)
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
-    result = check_claim(
-        args.target,
-        loss,
-        args.wrt,
-        instance,
-        conventions,
-        time_limit_s=args.time_limit,
-        syntax=args.syntax,
-        grid=grid,
-    )
+    claim = _Claim(args.target, loss, args.wrt, instance, conventions, args.time_limit, args.syntax, grid)
+    # in a worker, like every line of a batch: a claim that needs all the memory there is ends
+    # undecided, at the workers' memory limit, instead of taking the machine with it
+    limits = Limits(seconds=args.time_limit or None, memory=DEFAULT_MEMORY_LIMIT)
+    result = run_one(_check_claim, claim, _claim_failed, limits)
+    if isinstance(result, _Refused):
+        raise SymW2VError(result.message)
     fmt = _format(args)
     if fmt == "json":
         _emit(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", args)
@@ -225,31 +300,100 @@ def _run_batch(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise SymW2VError("--jobs must be at least 1")
     items = read_batch(args.batch)
-
-    def progress(done: int, total: int) -> None:
-        if done == total or done % 10 == 0:
-            print(f"  {done}/{total} checked", file=sys.stderr, flush=True)
-
-    results = []
-    fmt = _format(args)
-    out = open(args.output, "w", encoding="utf-8") if args.output and fmt != "gradescope" else None  # noqa: SIM115
+    results: list[ClaimResult] = []
+    lines = None if _format(args) == "gradescope" else _Lines(args.output)
     try:
-        for result in check_batch(items, args.jobs, progress, args.time_limit):
-            results.append(result)
-            if fmt != "gradescope":
-                line = json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False) + "\n"
-                (out or sys.stdout).write(line)
+        _check_lines(items, args, results, lines)
     finally:
-        if out is not None:
-            out.close()
-    if fmt == "gradescope":
-        _emit(results_json(results), args)
+        if lines is not None:
+            lines.close()
+        elif results:  # stopped or not, Gradescope gets the results there are, one per line
+            _emit(results_json(results), args)
     if args.report:
         _write_report(args.report, f"Check of {Path(args.batch).name}", results, PER_CLAIM, Instance())
     return exit_code(results) if results else 2
 
 
+def _progress(done: int, total: int) -> None:
+    if done == total or done % 10 == 0:
+        print(f"  {done}/{total} checked", file=sys.stderr, flush=True)
+
+
+def _check_lines(items: list, args: argparse.Namespace, results: list, lines: _Lines | None) -> None:
+    """Check every line, recording and writing each result as it comes.
+
+    On SIGINT or SIGTERM, each line not checked yet gets an ``interrupted`` result, so that the
+    output still has one result per line, and the interruption goes on.
+    """
+    checked = check_batch(items, args.jobs, _progress, args.time_limit)
+    try:
+        with closing(checked):
+            for item, result in zip(items, checked, strict=False):
+                _record(item, result, results, lines)
+    except KeyboardInterrupt as interruption:
+        message = f"the batch was stopped by {signal_name(interruption)} before this line was checked"
+        with held():
+            for item in items[len(results) :]:
+                _record(item, unchecked(item, "interrupted", message), results, lines)
+        raise
+
+
+def _record(item, result: ClaimResult, results: list, lines: _Lines | None) -> None:
+    result = _writable(item, result)
+    with held():  # recorded and written, or neither: the interrupted lines follow on from here
+        results.append(result)
+        if lines is not None:
+            lines.write(_json_line(result.to_json()))
+
+
+def _json_line(data: dict) -> str:
+    """``data`` as one line of JSON, which stays one line for every reader.
+
+    JSON leaves three Unicode line breaks raw inside strings (NEL, LS, PS), and some readers
+    (Python's ``str.splitlines``) split there; their escapes mean the same string.
+    """
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
+
+
+def _writable(item, result: ClaimResult) -> ClaimResult:
+    """``result`` if every output format can write it, else an internal error of its own line."""
+    try:
+        json.dumps(result.to_json(), allow_nan=False)
+        render_text(result)
+        return result
+    except Exception as error:  # noqa: BLE001 - whatever broke, the line still gets a result
+        why = f"internal error: its result could not be written ({type(error).__name__}); please report it"
+        return unchecked(item, "internal error", why)
+
+
+class _Lines:
+    """JSON lines to a file or to standard output, each flushed as it comes."""
+
+    def __init__(self, path: str | None) -> None:
+        self._path = path
+        try:
+            self._file = open(path, "w", encoding="utf-8", errors="backslashreplace") if path else None  # noqa: SIM115
+        except OSError as error:
+            raise SymW2VError(f"{path}: cannot write it ({error.strerror})") from None
+
+    def write(self, line: str) -> None:
+        if self._file is None:
+            _print(line)
+            sys.stdout.flush()
+            return
+        try:
+            self._file.write(line)
+            self._file.flush()
+        except OSError as error:
+            raise SymW2VError(f"{self._path}: cannot write it ({error.strerror})") from None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_outputs(args)
     if args.batch:
         return _run_batch(args)
     if args.target is None:
