@@ -162,3 +162,13 @@ def free_indices(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     for child in node.children():
         found |= free_indices(child, bound)
     return found
+
+
+def degree(node: Node) -> int:
+    """An upper bound on the polynomial degree of ``node`` once expanded, which its size in SymPy
+    grows with: a product adds degrees, a power multiplies them."""
+    if isinstance(node, (Mul, Div)):
+        return degree(node.left) + degree(node.right)
+    if isinstance(node, Pow):
+        return degree(node.base) * max(1, abs(node.exponent))
+    return max((degree(child) for child in node.children()), default=1)

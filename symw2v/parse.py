@@ -69,7 +69,7 @@ def parse_claim(text: str, syntax: str = "auto") -> cf.Node:
     count = sum(1 for _ in cf.walk(node))
     if count > MAX_NODES:
         raise InputLimitError(f"the claim has {count} nodes; the limit is {MAX_NODES}")
-    degree = _degree(node)
+    degree = cf.degree(node)
     if degree > MAX_DEGREE:
         raise InputLimitError(
             f"the claim has degree {degree} (powers of powers multiply); the limit is {MAX_DEGREE}"
@@ -89,17 +89,6 @@ def _check_depth(tree: Tree, text: str) -> None:
                 f"operators nest deeper than {MAX_TREE_DEPTH} levels", text, position if position else None
             )
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
-
-
-def _degree(node: cf.Node) -> int:
-    """An upper bound on the polynomial degree of ``node`` once expanded: what its size in
-    SymPy grows with (a product adds degrees, a power multiplies them)."""
-    if isinstance(node, (cf.Mul, cf.Div)):
-        return _degree(node.left) + _degree(node.right)
-    if isinstance(node, cf.Pow):
-        return _degree(node.base) * max(1, abs(node.exponent))
-    children = node.children()
-    return max((_degree(child) for child in children), default=1)
 
 
 def _check_limits(text: str) -> None:
