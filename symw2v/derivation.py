@@ -13,6 +13,7 @@ from pathlib import Path
 from symw2v.check import Conventions, check_claim
 from symw2v.derive import loss_expression
 from symw2v.errors import DerivationFileError, ProofTimeout, SymW2VError
+from symw2v.files import read_limited
 from symw2v.instance import Instance
 from symw2v.limits import hard_time_limit
 from symw2v.losses import Loss, named_loss
@@ -64,12 +65,9 @@ def _fail(path: Path, message: str) -> DerivationFileError:
 
 def _read(path: Path) -> dict:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE + 1)
-    except OSError as error:
-        raise _fail(path, f"cannot read it ({error.strerror})") from None
-    if len(raw) > MAX_FILE:
-        raise _fail(path, f"larger than {MAX_FILE} bytes; a derivation file is a few claims")
+        raw = read_limited(path, MAX_FILE, "derivation file")
+    except SymW2VError as error:  # not a regular file, too large, or unreadable: it names the file
+        raise DerivationFileError(str(error)) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

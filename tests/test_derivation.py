@@ -168,7 +168,7 @@ def test_a_file_that_is_not_utf8_or_too_large_is_named(tmp_path):
     with pytest.raises(DerivationFileError, match="d.toml: not UTF-8 text"):
         load_derivation(path)
     path.write_bytes(b"# " + b"x" * 1_000_000 + b"\n")
-    with pytest.raises(DerivationFileError, match="d.toml: larger than 1000000 bytes"):
+    with pytest.raises(DerivationFileError, match="d.toml: the derivation file is 1000003 bytes long; the limit is 1000000"):
         load_derivation(path)
 
 
@@ -188,3 +188,10 @@ def test_a_loss_is_data(tmp_path):
     result = prove_derivation(load_derivation(write(tmp_path, text)))
     assert result.results[0].verdict.value == "proved"
     assert result.as_expected
+
+
+def test_a_derivation_file_that_is_not_a_regular_file_is_refused(tmp_path):
+    link = tmp_path / "zero.toml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(DerivationFileError, match="zero.toml: is a character device"):
+        load_derivation(link)

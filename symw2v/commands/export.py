@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from symw2v.export import CLOSED_FORMS, TARGETS, export_module
+from symw2v.files import check_writable, write_text
 
 HELP = """\
 Write a readable, self-contained Python module that computes the loss and its gradients,
@@ -40,9 +40,11 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output:
+        check_writable(args.output, "-o")  # before the proofs, not after
     source = export_module(args.loss, args.target, allow_unproved=args.allow_unproved)
     if args.output:
-        Path(args.output).write_bytes(source.encode("utf-8"))  # bytes: no newline translation
+        write_text(args.output, source)  # bytes, whole: no newline translation, no half file
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(source)

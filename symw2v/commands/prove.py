@@ -8,6 +8,7 @@ from pathlib import Path
 
 from symw2v.derivation import load_derivation, prove_derivation
 from symw2v.errors import SymW2VError
+from symw2v.files import write_text
 from symw2v.render import FORMATS, RENDERERS
 from symw2v.results import ClaimResult
 from symw2v.schema import TIME_LIMIT, option
@@ -83,6 +84,8 @@ def _derivation_files(paths: list[str]) -> list[Path]:
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            raise SymW2VError(f"{path}: not a regular file or a folder")
         else:
             raise SymW2VError(f"{path}: no such file or folder")
     return files
@@ -118,7 +121,10 @@ def run(args: argparse.Namespace) -> int:
     formats = _formats(args.format)
     derivations = [load_derivation(path) for path in files]  # read them all before any work
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SymW2VError(f"--out {out}: cannot make the folder ({error.strerror})") from None
     all_expected = True
     for path, derivation in zip(files, derivations, strict=True):
         print(f"{source_name(path)}: {len(derivation.claims)} claims", file=sys.stderr, flush=True)
@@ -127,9 +133,7 @@ def run(args: argparse.Namespace) -> int:
         all_expected &= result.as_expected
         for fmt in formats:
             target = out / f"{derivation.name}.{fmt}"
-            target.write_text(
-                RENDERERS[fmt](result, source_name(path), timings=args.timings), encoding="utf-8"
-            )
+            write_text(target, RENDERERS[fmt](result, source_name(path), timings=args.timings))
             print(f"  wrote {target.as_posix()}", file=sys.stderr)
     print("every verdict is the expected one" if all_expected else "some verdicts are not the expected ones")
     return 0 if all_expected else 1
