@@ -18,14 +18,14 @@ from pathlib import Path
 
 from symw2v.check import Conventions, check_claim
 from symw2v.derive import derive
-from symw2v.errors import ProofTimeout, SymW2VError
+from symw2v.errors import InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited
 from symw2v.instance import Instance
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
 from symw2v.limits import hard_time_limit
 from symw2v.losses import Loss, named_loss
 from symw2v.results import ClaimResult, Verdict
-from symw2v.schema import BATCH_LINE, InputError, validate
+from symw2v.schema import BATCH_LINE, validate
 from symw2v.shapes import Reading
 
 MAX_LINES = 20_000

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from symw2v.check import Conventions, check_claim
 from symw2v.derive import loss_expression
-from symw2v.errors import DerivationFileError, ProofTimeout, SymW2VError
+from symw2v.errors import DerivationFileError, InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited
 from symw2v.instance import Instance
 from symw2v.limits import hard_time_limit
 from symw2v.losses import Loss, named_loss
 from symw2v.results import ClaimResult
-from symw2v.schema import DERIVATION, InputError, quote, validate
+from symw2v.schema import DERIVATION, quote, validate
 from symw2v.sweep import DEFAULT, Grid
 
 MAX_FILE = 1_000_000  # bytes

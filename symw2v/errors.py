@@ -24,6 +24,19 @@ class InputLimitError(ClaimParseError):
     """The claim exceeds one of the bounds on untrusted input (length, nesting, numbers)."""
 
 
+class InputError(SymW2VError):
+    """A field of the input is unknown, missing, or has a value of the wrong type or range.
+
+    ``where`` is the line or table it is in (``"line 3: "``, ``"[instance] "``), ``key`` the
+    field (the name as given, for an unknown one).
+    """
+
+    def __init__(self, where: str, key: str, message: str) -> None:
+        self.where = where
+        self.key = key
+        super().__init__(message)
+
+
 class ShapeError(SymW2VError):
     """The claim has no shape under the reading in force; ``shapes`` names what clashed."""
 

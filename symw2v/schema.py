@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from symw2v.derive import WRT
-from symw2v.errors import SymW2VError
+from symw2v.errors import InputError
 from symw2v.instance import MAX_D, MAX_K, MAX_V
 from symw2v.losses import BUILTIN
 from symw2v.parse import SYNTAXES
@@ -38,19 +38,6 @@ MAX_JOBS = 64
 MAX_SECONDS = 86_400.0
 MIN_SECONDS = 0.01
 SHOWN = 60  # characters of a bad value quoted back in an error
-
-
-class InputError(SymW2VError):
-    """A field of the input is unknown, missing, or has a value of the wrong type or range.
-
-    ``where`` is the line or table it is in (``"line 3: "``, ``"[instance] "``), ``key`` the
-    field (the name as given, for an unknown one).
-    """
-
-    def __init__(self, where: str, key: str, message: str) -> None:
-        self.where = where
-        self.key = key
-        super().__init__(message)
 
 
 # -- quoting what was given -------------------------------------------------------------------

@@ -168,7 +168,9 @@ def test_a_file_that_is_not_utf8_or_too_large_is_named(tmp_path):
     with pytest.raises(DerivationFileError, match="d.toml: not UTF-8 text"):
         load_derivation(path)
     path.write_bytes(b"# " + b"x" * 1_000_000 + b"\n")
-    with pytest.raises(DerivationFileError, match="d.toml: the derivation file is 1000003 bytes long; the limit is 1000000"):
+    with pytest.raises(
+        DerivationFileError, match="d.toml: the derivation file is 1000003 bytes long; the limit is 1000000"
+    ):
         load_derivation(path)
 
 
