@@ -36,8 +36,8 @@ assert all(sympy.simplify(e) == 0 for e in gradient - claim)
 
 CELL_SCRIPT = """
 import time, symw2v.check as check
-from symw2v.instance import Instance
-from symw2v.losses import named_loss
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 if {force}:
     check.LARGE = 10**9
 started = time.perf_counter()
@@ -99,7 +99,7 @@ def certificates() -> None:
         for spec in derivation.claims:
             if spec.expect != "proved":
                 continue
-            node = resolve_sums(parse_claim(spec.claim), derivation.loss.k_over)
+            node = resolve_sums(parse_claim(spec.claim), derivation.loss)
             reading = infer_reading(node, spec.conventions.U, spec.conventions.y).reading
             started = time.perf_counter()
             certificate = certify(node, derivation.loss, spec.wrt, reading)

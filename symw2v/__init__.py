@@ -9,10 +9,10 @@ __version__ = "0.1.0"
 from symw2v.check import Conventions, check_claim  # noqa: E402
 from symw2v.derivation import load_derivation, prove_derivation  # noqa: E402
 from symw2v.errors import ClaimParseError, ShapeError, SymW2VError  # noqa: E402
-from symw2v.instance import Instance  # noqa: E402
-from symw2v.losses import Loss, named_loss  # noqa: E402
 from symw2v.parse import parse_claim  # noqa: E402
 from symw2v.results import ClaimResult, Verdict  # noqa: E402
+from symw2v.world.instance import Instance  # noqa: E402
+from symw2v.world.losses import Loss, named_loss  # noqa: E402
 
 __all__ = [
     "ClaimParseError",

@@ -20,13 +20,13 @@ from symw2v.check import Conventions, check_claim
 from symw2v.derive import derive
 from symw2v.errors import InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited
-from symw2v.instance import Instance
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
 from symw2v.limits import hard_time_limit
-from symw2v.losses import Loss, named_loss
 from symw2v.results import ClaimResult, Verdict
 from symw2v.schema import BATCH_LINE, validate
-from symw2v.shapes import Reading
+from symw2v.world import Reading
+from symw2v.world.instance import Instance
+from symw2v.world.losses import Loss, named_loss
 
 MAX_LINES = 20_000
 MAX_LINE = 20_000
@@ -98,7 +98,7 @@ def _real(text: str) -> float:
 
 def _sizes(line: dict, loss: Loss) -> dict:
     sizes = {key: line[key] for key in ("V", "d", "K", "o") if key in line}
-    if loss.k_over != "K" and "K" not in sizes:
+    if loss.sampled is None and "K" not in sizes:
         sizes["K"] = max(1, min(3, sizes.get("V", 5) - 1))  # the softmax has no negatives
     return sizes
 

@@ -172,3 +172,27 @@ def degree(node: Node) -> int:
     if isinstance(node, Pow):
         return degree(node.base) * max(1, abs(node.exponent))
     return max((degree(child) for child in node.children()), default=1)
+
+
+class Walk:
+    """The one way to walk the AST: a method ``on_<Class>`` per node class, found once per class.
+
+    Shapes, instantiation, the certificate's formal algebra, the printers and the exporters are
+    walks; ``walk(node, *args)`` (calling the walk) dispatches on the node's class.
+    """
+
+    _methods: dict[type, str] = {}
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._methods = {}
+
+    def __call__(self, node: Node, *args):
+        kind = type(node)
+        name = self._methods.get(kind)
+        if name is None:
+            name = next((f"on_{c.__name__}" for c in kind.__mro__ if hasattr(self, f"on_{c.__name__}")), None)
+            if name is None:
+                raise TypeError(f"{type(self).__name__} has no rule for {kind.__name__}")
+            self._methods[kind] = name
+        return getattr(self, name)(node, *args)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from symw2v.prove import POINT_VALUES, Pair, exact_sign, point_for, vectors_at, vectors_latex
+from symw2v.prove import POINT_VALUES, Pair, exact_sign, point_fields, point_for
 from symw2v.rational import to_rational
 from symw2v.results import Counterexample, Proof, Verdict
 
@@ -130,11 +130,11 @@ def _distinct(conditions: list[Condition]) -> list[Condition]:
 
 def _refutation(pair: Pair, point: dict, why: str) -> Proof:
     derived = pair.derived.xreplace(point)
-    vectors = vectors_at(point)
+    point_latex, point_json = point_fields(point)
     counterexample = Counterexample(
         target=pair.label,
-        point_latex=vectors_latex(vectors),
-        point={name: [str(v) for v in values] for name, values in vectors.items()},
+        point_latex=point_latex,
+        point=point_json,
         claimed_latex=UNDEFINED_LATEX,
         derived_latex=sympy.latex(derived),
         residual_latex=UNDEFINED_LATEX,

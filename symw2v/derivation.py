@@ -14,12 +14,12 @@ from symw2v.check import Conventions, check_claim
 from symw2v.derive import loss_expression
 from symw2v.errors import DerivationFileError, InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited
-from symw2v.instance import Instance
 from symw2v.limits import hard_time_limit
-from symw2v.losses import Loss, named_loss
-from symw2v.results import ClaimResult
+from symw2v.results import ClaimResult, Report
 from symw2v.schema import DERIVATION, quote, validate
 from symw2v.sweep import DEFAULT, Grid
+from symw2v.world.instance import Instance
+from symw2v.world.losses import Loss, loss_from_table, named_loss
 
 MAX_FILE = 1_000_000  # bytes
 LOSS_SECONDS = 5.0
@@ -58,6 +58,27 @@ class DerivationResult:
     def as_expected(self) -> bool:
         return all(r.as_expected for r in self.results)
 
+    def report(self, source: str) -> Report:
+        """The report of this derivation's results; ``source`` names where it was read from."""
+        derivation, loss, instance = self.derivation, self.derivation.loss, self.derivation.instance
+        note = ""
+        if loss.sampled and not loss.sampled.distinct(instance):
+            note = f"repeated {loss.sampled.name} or one equal to o"
+        return Report(
+            title=derivation.title,
+            source=source,
+            loss_name=loss.name,
+            loss_expression=loss.expression,
+            loss_description=loss.description,
+            instance=instance.as_dict(),
+            instance_text=instance.describe(loss.index_sets),
+            results=self.results,
+            description=derivation.description,
+            instance_note=note,
+            notes=tuple((spec.id, spec.note.strip()) for spec in derivation.claims),
+            skipped=self.skipped,
+        )
+
 
 def _fail(path: Path, message: str) -> DerivationFileError:
     return DerivationFileError(f"{path}: {message}")
@@ -86,12 +107,7 @@ def _loss(path: Path, value: str | dict, instance: Instance) -> Loss:
     """
     if isinstance(value, str):
         return named_loss(value)
-    loss = Loss(
-        value["name"],
-        value["expression"],
-        value.get("k_over", "K"),
-        value.get("description", value["expression"]),
-    )
+    loss = loss_from_table(value)
     try:
         with hard_time_limit(LOSS_SECONDS):
             loss_expression(loss, instance, False)

@@ -12,14 +12,11 @@ from functools import lru_cache
 import sympy
 
 from symw2v.errors import SymW2VError
-from symw2v.instance import Instance
 from symw2v.instantiate import Context, Instantiator, resolve_sums
-from symw2v.losses import Loss
 from symw2v.parse import parse_claim
 from symw2v.rational import is_zero
-from symw2v.shapes import Reading
-
-WRT = ("v_c", "u_o", "u_k", "u_w", "U", "z")
+from symw2v.world import CANONICAL, OBJECTS, VARIABLES, VOCABULARY, WORDS, WRT, Instance, Reading
+from symw2v.world.losses import Loss
 
 
 @dataclass(frozen=True)
@@ -36,11 +33,7 @@ class Target:
 
 def variable_shape(wrt: str, reading: Reading) -> tuple[str, str]:
     """The symbolic shape of the variable ``wrt`` (the denominator layout of its gradient)."""
-    if wrt == "U":
-        return ("V", "d") if reading.U == "rows" else ("d", "V")
-    if wrt == "z":
-        return ("V", "1")
-    return ("d", "1")
+    return VARIABLES[wrt].shape(reading)
 
 
 def loss_context(loss: Loss, instance: Instance, reading: Reading, wrt: str) -> Context:
@@ -51,8 +44,8 @@ def loss_context(loss: Loss, instance: Instance, reading: Reading, wrt: str) -> 
 @lru_cache(maxsize=64)
 def loss_expression(loss: Loss, instance: Instance, z_free: bool) -> sympy.Expr:
     """J at the instance, over the component symbols (or over z when ``z_free``)."""
-    node = resolve_sums(parse_claim(loss.expression), loss.k_over)
-    context = Context(instance, Reading(), z_free=z_free)
+    node = resolve_sums(parse_claim(loss.expression), loss, strict=False)
+    context = Context(instance, CANONICAL, z_free=z_free)
     return Instantiator(context).scalar(node)
 
 
@@ -76,34 +69,39 @@ def _grad(J: sympy.Expr, symbols) -> sympy.Matrix:
 def derive(loss: Loss, wrt: str, instance: Instance, reading: Reading) -> tuple[Target, ...]:
     """The gradients of ``loss`` with respect to ``wrt``, one per value of a free index.
 
-    ``u_k`` is each negative for negative sampling and each vocabulary word for a loss whose
-    ``k`` ranges over the vocabulary; ``u_w`` is each vocabulary word, ``o`` included.
+    A word vector with a free letter (``u_k``, ``u_w``) has one target per member of the index
+    set the loss gives that letter: each negative, or each word of the vocabulary, o included.
     """
     if wrt not in WRT:
         raise SymW2VError(f"cannot differentiate with respect to {wrt!r}; choose one of {', '.join(WRT)}")
-    J = loss_expression(loss, instance, wrt == "z")
+    variable = VARIABLES[wrt]
+    defined = variable.object in OBJECTS and bool(OBJECTS[variable.object].definition)
+    J = loss_expression(loss, instance, defined)
     U = instance.U_rows()
-    if wrt == "v_c":
-        return (Target("", (), _grad(J, instance.v())),)
-    if wrt == "u_o":
-        return (Target("", (), _grad(J, U.row(instance.o - 1))),)
-    if wrt == "z":
+    if defined:
         # ∂J/∂z as a function of z, then at z = Uᵀv_c: a claim is compared with it at
         # consistent points, where z is computed from U and v_c like everything else
         z = instance.z_symbols()
         scores = dict(zip(z, U * instance.v(), strict=True))
         _check_through_scores(loss, instance, J, scores)
         return (Target("", (), _grad(J, z).xreplace(scores)),)
-    if wrt == "U":
-        gradient = U.applyfunc(lambda s: sympy.diff(J, s))
-        return (Target("", (), gradient if reading.U == "rows" else gradient.T),)
-    letter = wrt[-1]
-    if wrt == "u_k" and loss.k_over == "K":
-        return tuple(
-            Target(f"k = {j} (word {word})", ((letter, word),), _grad(J, U.row(word - 1)))
-            for j, word in enumerate(instance.negatives, start=1)
-        )
+    if variable.object != WORDS.letter:
+        if OBJECTS[variable.object].value == "coordinates":
+            return (Target("", (), _grad(J, instance.v())),)
+        gradient = U.applyfunc(lambda s: sympy.diff(J, s))  # as rows: V×d
+        rows = reading.transposes(OBJECTS[variable.object].transposed_by)
+        return (Target("", (), gradient if rows else gradient.T),)
+    if not variable.free:
+        return (Target("", (), _grad(J, U.row(instance.o - 1))),)
+    letter = variable.free
+    index_set = loss.index_set(letter)
+    members = index_set.members(instance)
     return tuple(
-        Target(f"{letter} = {word}", ((letter, word),), _grad(J, U.row(word - 1)))
-        for word in range(1, instance.V + 1)
+        Target(_label(letter, j, word, index_set is VOCABULARY), ((letter, word),), _grad(J, U.row(word - 1)))
+        for j, word in enumerate(members, start=1)
     )
+
+
+def _label(letter: str, position: int, word: int, is_word: bool) -> str:
+    """How a target is named: ``w = 3`` for a word, ``k = 2 (word 4)`` for a member of a set of words."""
+    return f"{letter} = {word}" if is_word else f"{letter} = {position} (word {word})"

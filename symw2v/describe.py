@@ -9,18 +9,13 @@ the same for every component), names the dot products, and groups the K negative
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy
 
-from symw2v.instance import Instance
 from symw2v.rational import to_rational
-
-
-def _dot_symbol(word: int | str) -> sympy.Symbol:
-    return sympy.Symbol(rf"\boldsymbol{{u}}_{{{word}}}^{{\top}} \boldsymbol{{v}}_{{c}}")
+from symw2v.world import IndexSet, Instance, symbols
 
 
 class Sigma(sympy.Function):
@@ -67,10 +62,6 @@ def sigmoid_form(expr: sympy.Expr) -> sympy.Expr:
     return expr.replace(lambda e: e.is_Mul, _fold_exp_sigma)
 
 
-def _yhat_symbol(word: int | str) -> sympy.Symbol:
-    return sympy.Symbol(rf"\hat{{y}}_{{{word}}}")
-
-
 def _exponent_in_dots(exponent: sympy.Expr, instance: Instance) -> sympy.Expr | None:
     """``exponent`` as a combination of dot products u_wᵀv_c (or of z's coordinates), else None."""
     z = set(instance.z_symbols())
@@ -80,8 +71,8 @@ def _exponent_in_dots(exponent: sympy.Expr, instance: Instance) -> sympy.Expr | 
     combination = sympy.Integer(0)
     for w in range(instance.V):
         coefficient = sympy.Poly(exponent, *instance.symbols()).coeff_monomial(U[w, 0] * v[0])
-        combination += coefficient * _dot_symbol(w + 1)
-    check = combination.xreplace({_dot_symbol(w + 1): (U.row(w) * v)[0] for w in range(instance.V)})
+        combination += coefficient * symbols.dot(w + 1)
+    check = combination.xreplace({symbols.dot(w + 1): (U.row(w) * v)[0] for w in range(instance.V)})
     return combination if sympy.expand(check - exponent) == 0 else None
 
 
@@ -100,7 +91,7 @@ class _Reader:
         self.instance = instance
         self.mapping: dict | None = {}
         self.words: dict[int, sympy.Symbol] = {}  # word -> basis symbol t with t = e^{u_wᵀv_c}
-        scores = {_dot_symbol(w): w for w in range(1, instance.V + 1)}
+        scores = {symbols.dot(w): w for w in range(1, instance.V + 1)}
         scores.update({z: w for w, z in enumerate(instance.z_symbols(), start=1)})
         for symbol, exponent in zip(basis.symbols, basis.exponents, strict=True):
             if exponent.is_Rational:
@@ -116,8 +107,8 @@ class _Reader:
         self.mapping.update(dict(basis.opaque))
         # the outside word is written o, as people write it
         self.outside = {
-            _dot_symbol(instance.o): _dot_symbol("o"),
-            _yhat_symbol(instance.o): _yhat_symbol("o"),
+            symbols.dot(instance.o): symbols.dot("o"),
+            symbols.yhat(instance.o): symbols.yhat("o"),
         }
 
     def readable(self, expr: sympy.Expr) -> sympy.Expr:
@@ -132,7 +123,7 @@ class _Reader:
         if len(self.words) != self.instance.V or not expr.free_symbols & set(self.words.values()):
             return None
         scale = sympy.Dummy("s")
-        yhat = {w: _yhat_symbol(w) for w in self.words}
+        yhat = {w: symbols.yhat(w) for w in self.words}
         substituted = expr.xreplace({t: yhat[w] * scale for w, t in self.words.items()})
         numerator, denominator = sympy.fraction(sympy.cancel(substituted))
         if scale in numerator.free_symbols | denominator.free_symbols:
@@ -202,42 +193,21 @@ class _Style:
     word: Callable[[str], str]
     v_c: str
     transpose: str
-    sum_k: str
+    sum_k: Callable[[str], str]
     coefficient: Callable[[sympy.Expr], str]
     times: str
     group: Callable[[str], str]
 
 
-_PLAIN_NAMES = (
-    (re.compile(r"^\\boldsymbol\{u\}_\{(\w+)\}\^\{\\top\} \\boldsymbol\{v\}_\{c\}$"), "u_{0}ᵀv_c"),
-    (re.compile(r"^u_\{(\w+),(\d+)\}$"), "u_{0}[{1}]"),
-    (re.compile(r"^v_\{c,(\d+)\}$"), "v_c[{0}]"),
-    (re.compile(r"^z_\{(\w+)\}$"), "z_{0}"),
-    (re.compile(r"^\\hat\{y\}_\{(\w+)\}$"), "ŷ_{0}"),
-)
-
-
-def plain(expr: sympy.Expr) -> sympy.Expr:
-    """``expr`` with its LaTeX-named symbols renamed for plain text (``u_2ᵀv_c``, ``u_1[3]``)."""
-    renamed = {}
-    for symbol in expr.free_symbols:
-        for pattern, template in _PLAIN_NAMES:
-            match = pattern.match(symbol.name)
-            if match:
-                renamed[symbol] = sympy.Symbol(template.format(*match.groups()))
-                break
-    return expr.xreplace(renamed)
-
-
 def _plain_coefficient(expr: sympy.Expr) -> str:
-    return sympy.sstr(plain(expr))
+    return sympy.sstr(symbols.plain(expr))
 
 
 LATEX = _Style(
     word=lambda w: rf"\boldsymbol{{u}}_{{{w}}}",
     v_c=r"\boldsymbol{v}_{c}",
     transpose=r"^{\top}",
-    sum_k=r"\sum_{k=1}^{K} ",
+    sum_k=lambda bound: rf"\sum_{{k=1}}^{{{bound}}} ",
     coefficient=sympy.latex,
     times=r" \, ",
     group=lambda t: rf"\left({t}\right)",
@@ -246,7 +216,7 @@ TEXT = _Style(
     word=lambda w: f"u_{w}",
     v_c="v_c",
     transpose="ᵀ",
-    sum_k="Σ_k ",
+    sum_k=lambda bound: "Σ_k ",
     coefficient=_plain_coefficient,
     times=" ",
     group=lambda t: f"({t})",
@@ -276,27 +246,28 @@ def _join(terms: list[str]) -> str:
 def combination_form(
     combination: list[tuple[sympy.Expr, str]],
     instance: Instance,
-    group_negatives: bool,
+    sampled: IndexSet | None,
     transpose: bool,
     style: _Style = LATEX,
 ) -> str:
-    """A linear combination in ``style``; the negatives become ``Σ_k`` when they share a coefficient."""
+    """A linear combination in ``style``; the members of ``sampled`` (the negatives) become
+    ``Σ_k`` when they share a coefficient."""
     suffix = style.transpose if transpose else ""
     by_label = {label: coefficient for coefficient, label in combination}
     terms: list[str] = []
     grouped: set[str] = set()
-    negatives = [str(w) for w in instance.negatives]
-    if group_negatives and instance.distinct_negatives and all(n in by_label for n in negatives):
-        first = instance.negatives[0]
-        generic = by_label[negatives[0]].xreplace({_dot_symbol(first): _dot_symbol("k")})
+    members = sampled.members(instance) if sampled else ()
+    labels = [str(w) for w in members]
+    if sampled and sampled.distinct(instance) and all(n in by_label for n in labels):
+        generic = by_label[labels[0]].xreplace({symbols.dot(members[0]): symbols.dot("k")})
         if all(
-            sympy.simplify(by_label[str(w)] - generic.xreplace({_dot_symbol("k"): _dot_symbol(w)})) == 0
-            for w in instance.negatives
+            sympy.simplify(by_label[str(w)] - generic.xreplace({symbols.dot("k"): symbols.dot(w)})) == 0
+            for w in members
         ):
-            grouped = set(negatives)
+            grouped = set(labels)
             body = _term(generic, style.word("k") + suffix, style)
             sign, body = ("-", body[1:]) if body.startswith("-") else ("", body)
-            terms.append(f"{sign}{style.sum_k}{body}")
+            terms.append(f"{sign}{style.sum_k(sampled.bound)}{body}")
     for coefficient, label in combination:
         if label in grouped:
             continue
@@ -332,12 +303,12 @@ def _outer_product(matrix: sympy.Matrix, instance: Instance, U: str, style: _Sty
         if U == "columns":
             return rf"\boldsymbol{{v}}_{{c}} {sympy.latex(sympy.Matrix([coefficients]))}"
         return rf"{sympy.latex(sympy.Matrix(coefficients))} \boldsymbol{{v}}_{{c}}^{{\top}}"
-    listed = ", ".join(sympy.sstr(plain(c)) for c in coefficients)
+    listed = ", ".join(sympy.sstr(symbols.plain(c)) for c in coefficients)
     return f"v_c [{listed}]" if U == "columns" else f"[{listed}]ᵀ v_cᵀ"
 
 
 def gradient_form(
-    matrix: sympy.Matrix, instance: Instance, group_negatives: bool, kind: str, style: _Style = LATEX
+    matrix: sympy.Matrix, instance: Instance, sampled: IndexSet | None, kind: str, style: _Style = LATEX
 ) -> str:
     """The most readable exact form of ``matrix`` at ``instance``.
 
@@ -348,10 +319,10 @@ def gradient_form(
         column = matrix if matrix.cols == 1 else matrix.T
         combination = linear_combination(column, instance)
         if combination is not None:
-            return combination_form(combination, instance, group_negatives, matrix.rows == 1, style)
+            return combination_form(combination, instance, sampled, matrix.rows == 1, style)
     elif kind.startswith("U-"):
         outer = _outer_product(matrix, instance, kind[2:], style)
         if outer is not None:
             return outer
     shown = readable_matrix(matrix, instance)
-    return sympy.latex(shown) if style is LATEX else sympy.sstr(plain(shown).tolist())
+    return sympy.latex(shown) if style is LATEX else sympy.sstr(symbols.plain(shown).tolist())

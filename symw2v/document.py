@@ -21,14 +21,15 @@ from symw2v.check import Conventions, Question, check_claim, check_step
 from symw2v.displays import Scan, displays, scan, skip_space
 from symw2v.errors import ProofTimeout, SymW2VError
 from symw2v.files import read_limited
-from symw2v.instance import Instance
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
 from symw2v.latex import blank
 from symw2v.limits import hard_time_limit
-from symw2v.losses import Loss
 from symw2v.parse import parse_claim
 from symw2v.printing import to_text
 from symw2v.results import ClaimResult, Verdict
+from symw2v.world import VOCABULARY, WRT
+from symw2v.world.instance import Instance
+from symw2v.world.losses import DEFAULT_LETTERS, Loss
 
 MAX_DOCUMENT = 200_000
 MAX_EQUATIONS = 200
@@ -39,7 +40,7 @@ _BRACE = re.compile(r"[{}]")
 _FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac")
 _OF_J = "{\\partialJ}{\\partial"
 _SLASHED = "\\partialJ/\\partial"
-_WRT_NAMES = {"v_c": "v_c", "u_o": "u_o", "u_k": "u_k", "u_w": "u_w", "U": "U", "z": "z"}
+_WRT_NAMES = {name: name for name in WRT}
 # linear: each start is a 1, and the spaces after one 1 are not after another
 _ROWS_DECLARED = re.compile(r"1\s*(?:\\times|×|x)\s*V")
 
@@ -132,9 +133,11 @@ def _closes(text: str, position: int) -> bool:
 def _loss_from(latex: str, name: str) -> Loss:
     node = parse_claim(latex, "latex")
     sums = [n for n in cf.walk(node) if isinstance(n, cf.Sum)]
-    k_over = "K" if any(s.over == "K" or (not s.over and s.index == "k") for s in sums) else "V"
+    # a sum up to K, or an unbounded sum over k, is over the sampled words; else k is any word
+    sampled = any(s.over == "K" or (not s.over and s.index == "k") for s in sums)
+    letters = DEFAULT_LETTERS if sampled else (("k", VOCABULARY.name),)
     text = to_text(node)
-    return Loss(name, text, k_over, f"J = {text} (defined in the document)")
+    return Loss(name, text, f"J = {text} (defined in the document)", letters)
 
 
 def check_document(

@@ -1,6 +1,7 @@
 """Export proved gradients as a readable, self-contained Python module.
 
-The closed forms exported for each loss are data (``CLOSED_FORMS``, in the claim syntax).
+The closed forms exported for each loss are data: the claims of the loss's own file
+(``symw2v/world/losses/``), in the claim syntax, with its ``[export]`` settings.
 Each is checked by ``check_claim`` at the default instance with U read as rows; one that is
 not proved stops the export unless ``allow_unproved``, and the header then says so.  The
 vectorised code is printed from the closed forms' AST by a printer per target (``TARGETS``);
@@ -32,13 +33,13 @@ from symw2v.export_printers import (
     normalize,
     shorten,
 )
-from symw2v.instance import Instance
 from symw2v.instantiate import resolve_sums
-from symw2v.losses import Loss, named_loss
 from symw2v.parse import parse_claim
 from symw2v.printing import to_text
 from symw2v.results import Verdict
-from symw2v.shapes import Reading
+from symw2v.world import WRT, Reading
+from symw2v.world.instance import Instance
+from symw2v.world.losses import Loss, builtin_files, named_loss
 
 LINE_LENGTH = 88  # ruff format's default: the module stays formatted wherever it is written
 
@@ -69,31 +70,27 @@ class Printed:
     code: str
 
 
-CLOSED_FORMS = {
-    "negative-sampling": (
-        ClosedForm("v_c", "-sigma(-u_o^T v_c) u_o + sum_k sigma(u_k^T v_c) u_k"),
-        ClosedForm("u_o", "(sigma(u_o^T v_c) - 1) v_c"),
-        ClosedForm("u_k", "sigma(u_k^T v_c) v_c"),
-    ),
-    "softmax": (
-        ClosedForm("v_c", "U^T (yhat - y)"),
-        ClosedForm("U", "(yhat - y) v_c^T"),
-    ),
-}
 TARGETS = {"numpy": ArrayPrinter, "jax": JaxPrinter, "torch": TorchPrinter}
 _TEMPLATES = {"numpy": "export_module.py.j2", "jax": "export_jax.py.j2", "torch": "export_torch.py.j2"}
 _TITLES = {"numpy": "NumPy", "jax": "JAX", "torch": "PyTorch"}
-# the public functions of each loss's module, and the call to compare instance_gradients with
-_PUBLIC = {
-    "negative-sampling": (
-        "negative_sampling_loss_and_gradients",
-        "negative_sampling_loss_and_gradients_sparse",
-    ),
-    "softmax": ("softmax_loss_and_gradients",),
-}
-_VARIABLES = {"v_c": "dJ_dv_c", "u_o": "dJ_du_o", "u_k": "dJ_du_k", "U": "dJ_dU"}
+_VARIABLES = {name: f"dJ_d{name}" for name in WRT}
 _INSTANCE = Instance()
 _CONVENTIONS = Conventions(U="rows")
+
+
+def closed_forms() -> dict[str, tuple[ClosedForm, ...]]:
+    """The closed forms exported for each built-in loss that has any: the claims of its file."""
+    return {
+        name: tuple(ClosedForm(c["wrt"], c["claim"]) for c in data["claims"])
+        for name, data in builtin_files().items()
+        if "export" in data
+    }
+
+
+def _settings(loss_name: str) -> dict:
+    """The loss file's ``[export]`` table: its module's public functions, and whether J is printed
+    from the expression (``print_loss``) or written by hand in the template."""
+    return builtin_files()[loss_name]["export"]
 
 
 def export_module(loss_name: str, target: str = "numpy", allow_unproved: bool = False) -> str:
@@ -106,9 +103,10 @@ def export_module(loss_name: str, target: str = "numpy", allow_unproved: bool = 
     if target not in TARGETS:
         raise SymW2VError(f"unknown export target {target!r}; choose one of {', '.join(TARGETS)}")
     loss = named_loss(loss_name)
-    if loss_name not in CLOSED_FORMS:
+    forms = closed_forms()
+    if loss_name not in forms:
         raise SymW2VError(f"no closed forms to export for {loss_name!r}")
-    checked = tuple(_check(loss_name, form) for form in CLOSED_FORMS[loss_name])
+    checked = tuple(_check(loss_name, form) for form in forms[loss_name])
     unproved = [c for c in checked if c.verdict is not Verdict.PROVED]
     if unproved and not allow_unproved:
         details = "; ".join(f"∂J/∂{c.form.wrt} = {c.form.text}: {c.verdict.value}" for c in unproved)
@@ -166,11 +164,12 @@ def _instance_text(loss: Loss, zero_based: bool = False) -> str:
     """The instance's words (and sizes), 1-based as in symw2v or 0-based as in the module."""
     instance, shift = _INSTANCE, 1 if zero_based else 0
     words = f"o = {instance.o - shift}"
-    if loss.k_over == "K":
-        words += f", negatives = {[w - shift for w in instance.negatives]}"
+    if loss.sampled is not None:
+        words += f", {loss.sampled.name} = {[w - shift for w in loss.sampled.members(instance)]}"
     if zero_based:
         return words
-    sizes = f"V = {instance.V}, d = {instance.d}" + (f", K = {instance.K}" if loss.k_over == "K" else "")
+    sizes = f"V = {instance.V}, d = {instance.d}"
+    sizes += f", {loss.sampled.bound} = {len(loss.sampled.members(instance))}" if loss.sampled else ""
     return f"{sizes}, {words.replace('[', '(').replace(']', ')')}"
 
 
@@ -188,17 +187,19 @@ def _verdict_note(checked: CheckedForm) -> str:
 
 def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
     forms = [form.form for form in checked]
-    nodes = {f.wrt: normalize(resolve_sums(parse_claim(f.text), loss.k_over)) for f in forms}
-    loss_node = normalize(resolve_sums(parse_claim(loss.expression), loss.k_over))
-    printed_loss = loss.k_over == "K"  # negative sampling: J is printed too; softmax: by hand
-    printer = TARGETS[target]((*nodes.values(), *([loss_node] if printed_loss else [])), loss.k_over)
+    nodes = {f.wrt: normalize(resolve_sums(parse_claim(f.text), loss)) for f in forms}
+    loss_node = normalize(resolve_sums(parse_claim(loss.expression), loss))
+    printed_loss = _settings(loss.name)["print_loss"]  # or written by hand in the template, stably
+    sampled = frozenset(letter for letter, _ in loss.letters if loss.index_set(letter).sampled)
+    printer = TARGETS[target]((*nodes.values(), *([loss_node] if printed_loss else [])), sampled)
     results = [Printed("J", f"J = {loss.expression}", printer.result(loss_node, "J"))] if printed_loss else []
     for form in forms:
         code = printer.result(nodes[form.wrt], form.wrt)
         results.append(Printed(_VARIABLES[form.wrt], f"∂J/∂{form.wrt} = {_plain(form.text)}", code))
-    public = sorted(("instance_gradients", "log_sigmoid", "sigmoid", "softplus", *_PUBLIC[loss.name]))
-    first = _PUBLIC[loss.name][0]
-    negatives = f", {[w - 1 for w in _INSTANCE.negatives]}" if loss.k_over == "K" else ""
+    functions = _settings(loss.name)["functions"]
+    public = sorted(("instance_gradients", "log_sigmoid", "sigmoid", "softplus", *functions))
+    first = functions[0]
+    sampled_words = f", {[w - 1 for w in loss.sampled.members(_INSTANCE)]}" if loss.sampled else ""
     context = {
         "np": printer.module,
         "in_place": printer.in_place,
@@ -212,7 +213,7 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
         "instance_0": _instance_text(loss, zero_based=True),
         "V": _INSTANCE.V,
         "d": _INSTANCE.d,
-        "compare": f"{first}(v_c, {_INSTANCE.o - 1}, U{negatives})",
+        "compare": f"{first}(v_c, {_INSTANCE.o - 1}, U{sampled_words})",
         "instance_lines": _instance_lines(loss, printer),
     }
     return _environment().get_template(_TEMPLATES[target]).render(context)

@@ -27,8 +27,8 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
-from symw2v.instance import Instance
 from symw2v.printing import to_text
+from symw2v.world.instance import Instance
 
 SCALAR = ("1", "1")
 # Python precedence, coarsely: what may stand unparenthesised where
@@ -139,11 +139,12 @@ class ArrayPrinter(Printer):
     functions = {"sigma": "sigmoid", "exp": "{module}.exp", "log": "{module}.log"}
     composites = {("log", "sigma"): "log_sigmoid"}
 
-    def __init__(self, nodes: tuple[cf.Node, ...] = (), k_over: str = "K") -> None:
+    def __init__(self, nodes: tuple[cf.Node, ...] = (), sampled: frozenset[str] = frozenset("k")) -> None:
         """``nodes`` are every closed form to be printed: a subexpression they share is
-        computed once, as a named temporary."""
+        computed once, as a named temporary.  ``sampled``: the letters that range over the
+        sampled words (the negatives), which carry the axis ``k``."""
         super().__init__()
-        self.k_over = k_over
+        self.sampled = sampled
         counts = Counter(n for node in nodes for n in self._printed_nodes(node))
         self._share = {
             n for n, count in counts.items() if _is_dot_product(n) or count > 1 and _worth_a_name(n)
@@ -251,7 +252,7 @@ class ArrayPrinter(Printer):
         raise _unsupported(node, "yhat and y are exported only as yhat - y (z, K and V not at all)")
 
     def _print_Word(self, node: cf.Word) -> Code:
-        if node in NAMES and (node.index != "k" or self.k_over == "K"):
+        if node in NAMES and (node.index != "k" or "k" in self.sampled):
             return NAMES[node]
         raise _unsupported(node, "the exported words are u_o and u_k (k over the negatives)")
 

@@ -9,10 +9,18 @@ for an ill-typed claim.
 from __future__ import annotations
 
 import dataclasses
+import random
+import time
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 
+import sympy
+
 from symw2v import closed_form as cf
+from symw2v.errors import ShapeError, SymW2VError
+from symw2v.question import Question, check_indices, holds, pairs, resolve, typed
+from symw2v.shapes import infer_reading
+from symw2v.world import OBJECTS
 
 Path = tuple[str, ...]
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
@@ -158,7 +166,7 @@ def transposes(claim: cf.Node) -> Iterator[Edit]:
                 _replace(claim, path, node.operand),
                 lambda show, old=node: f"`{show(old)}` should not be transposed",
             )
-        elif isinstance(node, cf.Word) or node in (cf.Name("v_c"), cf.Name("U")):
+        elif isinstance(node, cf.Word) or _role(node) in ("vector", "matrix"):
             new = cf.Transpose(node)
             yield Edit(
                 _replace(claim, path, new),
@@ -166,27 +174,49 @@ def transposes(claim: cf.Node) -> Iterator[Edit]:
             )
 
 
-def factors_of_K(claim: cf.Node) -> Iterator[Edit]:
-    K = cf.Name("K")
+def _role(node: cf.Node) -> str:
+    return OBJECTS[node.name].role if isinstance(node, cf.Name) and node.name in OBJECTS else ""
+
+
+def factors_of_sizes(claim: cf.Node) -> Iterator[Edit]:
+    """A size (K, V) multiplied in or divided by where it does not belong."""
     for path, node in _paths(claim):
-        if isinstance(node, cf.Mul) and K in (node.left, node.right):
-            rest = node.right if node.left == K else node.left
-            yield Edit(_replace(claim, path, rest), lambda show: "drop the factor K")
-        elif isinstance(node, cf.Div) and node.right == K:
-            yield Edit(_replace(claim, path, node.left), lambda show: "drop the division by K")
+        if isinstance(node, cf.Mul) and "size" in (_role(node.left), _role(node.right)):
+            size, rest = (node.left, node.right) if _role(node.left) == "size" else (node.right, node.left)
+            yield Edit(_replace(claim, path, rest), lambda show, size=size: f"drop the factor {size.name}")
+        elif isinstance(node, cf.Div) and _role(node.right) == "size":
+            yield Edit(
+                _replace(claim, path, node.left),
+                lambda show, size=node.right: f"drop the division by {size.name}",
+            )
 
 
-def swap_y(claim: cf.Node) -> Iterator[Edit]:
-    swap = {cf.Name("y"): cf.Name("yhat"), cf.Name("yhat"): cf.Name("y")}
+# an object and the one written with a hat over its letter: y and ŷ
+_HATTED = {cf.Name(o.hat_of): cf.Name(o.name) for o in OBJECTS.values() if o.hat_of}
+_SWAP = {**_HATTED, **{hat: plain for plain, hat in _HATTED.items()}}
+
+
+def swap_hats(claim: cf.Node) -> Iterator[Edit]:
     swapped = claim
     for path, node in _paths(claim):
-        if node in swap:
-            swapped = _replace(swapped, path, swap[node])
+        if node in _SWAP:
+            swapped = _replace(swapped, path, _SWAP[node])
     if swapped != claim:
-        yield Edit(swapped, lambda show: "ŷ and y are swapped")
+        said = ", ".join(
+            f"{OBJECTS[hat.name].spellings[0]} and {plain.name}" for plain, hat in _HATTED.items()
+        )
+        yield Edit(swapped, lambda show: f"{said} are swapped")
 
 
-RULES = (sign_flips, dropped_inner_minus, sigma_arguments, one_minus_sigma, transposes, factors_of_K, swap_y)
+RULES = (
+    sign_flips,
+    dropped_inner_minus,
+    sigma_arguments,
+    one_minus_sigma,
+    transposes,
+    factors_of_sizes,
+    swap_hats,
+)
 
 
 def edits(claim: cf.Node, limit: int = 40) -> list[Edit]:
@@ -201,3 +231,49 @@ def edits(claim: cf.Node, limit: int = 40) -> list[Edit]:
                 if len(found) >= limit:
                     return found
     return found
+
+
+# -- the search: the first edit that makes the claim hold ------------------------------------
+
+HINT_SECONDS = 8.0
+
+
+def hint(node: cf.Node, question: Question, show, typing_only: bool = False) -> str:
+    """The first classic mistake whose correction makes the claim hold (or, for a claim that
+    does not type-check, only type-check), said in the student's notation by ``show``."""
+    deadline = time.perf_counter() + HINT_SECONDS
+    typed_only = ""
+    for edit in edits(node):
+        if time.perf_counter() > deadline:
+            break
+        if _numerically_close(edit.claim, question) and holds(edit.claim, question):
+            return edit.says(show)
+        if typing_only and not typed_only and _types(edit.claim, question):
+            typed_only = edit.says(show) + " (then it type-checks, but is still not the gradient)"
+    return typed_only
+
+
+def _types(node: cf.Node, question: Question) -> bool:
+    try:
+        check_indices(node, question.wrt)
+        infer_reading(node, question.conventions.U, question.conventions.y)
+    except ShapeError:
+        return False
+    return True
+
+
+def _numerically_close(node: cf.Node, question: Question) -> bool:
+    """A cheap screen before an exact proof: does ``node`` match the gradient at one random point?"""
+    try:
+        typing, used = typed(resolve(node, question), question)
+        found, _ = pairs(resolve(node, question), question, typing, used, question.instance)
+    except SymW2VError:
+        return False
+    symbols = sorted(set().union(*(p.derived.free_symbols | p.claimed.free_symbols for p in found)), key=str)
+    rng = random.Random(7)
+    point = {s: sympy.Float(rng.uniform(-1.3, 1.3), 30) for s in symbols}
+    for pair in found:
+        difference = (pair.claimed - pair.derived).xreplace(point)
+        if any(not entry.is_number or abs(complex(entry)) > 1e-12 for entry in difference):
+            return False
+    return True

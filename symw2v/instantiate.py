@@ -1,7 +1,9 @@
 """Turn a closed form into an explicit SymPy matrix at an instance.
 
-Scalars are 1×1 matrices.  ``σ(x)`` becomes ``1/(1 + e^{-x})`` and ``softmax`` its quotient of
-exponentials, so every quantity is built from ``exp`` and rational operations only.
+Scalars are 1×1 matrices.  What each name is comes from the world's declarations: a primitive
+(the coordinates of v_c and U, the one-hot y, a size), or a definition in the claim language
+(z = Uᵀv_c, ŷ = softmax(z)), instantiated in turn; σ and softmax are the world's functions, so
+every quantity is built from ``exp`` and rational operations only.
 """
 
 from __future__ import annotations
@@ -12,9 +14,19 @@ import sympy
 
 from symw2v import closed_form as cf
 from symw2v.errors import ShapeError, SymW2VError
-from symw2v.instance import Instance
 from symw2v.printing import to_text
-from symw2v.shapes import Reading
+from symw2v.world import (
+    BY_BOUND,
+    CANONICAL,
+    OBJECTS,
+    OUTSIDE,
+    SCORES,
+    VOCABULARY,
+    Instance,
+    Reading,
+    functions,
+)
+from symw2v.world.losses import Loss
 
 
 @dataclass(frozen=True)
@@ -32,41 +44,43 @@ class Context:
     z_free: bool = False
 
 
-def _sigma(x):
-    return 1 / (1 + sympy.exp(-x))
+def resolve_sums(node: cf.Node, loss: Loss, strict: bool = True) -> cf.Node:
+    """Give every ``sum_<i>`` its range, once, for every prover: a sum without bounds runs over
+    what the loss says its letter ranges over (``Loss.index_set``).
 
-
-_ENTRYWISE = {"sigma": _sigma, "exp": sympy.exp, "log": sympy.log}
-
-
-def resolve_sums(node: cf.Node, k_over: str) -> cf.Node:
-    """Give every ``sum_<i>`` its range, once, for every prover: a sum without bounds over ``k``
-    runs over ``k_over`` (the negatives "K", or the vocabulary "V" for a loss without
-    negatives), every other one over the vocabulary.
-
-    For a loss without negatives, K does not exist: a sum up to K, or K itself, is an error.
+    ``strict``: an index set the loss does not have (K, for a loss without negatives) is an error,
+    written as a sum's bound or as the size itself.
     """
-    if isinstance(node, cf.Sum):
-        over = node.over or (k_over if node.index == "k" else "V")
-        if over == "K" and k_over != "K":
+    available = {VOCABULARY, *loss.index_sets} if strict else None
+    return _Resolve(loss, available)(node)
+
+
+class _Resolve(cf.Walk):
+    def __init__(self, loss: Loss, available) -> None:
+        self.loss, self.available = loss, available
+
+    def on_Sum(self, node: cf.Sum) -> cf.Node:
+        index_set = BY_BOUND[node.over] if node.over else self.loss.index_set(node.index)
+        if self.available is not None and index_set not in self.available:
             raise ShapeError(
-                f"sum_{{{node.index}=1}}^{{K}}: this loss has no negatives, so K is not defined; "
-                f"a sum over the vocabulary is written sum_{{{node.index}=1}}^{{V}} or sum_{node.index}"
+                f"sum_{{{node.index}=1}}^{{{index_set.bound}}}: this loss has no {index_set.name}, so "
+                f"{index_set.bound} is not defined; a sum over the vocabulary is written "
+                f"sum_{{{node.index}=1}}^{{V}} or sum_{node.index}"
             )
-        return cf.Sum(node.index, over, resolve_sums(node.body, k_over))
-    if node == cf.Name("K") and k_over != "K":
-        raise ShapeError("K is the number of negatives, and this loss has none")
-    children = node.children()
-    if not children:
+        return cf.Sum(node.index, index_set.bound, self(node.body))
+
+    def on_Name(self, node: cf.Name) -> cf.Node:
+        sized = next((s for s in BY_BOUND.values() if s.bound == node.name), None)
+        if self.available is not None and sized is not None and sized not in self.available:
+            raise ShapeError(f"{node.name} is the number of {sized.name}, and this loss has none")
         return node
-    fields = dict(node.__dict__)
-    for key, value in node.__dict__.items():
-        if isinstance(value, cf.Node):
-            fields[key] = resolve_sums(value, k_over)
-    return type(node)(**fields)
+
+    def on_Node(self, node: cf.Node) -> cf.Node:
+        fields = {k: self(v) if isinstance(v, cf.Node) else v for k, v in node.__dict__.items()}
+        return type(node)(**fields) if node.children() else node
 
 
-class Instantiator:
+class Instantiator(cf.Walk):
     """Evaluate closed forms to matrices under one context."""
 
     def __init__(self, context: Context) -> None:
@@ -74,7 +88,7 @@ class Instantiator:
         instance = context.instance
         self._U_rows = instance.U_rows()
         self._v = instance.v()
-        self._z = instance.z_symbols() if context.z_free else self._U_rows * self._v
+        self._defined: dict[str, sympy.Matrix] = {}
         # what must hold for the closed form to be defined: (kind, value, the sub-claim's text)
         # with kind "nonzero" for a divisor or the base of a negative power, "positive" for the
         # argument of a log
@@ -82,7 +96,7 @@ class Instantiator:
 
     def evaluate(self, node: cf.Node, bindings: dict[str, int] | None = None) -> sympy.Matrix:
         """The matrix of ``node``; ``bindings`` maps free index letters to 1-based words."""
-        return self._eval(node, dict(bindings or {}))
+        return self(node, dict(bindings or {}))
 
     def scalar(self, node: cf.Node, bindings: dict[str, int] | None = None) -> sympy.Expr:
         matrix = self.evaluate(node, bindings)
@@ -93,7 +107,7 @@ class Instantiator:
     # -- leaves
     def _word(self, index: str, bindings: dict[str, int]) -> int:
         instance = self.context.instance
-        if index == "o":
+        if index == OUTSIDE:
             return instance.o
         if index.isdigit():
             word = int(index)
@@ -104,66 +118,102 @@ class Instantiator:
             raise SymW2VError(f"the index {index} is neither bound by a sum nor the one differentiated by")
         return bindings[index]
 
-    def _vocab_vector(self, name: str) -> sympy.Matrix:
-        instance = self.context.instance
-        if name == "z":
-            return self._z
-        if name == "y":
-            column = sympy.Matrix([1 if w == instance.o else 0 for w in range(1, instance.V + 1)])
-        else:  # yhat
-            column = _softmax(self._z)
-        return column.T if self.context.reading.y == "row" else column
-
-    def _name(self, name: str) -> sympy.Matrix:
-        instance = self.context.instance
-        if name == "v_c":
+    def _primitive(self, name: str) -> sympy.Matrix:
+        instance, kind = self.context.instance, OBJECTS[name].value
+        if kind == "coordinates":
             return self._v
-        if name == "U":
-            return self._U_rows if self.context.reading.U == "rows" else self._U_rows.T
-        if name in ("y", "yhat", "z"):
-            return self._vocab_vector(name)
-        scalars = {"K": instance.K, "V": instance.V, "e": sympy.E}
-        return sympy.Matrix([[scalars[name]]])
+        if kind == "matrix":
+            return self._U_rows.T  # in the canonical reading: columns
+        if kind == "indicator":
+            return sympy.Matrix([int(w == instance.o) for w in range(1, instance.V + 1)])
+        if kind == "size":
+            return sympy.Matrix([[getattr(instance, name)]])
+        return sympy.Matrix([[sympy.E]])
 
-    # -- dispatch
-    def _eval(self, node: cf.Node, bindings: dict[str, int]) -> sympy.Matrix:
-        if isinstance(node, cf.Num):
-            return sympy.Matrix([[sympy.Rational(node.value.numerator, node.value.denominator)]])
-        if isinstance(node, cf.Name):
-            return self._name(node.name)
-        if isinstance(node, cf.Word):
-            return self.context.instance.u(self._word(node.index, bindings))
-        if isinstance(node, cf.Component):
-            base = self._eval(node.base, bindings)
-            return sympy.Matrix([[base[self._word(node.index, bindings) - 1]]])
-        if isinstance(node, cf.Transpose):
-            return self._eval(node.operand, bindings).T
-        if isinstance(node, cf.Neg):
-            return -self._eval(node.operand, bindings)
-        if isinstance(node, cf.Add):
-            return self._eval(node.left, bindings) + self._eval(node.right, bindings)
-        if isinstance(node, cf.Sub):
-            return self._eval(node.left, bindings) - self._eval(node.right, bindings)
-        if isinstance(node, cf.Mul):
-            return self._mul(node, bindings)
-        if isinstance(node, cf.Div):
-            divisor = self._needs("nonzero", self._eval(node.right, bindings)[0, 0], node.right)
-            return self._eval(node.left, bindings) / divisor
-        if isinstance(node, cf.Pow):
-            base = self._eval(node.base, bindings)[0, 0]
-            if node.exponent < 0:
-                base = self._needs("nonzero", base, node.base)
-            return sympy.Matrix([[base**node.exponent]])
-        if isinstance(node, cf.Call):
-            argument = self._eval(node.argument, bindings)
-            if node.function == "softmax":
-                return _softmax(argument)
-            if node.function == "log":
-                argument = argument.applyfunc(lambda entry: self._needs("positive", entry, node.argument))
-            return argument.applyfunc(_ENTRYWISE[node.function])
-        if isinstance(node, cf.Sum):
-            return self._sum(node, bindings)
-        raise TypeError(f"not a closed-form node: {node!r}")
+    def _canonical(self, name: str) -> sympy.Matrix:
+        """The object's value in the canonical reading, defined ones built once per context."""
+        obj = OBJECTS[name]
+        if not obj.definition:
+            return self._primitive(name)
+        if name == SCORES and self.context.z_free:
+            return self.context.instance.z_symbols()
+        if name not in self._defined:
+            canonical = Instantiator(Context(self.context.instance, CANONICAL, self.context.z_free))
+            canonical._defined = self._defined
+            self._defined[name] = canonical.evaluate(_definition(name))
+        return self._defined[name]
+
+    # -- the walk
+    def on_Num(self, node: cf.Num, bindings) -> sympy.Matrix:
+        return sympy.Matrix([[sympy.Rational(node.value.numerator, node.value.denominator)]])
+
+    def on_Name(self, node: cf.Name, bindings) -> sympy.Matrix:
+        value = self._canonical(node.name)
+        return value.T if self.context.reading.transposes(OBJECTS[node.name].transposed_by) else value
+
+    def on_Word(self, node: cf.Word, bindings) -> sympy.Matrix:
+        return self.context.instance.u(self._word(node.index, bindings))
+
+    def on_Component(self, node: cf.Component, bindings) -> sympy.Matrix:
+        base = self(node.base, bindings)
+        return sympy.Matrix([[base[self._word(node.index, bindings) - 1]]])
+
+    def on_Transpose(self, node: cf.Transpose, bindings) -> sympy.Matrix:
+        return self(node.operand, bindings).T
+
+    def on_Neg(self, node: cf.Neg, bindings) -> sympy.Matrix:
+        return -self(node.operand, bindings)
+
+    def on_Add(self, node: cf.Add, bindings) -> sympy.Matrix:
+        return self(node.left, bindings) + self(node.right, bindings)
+
+    def on_Sub(self, node: cf.Sub, bindings) -> sympy.Matrix:
+        return self(node.left, bindings) - self(node.right, bindings)
+
+    def on_Div(self, node: cf.Div, bindings) -> sympy.Matrix:
+        divisor = self._needs("nonzero", self(node.right, bindings)[0, 0], node.right)
+        return self(node.left, bindings) / divisor
+
+    def on_Pow(self, node: cf.Pow, bindings) -> sympy.Matrix:
+        base = self(node.base, bindings)[0, 0]
+        if node.exponent < 0:
+            base = self._needs("nonzero", base, node.base)
+        return sympy.Matrix([[base**node.exponent]])
+
+    def on_Call(self, node: cf.Call, bindings) -> sympy.Matrix:
+        argument = self(node.argument, bindings)
+        if node.function in functions.VECTOR:
+            entries = functions.softmax(dict(enumerate(argument)), lambda e: sum(e.values()))
+            return sympy.Matrix(argument.rows, argument.cols, [entries[i] for i in range(len(argument))])
+        if node.function == "log":
+            argument = argument.applyfunc(lambda entry: self._needs("positive", entry, node.argument))
+        return argument.applyfunc(functions.ENTRYWISE[node.function])
+
+    def on_Mul(self, node: cf.Mul, bindings) -> sympy.Matrix:
+        if self.context.z_free:  # a loss written with dot products, as a function of z
+            dot = _dot_product_word(node)
+            if dot is not None:
+                word, sign = dot
+                return sympy.Matrix([[sign * self._canonical(SCORES)[self._word(word, bindings) - 1]]])
+            scores = _scores(node, self.context.reading)
+            if scores is not None:
+                z = self._canonical(SCORES)
+                return z.T if scores == "row" else z
+        left, right = self(node.left, bindings), self(node.right, bindings)
+        if left.shape == (1, 1):
+            return left[0, 0] * right
+        if right.shape == (1, 1):
+            return left * right[0, 0]
+        return left * right
+
+    def on_Sum(self, node: cf.Sum, bindings) -> sympy.Matrix:
+        if node.over not in BY_BOUND:
+            raise TypeError(f"sum_{node.index} has no range: resolve_sums gives every sum its range")
+        total = None
+        for word in BY_BOUND[node.over].members(self.context.instance):
+            term = self(node.body, {**bindings, node.index: word})
+            total = term if total is None else total + term
+        return total
 
     def _needs(self, kind: str, value: sympy.Expr, node: cf.Node) -> sympy.Expr:
         """Record that the closed form needs ``value`` non-zero or positive, and return it;
@@ -176,63 +226,48 @@ class Instantiator:
             return sympy.Dummy("undefined", positive=True)
         return value
 
-    def _mul(self, node: cf.Mul, bindings: dict[str, int]) -> sympy.Matrix:
-        if self.context.z_free:  # a loss written with dot products, as a function of z
-            dot = _dot_product_word(node)
-            if dot is not None:
-                word, sign = dot
-                return sympy.Matrix([[sign * self._z[self._word(word, bindings) - 1]]])
-            scores = _scores(node, self.context.reading.U)
-            if scores is not None:
-                return self._z.T if scores == "row" else self._z
-        left, right = self._eval(node.left, bindings), self._eval(node.right, bindings)
-        if left.shape == (1, 1):
-            return left[0, 0] * right
-        if right.shape == (1, 1):
-            return left * right[0, 0]
-        return left * right
 
-    def _sum(self, node: cf.Sum, bindings: dict[str, int]) -> sympy.Matrix:
-        instance = self.context.instance
-        if node.over not in ("K", "V"):
-            raise TypeError(f"sum_{node.index} has no range: resolve_sums gives every sum its range")
-        words = instance.negatives if node.over == "K" else range(1, instance.V + 1)
-        total = None
-        for word in words:
-            term = self._eval(node.body, {**bindings, node.index: word})
-            total = term if total is None else total + term
-        return total
+_DEFINITIONS: dict[str, cf.Node] = {}
+
+
+def _definition(name: str) -> cf.Node:
+    """The AST of an object's declared definition, parsed once."""
+    if name not in _DEFINITIONS:
+        from symw2v.parse import parse_claim  # the parser reads the world too: import it late
+
+        _DEFINITIONS[name] = parse_claim(OBJECTS[name].definition)
+    return _DEFINITIONS[name]
 
 
 def _dot_product_word(node: cf.Mul) -> tuple[str, int] | None:
-    """``(w, ±1)`` when ``node`` is ``±u_wᵀ v_c`` or ``±v_cᵀ u_w`` (the sign as the parser
-    leaves it: ``-u_kᵀ v_c`` is ``(-u_kᵀ) v_c``)."""
+    """``(w, ±1)`` when ``node`` is ``±z_w`` written out: ``u_wᵀ v_c`` or ``v_cᵀ u_w`` (the sign as
+    the parser leaves it: ``-u_kᵀ v_c`` is ``(-u_kᵀ) v_c``); what z is comes from its definition."""
+    vector = _definition(SCORES).right  # z = Uᵀv_c: z_w = u_wᵀ v_c
     left, right = node.left, node.right
     sign = 1
     if isinstance(left, cf.Neg):
         left, sign = left.operand, -1
     if isinstance(left, cf.Transpose) and isinstance(left.operand, cf.Neg):
         left, sign = cf.Transpose(left.operand.operand), -sign
-    if isinstance(left, cf.Transpose) and isinstance(left.operand, cf.Word) and right == cf.Name("v_c"):
+    if isinstance(left, cf.Transpose) and isinstance(left.operand, cf.Word) and right == vector:
         return left.operand.index, sign
-    if left == cf.Transpose(cf.Name("v_c")) and isinstance(right, cf.Word):
+    if left == cf.Transpose(vector) and isinstance(right, cf.Word):
         return right.index, sign
     return None
 
 
-def _scores(node: cf.Mul, reading_U: str) -> str | None:
-    """ "column" when ``node`` is z = Uᵀv_c (U v_c for rows), "row" for its transpose, else None."""
-    U, v_c = cf.Name("U"), cf.Name("v_c")
-    U_as_columns = cf.Transpose(U) if reading_U == "columns" else U  # the V×d matrix
-    if node == cf.Mul(U_as_columns, v_c):
+def _scores(node: cf.Mul, reading: Reading) -> str | None:
+    """ "column" when ``node`` is z as its definition writes it in ``reading`` (Uᵀv_c for columns,
+    U v_c for rows), "row" for its transpose, else None."""
+    definition = _definition(SCORES)
+    matrix, vector = definition.left.operand, definition.right
+    tall = matrix if reading.transposes(OBJECTS[matrix.name].transposed_by) else cf.Transpose(matrix)
+    if node == cf.Mul(tall, vector):
         return "column"
-    U_as_rows = U if reading_U == "columns" else cf.Transpose(U)  # the d×V matrix
-    if node == cf.Mul(cf.Transpose(v_c), U_as_rows):
+    if node == cf.Mul(cf.Transpose(vector), _transposed(tall)):
         return "row"
     return None
 
 
-def _softmax(vector: sympy.Matrix) -> sympy.Matrix:
-    exps = vector.applyfunc(sympy.exp)
-    total = sum(exps)
-    return exps.applyfunc(lambda e: e / total)
+def _transposed(node: cf.Node) -> cf.Node:
+    return node.operand if isinstance(node, cf.Transpose) else cf.Transpose(node)

@@ -17,6 +17,8 @@ from lark.exceptions import VisitError
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
 from symw2v.latex import looks_like_latex, normalize
+from symw2v.world import OBJECTS, WORDS
+from symw2v.world.objects import EULER, by_spelling, known_names
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 40
@@ -26,8 +28,11 @@ MAX_EXPONENT = 64
 MAX_TREE_DEPTH = 100  # operators nested in each other, brackets or not (500 minus signs, 1 1 1 …)
 MAX_DEGREE = 160  # the degree a claim could expand to: ((x + 1)^64)^64 is 4096
 
-# What a bare name means; vectors u_<i> and v_c are built from their subscripts.
-_NAMES = {"U": "U", "y": "y", "yhat": "yhat", "ŷ": "yhat", "z": "z", "K": "K", "V": "V"}
+# What a bare name means (the world's spellings); a word vector u_<i> and a subscripted object
+# (v_c) are built from a stem and its subscript.
+_NAMES = by_spelling()
+_STEMS = {name.partition("_")[0] for name in _NAMES if "_" in name} | {WORDS.letter}
+_HATS = {o.hat_of: o.name for o in OBJECTS.values() if o.hat_of}
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 
@@ -119,7 +124,9 @@ def _unexpected_message(error: UnexpectedInput, text: str) -> str:
 
 
 def _is_vector(node: cf.Node) -> bool:
-    return isinstance(node, cf.Word) or node == cf.Name("v_c")
+    return isinstance(node, cf.Word) or (
+        isinstance(node, cf.Name) and node.name in OBJECTS and OBJECTS[node.name].role == "vector"
+    )
 
 
 def _integer(node: cf.Node) -> int | None:
@@ -160,9 +167,9 @@ class _ToAst(Transformer):
         text = str(token)
         if text in _NAMES:
             return cf.Name(_NAMES[text])
-        if text in ("u", "v", "e"):
-            return cf.Name(text)  # u and v need a subscript; e is Euler's number
-        self._fail(f"unknown name {text!r}; known: u_o, u_k, u_w, v_c, U, y, yhat, z, K, V", token)
+        if text in _STEMS:
+            return cf.Name(text)  # u and v need a subscript
+        self._fail(f"unknown name {text!r}; known: {known_names()}", token)
 
     # operators
     def add(self, meta, children):
@@ -191,9 +198,10 @@ class _ToAst(Transformer):
 
     def hat(self, meta, children):
         letter = str(children[-1])
-        if letter != "y":
-            self._fail(f"only y has a hat here (ŷ), not {letter!r}", meta)
-        return cf.Name("yhat")
+        if letter not in _HATS:
+            hatted = ", ".join(OBJECTS[name].spellings[0] for name in _HATS.values())
+            self._fail(f"only {' or '.join(_HATS)} has a hat here ({hatted}), not {letter!r}", meta)
+        return cf.Name(_HATS[letter])
 
     def div(self, meta, children):
         return cf.Div(children[0], children[-1])
@@ -210,7 +218,7 @@ class _ToAst(Transformer):
             exponent = (
                 self.number(meta, [exponent]) if exponent.type == "NUMBER" else self.name(meta, [exponent])
             )
-        if base == cf.Name("e"):
+        if base == cf.Name(EULER):
             return cf.Call("exp", exponent)
         power = _integer(exponent)
         if power is None:
@@ -226,16 +234,19 @@ class _ToAst(Transformer):
         index = str(index)
         if index.isalpha() and len(index) != 1:
             self._fail(f"the subscript {index!r} must be one letter or a number", meta)
-        if isinstance(base, cf.Transpose) and base.operand in (cf.Name("u"), cf.Name("v")):
+        stem = base.operand if isinstance(base, cf.Transpose) else base
+        if isinstance(base, cf.Transpose) and isinstance(stem, cf.Name) and stem.name in _STEMS:
             # u^T_k: the transpose written before the subscript
-            return cf.Transpose(self.component(meta, [base.operand, index]))
-        if base == cf.Name("u"):
+            return cf.Transpose(self.component(meta, [stem, index]))
+        if base == cf.Name(WORDS.letter):
             return cf.Word(index)
-        if base == cf.Name("v"):
-            if index != "c":
-                self._fail("the centre vector is written v_c", meta)
-            return cf.Name("v_c")
-        if isinstance(base, cf.Name) and base.name in ("K", "V", "U", "e"):
+        if isinstance(base, cf.Name) and base.name in _STEMS:
+            written = f"{base.name}_{index}"
+            if written not in _NAMES:
+                wanted = " or ".join(n for n in _NAMES if n.startswith(f"{base.name}_"))
+                self._fail(f"{base.name} takes one subscript here: {wanted}", meta)
+            return cf.Name(_NAMES[written])
+        if isinstance(base, cf.Name) and OBJECTS[base.name].role in ("size", "constant", "matrix"):
             self._fail(f"{base.name} cannot take a subscript", meta)
         return cf.Component(base, index)
 

@@ -1,12 +1,15 @@
 """Print closed forms as plain text (the parser's own syntax) and as LaTeX.
 
-Dispatch is by ``_print_<Class>`` as in SymPy's printers; the LaTeX printer differs from the
-text printer by its tables and a few methods.  Text output parses back to the same AST.
+The printers are walks (``on_<Class>``, the one dispatch over the AST); the LaTeX printers differ
+from the text printer by how they write the world's objects and functions and by a few methods.
+Text output parses back to the same AST.
 """
 
 from __future__ import annotations
 
 from symw2v import closed_form as cf
+from symw2v.world import OBJECTS, WORDS
+from symw2v.world import functions as fn
 
 # Binding strength: a child printed inside a parent of higher strength gets parentheses.
 _ADD, _MUL, _POW, _POSTFIX, _ATOM = 1, 2, 4, 5, 6
@@ -37,15 +40,15 @@ def _ends_in_sum(node: cf.Node) -> bool:
     return False
 
 
-class TextPrinter:
+class TextPrinter(cf.Walk):
     """The plain-text syntax of ``claim.lark``."""
 
-    names = {"v_c": "v_c", "U": "U", "y": "y", "yhat": "yhat", "z": "z", "K": "K", "V": "V", "e": "e"}
-    functions = {"sigma": "sigma", "exp": "exp", "log": "log", "softmax": "softmax"}
+    names = {name: o.text for name, o in OBJECTS.items()}
+    functions = fn.TEXT
     minus, plus = "-", "+"
 
     def doprint(self, node: cf.Node) -> str:
-        return getattr(self, f"_print_{type(node).__name__}")(node)
+        return self(node)
 
     def _group(self, text: str) -> str:
         return f"({text})"
@@ -54,35 +57,35 @@ class TextPrinter:
         text = self.doprint(node)
         return self._group(text) if _strength(node) < minimum else text
 
-    def _print_Num(self, node: cf.Num) -> str:
+    def on_Num(self, node: cf.Num) -> str:
         value = node.value
         if value.denominator == 1:
             return str(value.numerator)
         return f"{value.numerator}/{value.denominator}"
 
-    def _print_Name(self, node: cf.Name) -> str:
+    def on_Name(self, node: cf.Name) -> str:
         return self.names[node.name]
 
-    def _print_Word(self, node: cf.Word) -> str:
-        return f"u_{node.index}"
+    def on_Word(self, node: cf.Word) -> str:
+        return WORDS.text(node.index)
 
-    def _print_Component(self, node: cf.Component) -> str:
+    def on_Component(self, node: cf.Component) -> str:
         return f"{self._wrap(node.base, _ATOM)}_{node.index}"
 
-    def _print_Transpose(self, node: cf.Transpose) -> str:
+    def on_Transpose(self, node: cf.Transpose) -> str:
         return f"{self._wrap(node.operand, _POSTFIX)}^T"
 
-    def _print_Neg(self, node: cf.Neg) -> str:
+    def on_Neg(self, node: cf.Neg) -> str:
         operand = node.operand
         inner = self.doprint(operand)
         if _strength(operand) <= _MUL and not isinstance(operand, cf.Num):
             inner = self._group(inner)
         return f"{self.minus}{inner}"
 
-    def _print_Add(self, node: cf.Add) -> str:
+    def on_Add(self, node: cf.Add) -> str:
         return f"{self.doprint(node.left)} {self.plus} {self._wrap(node.right, _MUL)}"
 
-    def _print_Sub(self, node: cf.Sub) -> str:
+    def on_Sub(self, node: cf.Sub) -> str:
         return f"{self.doprint(node.left)} {self.minus} {self._wrap(node.right, _MUL)}"
 
     def _mul_left(self, node: cf.Node) -> str:
@@ -96,20 +99,20 @@ class TextPrinter:
             return self.doprint(node)
         return self._wrap(node, _POW)
 
-    def _print_Mul(self, node: cf.Mul) -> str:
+    def on_Mul(self, node: cf.Mul) -> str:
         return f"{self._mul_left(node.left)} {self._mul_right(node.right)}"
 
-    def _print_Div(self, node: cf.Div) -> str:
+    def on_Div(self, node: cf.Div) -> str:
         return f"{self._mul_left(node.left)} / {self._wrap(node.right, _POW)}"
 
-    def _print_Pow(self, node: cf.Pow) -> str:
+    def on_Pow(self, node: cf.Pow) -> str:
         exponent = str(node.exponent) if node.exponent >= 0 else f"({node.exponent})"
         return f"{self._wrap(node.base, _POSTFIX)}^{exponent}"
 
-    def _print_Call(self, node: cf.Call) -> str:
+    def on_Call(self, node: cf.Call) -> str:
         return f"{self.functions[node.function]}({self.doprint(node.argument)})"
 
-    def _print_Sum(self, node: cf.Sum) -> str:
+    def on_Sum(self, node: cf.Sum) -> str:
         head = f"sum_{{{node.index}=1}}^{node.over}" if node.over else f"sum_{node.index}"
         return f"{head} {self._wrap(node.body, _MUL)}"
 
@@ -117,58 +120,49 @@ class TextPrinter:
 class LatexPrinter(TextPrinter):
     """LaTeX in the seed's notation (bold vectors, ``^\\top``, ``\\sigma``)."""
 
-    names = {
-        "v_c": r"\boldsymbol{v}_{c}",
-        "U": r"\boldsymbol{U}",
-        "y": r"\boldsymbol{y}",
-        "yhat": r"\hat{\boldsymbol{y}}",
-        "z": r"\boldsymbol{z}",
-        "K": "K",
-        "V": "V",
-        "e": "e",
-    }
-    functions = {"sigma": r"\sigma", "exp": r"\exp", "log": r"\log", "softmax": r"\operatorname{softmax}"}
+    names = {name: o.latex for name, o in OBJECTS.items()}
+    functions = fn.LATEX
 
     def _group(self, text: str) -> str:
         return rf"\left({text}\right)"
 
-    def _print_Num(self, node: cf.Num) -> str:
+    def on_Num(self, node: cf.Num) -> str:
         value = node.value
         if value.denominator == 1:
             return str(value.numerator)
         return rf"\frac{{{value.numerator}}}{{{value.denominator}}}"
 
-    def _print_Word(self, node: cf.Word) -> str:
-        return rf"\boldsymbol{{u}}_{{{node.index}}}"
+    def on_Word(self, node: cf.Word) -> str:
+        return WORDS.latex(node.index)
 
-    def _print_Component(self, node: cf.Component) -> str:
+    def on_Component(self, node: cf.Component) -> str:
         base = node.base
-        plain = {"yhat": r"\hat{y}", "y": "y", "z": "z"}.get(getattr(base, "name", None))
-        if plain is not None:
+        plain = OBJECTS[base.name].component_latex if isinstance(base, cf.Name) else ""
+        if plain:
             return f"{plain}_{{{node.index}}}"
         return f"{self._group(self.doprint(base))}_{{{node.index}}}"
 
-    def _print_Transpose(self, node: cf.Transpose) -> str:
+    def on_Transpose(self, node: cf.Transpose) -> str:
         operand = node.operand
-        if isinstance(operand, cf.Word):
-            return rf"\boldsymbol{{u}}_{{{operand.index}}}^{{\top}}"
-        if operand == cf.Name("v_c"):
-            return r"\boldsymbol{v}_{c}^{\top}"
+        if isinstance(operand, cf.Word) or (
+            isinstance(operand, cf.Name) and OBJECTS[operand.name].role == "vector"
+        ):
+            return rf"{self(operand)}^{{\top}}"  # a bold vector needs no brackets
         return rf"{self._wrap(operand, _POSTFIX)}^{{\top}}"
 
-    def _print_Mul(self, node: cf.Mul) -> str:
+    def on_Mul(self, node: cf.Mul) -> str:
         return rf"{self._mul_left(node.left)} \, {self._mul_right(node.right)}"
 
-    def _print_Div(self, node: cf.Div) -> str:
+    def on_Div(self, node: cf.Div) -> str:
         return rf"\frac{{{self.doprint(node.left)}}}{{{self.doprint(node.right)}}}"
 
-    def _print_Pow(self, node: cf.Pow) -> str:
+    def on_Pow(self, node: cf.Pow) -> str:
         return f"{self._wrap(node.base, _POSTFIX)}^{{{node.exponent}}}"
 
-    def _print_Call(self, node: cf.Call) -> str:
+    def on_Call(self, node: cf.Call) -> str:
         return rf"{self.functions[node.function]}\left({self.doprint(node.argument)}\right)"
 
-    def _print_Sum(self, node: cf.Sum) -> str:
+    def on_Sum(self, node: cf.Sum) -> str:
         upper = node.over or "K"
         return rf"\sum_{{{node.index}=1}}^{{{upper}}} {self._wrap(node.body, _MUL)}"
 
@@ -176,21 +170,21 @@ class LatexPrinter(TextPrinter):
 class CompactLatexPrinter(LatexPrinter):
     """LaTeX as a student types it (``u_k^T v_c``, ``\\sigma(x)``): for hints and messages."""
 
-    names = {**LatexPrinter.names, "v_c": "v_c", "U": "U", "y": "y", "yhat": r"\hat{y}", "z": "z"}
+    names = {name: o.compact for name, o in OBJECTS.items()}
 
     def _group(self, text: str) -> str:
         return f"({text})"
 
-    def _print_Word(self, node: cf.Word) -> str:
-        return f"u_{{{node.index}}}" if len(node.index) > 1 else f"u_{node.index}"
+    def on_Word(self, node: cf.Word) -> str:
+        return WORDS.compact(node.index)
 
-    def _print_Transpose(self, node: cf.Transpose) -> str:
+    def on_Transpose(self, node: cf.Transpose) -> str:
         return f"{self._wrap(node.operand, _POSTFIX)}^T"
 
-    def _print_Mul(self, node: cf.Mul) -> str:
+    def on_Mul(self, node: cf.Mul) -> str:
         return f"{self._mul_left(node.left)} {self._mul_right(node.right)}"
 
-    def _print_Call(self, node: cf.Call) -> str:
+    def on_Call(self, node: cf.Call) -> str:
         return f"{self.functions[node.function]}({self.doprint(node.argument)})"
 
 

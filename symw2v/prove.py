@@ -14,7 +14,6 @@ interval arithmetic at 60 digits certifies the sign instead.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 
 import mpmath
@@ -23,6 +22,7 @@ import sympy
 from symw2v.errors import ProofTimeout
 from symw2v.rational import to_rational
 from symw2v.results import Counterexample, Proof, Verdict
+from symw2v.world.symbols import Coordinate
 
 POINT_VALUES = (1, -1, 2, -2, sympy.Rational(1, 2), sympy.Rational(-1, 2), 3)
 TRIES = 24
@@ -110,11 +110,11 @@ def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample 
             if not any(certificates):
                 continue
             certificate = next(c for c in certificates if c)
-            vectors = vectors_at(point)
+            point_latex, point_json = point_fields(point)
             return Counterexample(
                 target=pair.label,
-                point_latex=vectors_latex(vectors),
-                point={name: [str(v) for v in values] for name, values in vectors.items()},
+                point_latex=point_latex,
+                point=point_json,
                 claimed_latex=sympy.latex(claimed),
                 derived_latex=sympy.latex(derived),
                 residual_latex=sympy.latex(residual),
@@ -124,31 +124,28 @@ def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample 
     return None
 
 
-_COMPONENT = re.compile(r"^(u|v|z)_\{(\w+)(?:,(\d+))?\}$")
-
-
-def vectors_at(point: dict) -> dict[str, list]:
-    """The point as vectors: ``{"u_1": [3, -2, 1/2], "v_c": [...], "z": [...]}``."""
-    vectors: dict[str, dict[int, sympy.Expr]] = {}
+def vectors_at(point: dict) -> dict[str, tuple[str, list]]:
+    """The point as vectors: ``{"u_1": (LaTeX of u_1, [3, -2, 1/2]), "v_c": …, "z": …}``, the
+    word vectors first; only the coordinates of the world's vectors are shown."""
+    vectors: dict[str, tuple[str, dict[int, sympy.Expr]]] = {}
     for symbol, value in point.items():
-        match = _COMPONENT.match(symbol.name)
-        if match is None:
-            continue
-        letter, index, component = match.groups()
-        name, position = (f"{letter}_{index}", int(component)) if component else ("z", int(index))
-        vectors.setdefault(name, {})[position] = value
-    ordered = sorted(vectors, key=lambda n: (n[0] != "u", n[0] == "z", len(n), n))
-    return {name: [vectors[name][i] for i in sorted(vectors[name])] for name in ordered}
+        if isinstance(symbol, Coordinate):
+            vectors.setdefault(symbol.vector, (symbol.vector_latex, {}))[1][symbol.position] = value
+    order = {"u": 0, "v": 1, "z": 2}
+    ordered = sorted(vectors, key=lambda n: (order[n[0]], len(n), n))
+    return {
+        name: (vectors[name][0], [vectors[name][1][i] for i in sorted(vectors[name][1])]) for name in ordered
+    }
 
 
-def vectors_latex(vectors: dict[str, list]) -> str:
-    parts = []
-    for name, values in vectors.items():
-        letter, _, index = name.partition("_")
-        head = rf"\boldsymbol{{{letter}}}_{{{index}}}" if index else r"\boldsymbol{z}"
-        body = ", ".join(sympy.latex(v) for v in values)
-        parts.append(rf"{head} = \left({body}\right)^{{\top}}")
-    return r",\quad ".join(parts)
+def point_fields(point: dict) -> tuple[str, dict[str, list[str]]]:
+    """The point's LaTeX and its JSON form ``{"u_1": ["3", "-2", "1/2"], …}``."""
+    vectors = vectors_at(point)
+    latex = r",\quad ".join(
+        rf"{head} = \left({', '.join(sympy.latex(v) for v in values)}\right)^{{\top}}"
+        for head, values in vectors.values()
+    )
+    return latex, {name: [str(v) for v in values] for name, (_, values) in vectors.items()}
 
 
 def nonzero_certificate(value: sympy.Expr) -> str:

@@ -16,10 +16,9 @@ from importlib.metadata import PackageNotFoundError, version
 import jinja2
 import sympy
 
-from symw2v.derivation import DerivationResult
 from symw2v.markdown import md_anchor, md_code, md_hint, md_math, md_prose, md_term
 from symw2v.mathml import mathml
-from symw2v.results import ClaimResult, Verdict
+from symw2v.results import ClaimResult, Report, Verdict
 
 FORMATS = ("md", "html", "json")
 # marks any font has (emoji fonts are missing on many machines that render the HTML)
@@ -89,46 +88,44 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _context(result: DerivationResult, source: str, timings: bool) -> dict:
-    derivation = result.derivation
-    notes = {spec.id: spec.note.strip() for spec in derivation.claims}
+def _context(report: Report, timings: bool) -> dict:
     return {
-        "title": derivation.title,
-        "description": " ".join(derivation.description.split()),
-        "source": source,
-        "loss": derivation.loss,
-        "instance": derivation.instance,
-        "results": result.results,
-        "notes": notes,
-        "as_expected": result.as_expected,
+        "title": report.title,
+        "description": " ".join(report.description.split()),
+        "source": report.source,
+        "loss": {"name": report.loss_name, "description": report.loss_description},
+        "instance_text": report.instance_text,
+        "instance_note": report.instance_note,
+        "results": report.results,
+        "notes": {**{r.id: "" for r in report.results}, **dict(report.notes)},
+        "as_expected": report.as_expected,
         "versions": versions(),
         "timings": timings,
-        "skipped": result.skipped,
+        "skipped": report.skipped,
     }
 
 
-def render_markdown(result: DerivationResult, source: str, timings: bool = False) -> str:
-    return _environment().get_template("report.md.j2").render(_context(result, source, timings))
+def render_markdown(report: Report, timings: bool = False) -> str:
+    return _environment().get_template("report.md.j2").render(_context(report, timings))
 
 
-def render_html(result: DerivationResult, source: str, timings: bool = False) -> str:
-    return _environment().get_template("report.html.j2").render(_context(result, source, timings))
+def render_html(report: Report, timings: bool = False) -> str:
+    return _environment().get_template("report.html.j2").render(_context(report, timings))
 
 
-def render_json(result: DerivationResult, source: str, timings: bool = False) -> str:
-    derivation = result.derivation
+def render_json(report: Report, timings: bool = False) -> str:
     claims = []
-    for claim in result.results:
+    for claim in report.results:
         data = claim.to_json()
         if not timings:
             data["seconds"] = None
         claims.append(data)
     document = {
-        "title": derivation.title,
-        "source": source,
-        "loss": {"name": derivation.loss.name, "expression": derivation.loss.expression},
-        "instance": derivation.instance.as_dict(),
-        "as_expected": result.as_expected,
+        "title": report.title,
+        "source": report.source,
+        "loss": {"name": report.loss_name, "expression": report.loss_expression},
+        "instance": report.instance,
+        "as_expected": report.as_expected,
         "versions": versions(),
         "claims": claims,
     }

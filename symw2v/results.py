@@ -87,3 +87,26 @@ class ClaimResult:
         data["verdict"] = self.verdict.value
         data["as_expected"] = self.as_expected
         return data
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a report shows, as plain values: built by whoever checked the claims (a derivation
+    file, a document, a batch), read by the renderers and nothing else."""
+
+    title: str
+    source: str
+    loss_name: str
+    loss_expression: str
+    loss_description: str
+    instance: dict  # the instance's JSON form
+    instance_text: str  # "V = 5, d = 3, K = 3, o = 2, negatives = (1, 3, 4)"
+    results: tuple[ClaimResult, ...]
+    description: str = ""
+    instance_note: str = ""  # said after the instance, e.g. that negatives repeat
+    notes: tuple[tuple[str, str], ...] = ()  # (claim id, remark)
+    skipped: tuple = ()  # objects with id, latex and reason
+
+    @property
+    def as_expected(self) -> bool:
+        return all(r.as_expected for r in self.results)

@@ -18,18 +18,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from symw2v.derive import WRT
+from symw2v import world
 from symw2v.errors import InputError
-from symw2v.instance import MAX_D, MAX_K, MAX_V
-from symw2v.losses import BUILTIN
 from symw2v.parse import SYNTAXES
 from symw2v.results import Verdict
+from symw2v.world.instance import MAX_D, MAX_K, MAX_V
+from symw2v.world.losses import BUILTIN
 
 U_READINGS = ("rows", "columns")
 Y_READINGS = ("row", "column")
 LAYOUTS = ("auto", "numerator", "denominator")
 VERDICTS = tuple(v.value for v in Verdict)
-K_OVER = ("K", "V")
 MAX_NAME = 200  # characters of an id, a title, a loss's name
 MAX_TEXT = 20_000  # characters of a claim, an equation, a note (a batch line's own limit)
 MAX_CLAIMS = 500
@@ -141,7 +140,7 @@ def _plain(number: float | None) -> str:
 
 ID = Field("id", (str,), "the claim's name in the results", fewest=1, most=MAX_NAME)
 LOSS = Field("loss", (str,), "the loss J, a built-in one", choices=tuple(sorted(BUILTIN)))
-WRT_ = Field("wrt", (str,), "the variable J is differentiated by", choices=WRT)
+WRT_ = Field("wrt", (str,), "the variable J is differentiated by", choices=world.WRT)
 CLAIM = Field("claim", (str,), "the claimed gradient, plain text or LaTeX", most=MAX_TEXT)
 U = Field("U", (str,), "U as V×d rows or d×V columns", choices=U_READINGS)
 Y = Field("y", (str,), "y and ŷ as 1×V rows or V×1 columns", choices=Y_READINGS)
@@ -190,18 +189,38 @@ BATCH_LINE = Table(
 CONVENTIONS = Table((U, Y, LAYOUT))
 INSTANCE = Table((V, D, K, OUTSIDE, NEGATIVES))
 CLAIM_TABLE = Table((ID, WRT_, CLAIM, EQUATION, EXPECT, NOTE, U, Y, LAYOUT), ("id", "wrt", "claim"))
+# a letter of the claim language and the index set it ranges over (the vocabulary by default)
+LETTERS = Table(
+    tuple(
+        Field(letter, (str,), f"what {letter} ranges over", choices=tuple(world.INDEX_SETS))
+        for letter in "abcdefghijklmnpqrstuvwxyz"
+        if letter not in (world.OUTSIDE, world.CENTRE)
+    )
+)
+NAME = Field("name", (str,), "the loss's name in reports", fewest=1, most=MAX_NAME)
 LOSS_TABLE = Table(
     (
-        Field("name", (str,), "the loss's name in reports", fewest=1, most=MAX_NAME),
+        NAME,
         Field("expression", (str,), "J in the claim language", most=MAX_TEXT),
-        Field(
-            "k_over", (str,), "what sum_k ranges over: negatives (K) or the vocabulary (V)", choices=K_OVER
-        ),
+        Field("aliases", (list,), "other names of the loss", most=8, item=replace(NAME, name="alias")),
+        Field("letters", (dict,), "what a free index letter, or a sum over it, ranges over", table=LETTERS),
         Field("description", (str,), "J as the report describes it", most=MAX_TEXT),
     ),
     ("name", "expression"),
 )
 SWEEP = Table(tuple(SWEEP_SIZES.values()))
+EXPORT = Table(
+    (
+        Field(
+            "functions",
+            (list,),
+            "the exported module's public functions",
+            most=8,
+            item=replace(NAME, name="function"),
+        ),
+        Field("print_loss", (bool,), "whether J is printed from its expression", choices=(True, False)),
+    )
+)
 DERIVATION = Table(
     (
         TITLE,
@@ -213,6 +232,7 @@ DERIVATION = Table(
             expected=f"{_choices(LOSS)}, or a [loss] table with name and expression",
         ),
         Field("conventions", (dict,), "the conventions every claim is read under", table=CONVENTIONS),
+        Field("export", (dict,), "what symw2v export writes (built-in losses)", table=EXPORT),
         Field("instance", (dict,), "the instance the claims are proved at", table=INSTANCE),
         Field(
             "claims",

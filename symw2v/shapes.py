@@ -11,40 +11,12 @@ from dataclasses import dataclass
 
 from symw2v import closed_form as cf
 from symw2v.errors import ShapeError
-
-Shape = tuple[str, str]
-SCALAR: Shape = ("1", "1")
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How ``U`` and ``y``, ``ŷ`` are laid out."""
-
-    U: str = "columns"  # "rows" (V×d) or "columns" (d×V)
-    y: str = "column"  # "column" (V×1) or "row" (1×V)
-
-    def describe(self) -> str:
-        u = "U rows (V×d, row w is u_wᵀ)" if self.U == "rows" else "U columns (d×V, column w is u_w)"
-        y = "ŷ, y as 1×V rows" if self.y == "row" else "ŷ, y as V×1 columns"
-        return f"{u}; {y}"
+from symw2v.printing import to_text
+from symw2v.world import OBJECTS, SCALAR, Reading, Shape, functions
 
 
 def show(shape: Shape) -> str:
     return f"{shape[0]}×{shape[1]}"
-
-
-def _name_shape(name: str, reading: Reading) -> Shape:
-    table = {
-        "v_c": ("d", "1"),
-        "U": ("V", "d") if reading.U == "rows" else ("d", "V"),
-        "z": ("V", "1"),
-        "y": ("1", "V") if reading.y == "row" else ("V", "1"),
-        "yhat": ("1", "V") if reading.y == "row" else ("V", "1"),
-        "K": SCALAR,
-        "V": SCALAR,
-        "e": SCALAR,
-    }
-    return table[name]
 
 
 def _is_vocab_vector(shape: Shape) -> bool:
@@ -53,16 +25,24 @@ def _is_vocab_vector(shape: Shape) -> bool:
 
 def shape_of(node: cf.Node, reading: Reading) -> Shape:
     """The shape of ``node`` under ``reading``; raises ``ShapeError`` naming the clash."""
-    from symw2v.printing import to_text
+    return _Shapes(reading)(node)
 
-    if isinstance(node, cf.Num):
+
+class _Shapes(cf.Walk):
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+
+    def on_Num(self, node: cf.Num) -> Shape:
         return SCALAR
-    if isinstance(node, cf.Name):
-        return _name_shape(node.name, reading)
-    if isinstance(node, cf.Word):
+
+    def on_Name(self, node: cf.Name) -> Shape:
+        return OBJECTS[node.name].shape_in(self.reading)
+
+    def on_Word(self, node: cf.Word) -> Shape:
         return ("d", "1")
-    if isinstance(node, cf.Component):
-        base = shape_of(node.base, reading)
+
+    def on_Component(self, node: cf.Component) -> Shape:
+        base = self(node.base)
         if not _is_vocab_vector(base):
             raise ShapeError(
                 f"{to_text(node)}: only a length-V vector has a component _{node.index}, "
@@ -70,22 +50,29 @@ def shape_of(node: cf.Node, reading: Reading) -> Shape:
                 (show(base),),
             )
         return SCALAR
-    if isinstance(node, cf.Transpose):
-        rows, cols = shape_of(node.operand, reading)
+
+    def on_Transpose(self, node: cf.Transpose) -> Shape:
+        rows, cols = self(node.operand)
         return (cols, rows)
-    if isinstance(node, cf.Neg):
-        return shape_of(node.operand, reading)
-    if isinstance(node, cf.Sum):
-        return shape_of(node.body, reading)
-    if isinstance(node, (cf.Add, cf.Sub)):
-        left, right = shape_of(node.left, reading), shape_of(node.right, reading)
+
+    def on_Neg(self, node: cf.Neg) -> Shape:
+        return self(node.operand)
+
+    def on_Sum(self, node: cf.Sum) -> Shape:
+        return self(node.body)
+
+    def on_Add(self, node: cf.Add | cf.Sub) -> Shape:
+        left, right = self(node.left), self(node.right)
         if left != right:
             raise ShapeError(
                 f"{to_text(node)}: cannot add {show(left)} and {show(right)}", (show(left), show(right))
             )
         return left
-    if isinstance(node, cf.Mul):
-        left, right = shape_of(node.left, reading), shape_of(node.right, reading)
+
+    on_Sub = on_Add
+
+    def on_Mul(self, node: cf.Mul) -> Shape:
+        left, right = self(node.left), self(node.right)
         if left == SCALAR:
             return right
         if right == SCALAR:
@@ -96,24 +83,27 @@ def shape_of(node: cf.Node, reading: Reading) -> Shape:
                 (show(left), show(right)),
             )
         return (left[0], right[1])
-    if isinstance(node, cf.Div):
-        left, right = shape_of(node.left, reading), shape_of(node.right, reading)
+
+    def on_Div(self, node: cf.Div) -> Shape:
+        left, right = self(node.left), self(node.right)
         if right != SCALAR:
             raise ShapeError(f"{to_text(node)}: cannot divide by a {show(right)} matrix", (show(right),))
         return left
-    if isinstance(node, cf.Pow):
-        base = shape_of(node.base, reading)
+
+    def on_Pow(self, node: cf.Pow) -> Shape:
+        base = self(node.base)
         if base != SCALAR:
             raise ShapeError(f"{to_text(node)}: only a scalar has a power, not a {show(base)}", (show(base),))
         return SCALAR
-    if isinstance(node, cf.Call):
-        argument = shape_of(node.argument, reading)
-        if node.function == "softmax" and not _is_vocab_vector(argument):
+
+    def on_Call(self, node: cf.Call) -> Shape:
+        argument = self(node.argument)
+        if node.function in functions.VECTOR and not _is_vocab_vector(argument):
             raise ShapeError(
-                f"{to_text(node)}: softmax takes a length-V vector, not {show(argument)}", (show(argument),)
+                f"{to_text(node)}: {node.function} takes a length-V vector, not {show(argument)}",
+                (show(argument),),
             )
         return argument
-    raise TypeError(f"not a closed-form node: {node!r}")
 
 
 def readings_to_try(U: str | None, y: str | None) -> list[Reading]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
-from symw2v.instance import Instance
+from symw2v.question import Question, holds
 from symw2v.schema import SWEEP_SIZES, check_value, parse_number
+from symw2v.world import VARIABLES, IndexSet, Instance
 
 
 @dataclass(frozen=True)
@@ -56,31 +58,61 @@ def parse_grid(text: str) -> Grid | None:
     return Grid(**{**DEFAULT.__dict__, **sizes})
 
 
-def instances(grid: Grid, with_negatives: bool) -> list[Instance]:
-    """The grid's instances, smallest first; o and the negatives differ from one to the next."""
+def instances(grid: Grid, index_sets: tuple[IndexSet, ...]) -> list[Instance]:
+    """The grid's instances, smallest first; o and the negatives differ from one to the next.
+    K takes the grid's values only for a loss with negatives (``index_sets``)."""
     found: list[Instance] = []
     seen = set()
+    counted = any(s.sampled for s in index_sets)  # K is the size of the sampled words
     for V in sorted(grid.V):
         for d in sorted(grid.d):
-            for K in sorted(grid.K) if with_negatives else (1,):
-                if V < 2 or (with_negatives and K > V - 1):
+            for K in sorted(grid.K) if counted else (1,):
+                if V < 2 or (counted and K > V - 1):
                     continue
-                o = (V + d + K) % V + 1
-                others = [w for w in range(1, V + 1) if w != o]
-                shift = (d + K) % len(others)
-                negatives = tuple((others[shift:] + others[:shift])[:K])
-                key = (V, d, K, o, negatives)
-                if key not in seen:
-                    seen.add(key)
-                    found.append(Instance(V=V, d=d, K=K, o=o, negatives=negatives))
+                instance = Instance.spread(V, d, K)
+                if instance not in seen:
+                    seen.add(instance)
+                    found.append(instance)
     return found
 
 
-def smallest_generic(grid: Grid, with_negatives: bool) -> Instance:
+def smallest_generic(grid: Grid, index_sets: tuple[IndexSet, ...]) -> Instance:
     """The grid's smallest instance where no size is degenerate (d ≥ 2, K ≥ 2, V ≥ 3: vectors
     are not numbers, a sum over the negatives has terms besides the one differentiated by, the
     vocabulary has words besides o and it); a fixed small one if the grid has none."""
-    for instance in instances(grid, with_negatives):
-        if instance.d >= 2 and instance.V >= 3 and (instance.K >= 2 or not with_negatives):
+    counted = any(s.sampled for s in index_sets)
+    for instance in instances(grid, index_sets):
+        if instance.d >= 2 and instance.V >= 3 and (instance.K >= 2 or not counted):
             return instance
-    return Instance(V=4, d=2, K=2, o=2, negatives=(1, 3)) if with_negatives else Instance(V=3, d=2, K=1, o=2)
+    return Instance.spread(4, 2, 2) if counted else Instance.spread(3, 2, 1)
+
+
+def sweep(node: cf.Node, question: Question, grid: Grid) -> tuple[list[Instance], Instance | None]:
+    """The grid's instances where the claim was proved, and the smallest where it fails."""
+    covered = []
+    for instance in instances(grid, question.loss.index_sets):
+        if not holds(node, question, instance):
+            return covered, instance
+        covered.append(instance)
+    return covered, None
+
+
+def scope(node: cf.Node, question: Question) -> str:
+    """Where a proved claim holds, beyond the instance: for a claim about each member of a set
+    of sampled words (∂J/∂u_k over the negatives), also with a repeated member and with one
+    equal to o (the seed's "for o ≠ k")."""
+    instance, loss = question.instance, question.loss
+    where = f"proved at {instance.describe(loss.index_sets)}"
+    free = VARIABLES[question.wrt].free
+    index_set = loss.index_set(free) if free else None
+    if index_set is None or not index_set.sampled or instance.K < 2 or not index_set.distinct(instance):
+        return where
+    repeated, with_o = instance.degenerate()
+    if holds(node, question, repeated) and holds(node, question, with_o):
+        return where + "; it also holds with a repeated negative and with a negative equal to o"
+    return where + (
+        "; it holds when the negatives are distinct and differ from o; with a repeated negative "
+        f"(negatives {index_set.members(repeated)}) or a negative equal to o "
+        f"(negatives {index_set.members(with_o)}) it fails: "
+        "the gradient is then the sum over the word's occurrences"
+    )

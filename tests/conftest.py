@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from symw2v.instance import Instance
-from symw2v.losses import named_loss
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,10 +21,10 @@ import pytest
 
 from symw2v.check import Conventions
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
-from symw2v.instance import Instance
-from symw2v.losses import named_loss
 from symw2v.render import render_html
 from symw2v.results import ClaimResult, Counterexample, Verdict
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 BROWSER = next((shutil.which(name) for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed (.ci/run installs it)")
@@ -254,7 +254,7 @@ def test_the_harness_sees_a_payload_that_runs(tmp_path):
 
 def test_a_hostile_report_runs_nothing(tmp_path):
     page = tmp_path / "hostile.html"
-    page.write_text(render_html(_hostile_report(), PAYLOADS[2]), encoding="utf-8")
+    page.write_text(render_html(_hostile_report().report(PAYLOADS[2])), encoding="utf-8")
     dom = _dom_after_load(page, tmp_path / "profile")
     assert dom.title == HOSTILE_TITLE, "a payload retitled the page"
     assert "pwned" not in dom.ids and dom.tags["script"] == 0 and dom.tags["img"] == 0

@@ -6,7 +6,7 @@ import pytest
 
 from symw2v.check import Conventions, check_claim
 from symw2v.errors import SymW2VError
-from symw2v.instance import Instance
+from symw2v.world.instance import Instance
 
 NS_VC = "-(1 - sigma(u_o^T v_c)) u_o + sum_k (1 - sigma(-u_k^T v_c)) u_k"
 

@@ -185,7 +185,7 @@ def test_prove_says_which_key_is_wrong_and_exits_2(tmp_path, capsys):
 def test_a_loss_is_data(tmp_path):
     text = (
         "[loss]\nname = 'ns'\nexpression = '-log(sigma(u_o^T v_c)) - sum_k log(sigma(-u_k^T v_c))'\n"
-        "k_over = 'K'\n" + CLAIM
+        "[loss.letters]\nk = 'negatives'\n" + CLAIM
     )
     result = prove_derivation(load_derivation(write(tmp_path, text)))
     assert result.results[0].verdict.value == "proved"

@@ -12,9 +12,9 @@ import pytest
 import sympy
 
 from symw2v.derive import derive
-from symw2v.instance import Instance
-from symw2v.losses import named_loss
-from symw2v.shapes import Reading
+from symw2v.world import Reading
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 H = 1e-6
 RTOL = ATOL = 1e-6

@@ -6,27 +6,28 @@ import sympy
 
 from symw2v.derive import derive
 from symw2v.describe import TEXT, gradient_form, linear_combination, sigmoid_form
-from symw2v.instance import Instance
-from symw2v.losses import named_loss
-from symw2v.shapes import Reading
+from symw2v.world import NEGATIVES, Reading
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 INSTANCE = Instance()
 
 
 def test_negative_sampling_gradient_groups_the_negatives():
     gradient = derive(named_loss("negative-sampling"), "v_c", INSTANCE, Reading())[0].gradient
-    assert gradient_form(gradient, INSTANCE, True, "vector", TEXT) == "-σ(-u_oᵀv_c) u_o + Σ_k σ(u_kᵀv_c) u_k"
+    expected = "-σ(-u_oᵀv_c) u_o + Σ_k σ(u_kᵀv_c) u_k"
+    assert gradient_form(gradient, INSTANCE, NEGATIVES, "vector", TEXT) == expected
 
 
 def test_softmax_gradient_in_yhat():
     gradient = derive(named_loss("softmax"), "v_c", INSTANCE, Reading())[0].gradient
-    text = gradient_form(gradient, INSTANCE, False, "vector", TEXT)
+    text = gradient_form(gradient, INSTANCE, None, "vector", TEXT)
     assert text == "(ŷ_o - 1) u_o + ŷ_1 u_1 + ŷ_3 u_3 + ŷ_4 u_4 + ŷ_5 u_5"
 
 
 def test_U_gradient_as_outer_product():
     gradient = derive(named_loss("softmax"), "U", INSTANCE, Reading("rows"))[0].gradient
-    text = gradient_form(gradient, INSTANCE, False, "U-rows", TEXT)
+    text = gradient_form(gradient, INSTANCE, None, "U-rows", TEXT)
     assert text == "[ŷ_1, ŷ_o - 1, ŷ_3, ŷ_4, ŷ_5]ᵀ v_cᵀ"
 
 
@@ -45,5 +46,5 @@ def test_sigmoid_form():
 
 def test_matrix_text_has_no_latex():
     gradient = derive(named_loss("softmax"), "z", INSTANCE, Reading())[0].gradient
-    text = gradient_form(gradient, INSTANCE, False, "matrix", TEXT)
+    text = gradient_form(gradient, INSTANCE, None, "matrix", TEXT)
     assert "\\" not in text and "ŷ_o - 1" in text

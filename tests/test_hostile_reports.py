@@ -19,16 +19,13 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symw2v.check import Conventions
-from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
 from symw2v.document import Skipped
 from symw2v.gradescope import results_json
-from symw2v.instance import Instance
-from symw2v.losses import Loss
 from symw2v.markdown import md_code, md_math, md_prose
 from symw2v.mathml import ATTRIBUTES, ELEMENTS, NAMESPACE, sanitised_mathml
 from symw2v.render import render_html, render_json, render_markdown, render_text
-from symw2v.results import ClaimResult, Counterexample, Verdict
+from symw2v.results import ClaimResult, Counterexample, Report, Verdict
+from symw2v.world.instance import Instance
 
 PAYLOADS = [
     "<script>document.title='PWNED'</script>",
@@ -120,29 +117,30 @@ def _claim(text, step: ClaimResult | None = None) -> ClaimResult:
     )
 
 
-def _report(draw_text) -> tuple[DerivationResult, str]:
+def _report(draw_text) -> tuple[Report, str]:
     step = _claim(draw_text)
     claims = (_claim(draw_text, step), _claim(draw_text, step))
-    loss = Loss(draw_text("loss name"), draw_text("loss expression"), "K", draw_text("loss description"))
-    specs = tuple(
-        ClaimSpec(c.id, c.wrt, c.claim, c.equation_latex, c.expected, draw_text("note"), Conventions())
-        for c in claims
-    )
-    derivation = Derivation(
-        draw_text("name"),
-        draw_text("title"),
-        draw_text("description"),
-        loss,
-        Instance(),
-        Conventions(),
-        specs,
-    )
     skipped = (Skipped(draw_text("skipped id"), draw_text("skipped latex"), draw_text("skipped reason")),)
-    return DerivationResult(derivation, claims, skipped), draw_text("source")
+    source = draw_text("source")
+    report = Report(
+        title=draw_text("title"),
+        source=source,
+        loss_name=draw_text("loss name"),
+        loss_expression=draw_text("loss expression"),
+        loss_description=draw_text("loss description"),
+        instance=Instance().as_dict(),
+        instance_text=draw_text("instance"),
+        results=claims,
+        description=draw_text("description"),
+        instance_note=draw_text("instance note"),
+        notes=tuple((c.id, draw_text("note")) for c in claims),
+        skipped=skipped,
+    )
+    return report, source
 
 
 @st.composite
-def reports(draw) -> tuple[DerivationResult, str]:
+def reports(draw) -> tuple[Report, str]:
     """A report whose every field is one of a few hostile strings (drawing one per field, some
     sixty of them, would make each example slow to generate)."""
     pool = draw(st.lists(hostile, min_size=4, max_size=4))
@@ -249,7 +247,7 @@ def assert_html_is_the_templates(html: str, title: str) -> None:
     assert page.title == title
 
 
-def assert_mathml_is_sanitised(html: str, result: DerivationResult) -> None:
+def assert_mathml_is_sanitised(html: str, result: Report) -> None:
     """The page's <math> elements are, one for one, the sanitiser's output for the report's
     formulas (those it could convert; the others are shown as <code>)."""
     expected = []
@@ -334,7 +332,7 @@ def _unsafe_math(latex: str) -> list[str]:
     return [n for n in names if re.fullmatch(r"href|url|style|class|cssId|unicode|bbox|require|html\w*", n)]
 
 
-def assert_markdown_is_the_templates(markdown: str, result: DerivationResult) -> None:
+def assert_markdown_is_the_templates(markdown: str, result: Report) -> None:
     """The template's blocks only, and no link, image, raw HTML, autolink or math but the
     summary's links to the claims' headings."""
     lines, fences = _blocks(markdown)
@@ -372,8 +370,8 @@ def assert_markdown_is_the_templates(markdown: str, result: DerivationResult) ->
 @given(reports())
 def test_hostile_html_report_has_only_allow_listed_elements_and_attributes(report):
     result, source = report
-    html = render_html(result, source)
-    assert_html_is_the_templates(html, result.derivation.title)
+    html = render_html(result)
+    assert_html_is_the_templates(html, result.title)
     assert_mathml_is_sanitised(html, result)
 
 
@@ -411,7 +409,7 @@ def test_href_style_and_class_leave_no_attribute():
 @given(reports())
 def test_hostile_markdown_report_has_no_construct_from_user_text(report):
     result, source = report
-    assert_markdown_is_the_templates(render_markdown(result, source), result)
+    assert_markdown_is_the_templates(render_markdown(result), result)
 
 
 @EXAMPLES
@@ -454,11 +452,11 @@ def test_md_math_is_one_block_with_the_text(latex):
 @given(reports())
 def test_hostile_json_report_gives_back_the_same_strings(report):
     result, source = report
-    data = json.loads(render_json(result, source))
-    assert data["title"] == result.derivation.title and data["source"] == source
+    data = json.loads(render_json(result))
+    assert data["title"] == result.title and data["source"] == source
     assert data["loss"] == {
-        "name": result.derivation.loss.name,
-        "expression": result.derivation.loss.expression,
+        "name": result.loss_name,
+        "expression": result.loss_expression,
     }
     for claim, read in zip(result.results, data["claims"], strict=True):
         assert read == json.loads(json.dumps({**claim.to_json(), "seconds": None}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from symw2v.errors import SymW2VError
-from symw2v.instance import Instance
+from symw2v.world.instance import Instance
 
 
 def test_default_negatives_are_distinct_and_not_o():

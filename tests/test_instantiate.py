@@ -6,23 +6,27 @@ import pytest
 import sympy
 
 from symw2v.errors import ShapeError
-from symw2v.instance import Instance
 from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.parse import parse_claim
-from symw2v.shapes import Reading
+from symw2v.world import Reading
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 INSTANCE = Instance(V=4, d=2, K=2, o=2, negatives=(1, 3))
 COLUMNS = Reading()
 
 
+LOSSES = {"K": named_loss("negative-sampling"), "V": named_loss("softmax")}
+
+
 def evaluate(text, reading=COLUMNS, k_over="K", **bindings):
-    node = resolve_sums(parse_claim(text), k_over)
+    node = resolve_sums(parse_claim(text), LOSSES[k_over])
     return Instantiator(Context(INSTANCE, reading)).evaluate(node, bindings)
 
 
 def conditions(text, k_over="K", **bindings):
     instantiator = Instantiator(Context(INSTANCE, COLUMNS))
-    instantiator.evaluate(resolve_sums(parse_claim(text), k_over), bindings)
+    instantiator.evaluate(resolve_sums(parse_claim(text), LOSSES[k_over]), bindings)
     return instantiator.conditions
 
 
@@ -69,7 +73,7 @@ def test_z_is_always_computed_from_U_and_v_c():
 def test_a_sum_up_to_K_or_K_itself_is_refused_for_a_loss_without_negatives():
     for text in ("sum_{k=1}^{K} u_k", "K v_c", "sum_w sum_{j=1}^{K} u_j"):
         with pytest.raises(ShapeError, match="K"):
-            resolve_sums(parse_claim(text), "V")
+            resolve_sums(parse_claim(text), LOSSES["V"])
     assert evaluate("sum_{k=1}^{V} u_k", k_over="V") == evaluate("sum_w u_w")
 
 

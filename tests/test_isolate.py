@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from symw2v import batch, check, document
+from symw2v import batch, document, question
 from symw2v.batch import check_batch
 from symw2v.cli import main
 from symw2v.commands import check as check_command
@@ -121,14 +121,14 @@ def test_a_real_check_past_the_memory_limit_is_undecided():
 
 
 def test_a_batch_line_past_the_time_limit_is_undecided(monkeypatch):
-    real = check.decide
+    real = question.decide
 
     def slow_decide(pairs, deadline=None):
         if any(entry.has(777) for pair in pairs for entry in pair.claimed):
             time.sleep(60)  # the worker's alarm interrupts this
         return real(pairs, deadline)
 
-    monkeypatch.setattr(check, "decide", slow_decide)
+    monkeypatch.setattr(question, "decide", slow_decide)
     slow = {"id": "slow", "loss": "negative-sampling", "wrt": "u_o", "claim": "777 v_c"}
     items = list(enumerate([PROVED, slow, REFUTED], start=1))
     started = time.monotonic()

@@ -18,8 +18,8 @@ from functools import cache
 import pytest
 
 from symw2v.check import Conventions, check_claim
-from symw2v.instance import Instance
-from symw2v.losses import named_loss
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 NS = "negative-sampling"
 SM = "softmax"

@@ -8,6 +8,9 @@ import pytest
 from symw2v.instantiate import resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.printing import to_latex, to_text
+from symw2v.world.losses import named_loss
+
+NS = named_loss("negative-sampling")
 
 CLAIMS = [
     "-(1 - sigma(u_o^T v_c)) u_o + sum_k (1 - sigma(-u_k^T v_c)) u_k",
@@ -34,18 +37,18 @@ def test_text_round_trip(text):
 
 @pytest.mark.parametrize("text", CLAIMS)
 def test_round_trip_after_resolving_sums(text):
-    node = resolve_sums(parse_claim(text), "K")
+    node = resolve_sums(parse_claim(text), NS)
     assert parse_claim(to_text(node)) == node
 
 
 @pytest.mark.parametrize("text", CLAIMS)
 def test_latex_converts_to_mathml(text):
-    latex = to_latex(resolve_sums(parse_claim(text), "K"))
+    latex = to_latex(resolve_sums(parse_claim(text), NS))
     assert "<math" in latex2mathml.converter.convert(latex)
 
 
 def test_latex_notation():
-    latex = to_latex(resolve_sums(parse_claim("sum_k sigma(u_k^T v_c) u_k"), "K"))
+    latex = to_latex(resolve_sums(parse_claim("sum_k sigma(u_k^T v_c) u_k"), NS))
     assert latex == (
         r"\sum_{k=1}^{K} \sigma\left(\boldsymbol{u}_{k}^{\top} \, \boldsymbol{v}_{c}\right) \, "
         r"\boldsymbol{u}_{k}"

@@ -6,8 +6,9 @@ import sympy
 
 from symw2v import prove
 from symw2v.prove import Pair, decide, nonzero_certificate
+from symw2v.world import symbols as coordinates
 
-x, y = sympy.Symbol("u_{1,1}", real=True), sympy.Symbol("v_{c,1}", real=True)
+x, y = coordinates.u(1, 1), coordinates.v(1)
 
 
 def sigma(t):

@@ -10,9 +10,9 @@ import pytest
 from symw2v.check import Conventions, check_claim
 from symw2v.cli import main
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
-from symw2v.instance import Instance
-from symw2v.losses import named_loss
 from symw2v.render import render_html, render_json, render_markdown
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +63,13 @@ def _report_of(claim: str) -> DerivationResult:
 
 
 def test_user_text_is_escaped_in_html():
-    html = render_html(_report_of(HOSTILE), "<src>")
+    html = render_html(_report_of(HOSTILE).report("<src>"))
     assert "<script>" not in html and "<b>id</b>" not in html and "<i>note</i>" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_user_text_is_escaped_in_markdown():
-    markdown = render_markdown(_report_of(HOSTILE), "<src>")
+    markdown = render_markdown(_report_of(HOSTILE).report("<src>"))
     outside_code = re.sub(r"(`+).*?\1", "", markdown)
     assert "<script>" not in outside_code
     assert "<b>id</b>" not in markdown and "<i>note</i>" not in markdown
@@ -77,8 +77,8 @@ def test_user_text_is_escaped_in_markdown():
 
 
 def test_json_is_deterministic():
-    first = render_json(_report_of("u_o"), "s")
-    second = render_json(_report_of("u_o"), "s")
+    first = render_json(_report_of("u_o").report("s"))
+    second = render_json(_report_of("u_o").report("s"))
     assert first == second
 
 

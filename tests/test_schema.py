@@ -27,11 +27,11 @@ from symw2v.check import Conventions
 from symw2v.cli import main
 from symw2v.derivation import Derivation, load_derivation
 from symw2v.errors import DerivationFileError, SymW2VError
-from symw2v.instance import MAX_D, MAX_K, MAX_V, Instance
-from symw2v.losses import BUILTIN
 from symw2v.results import ClaimResult, Verdict
 from symw2v.schema import BATCH_LINE, InputError, option, quote, validate
 from symw2v.sweep import Grid
+from symw2v.world.instance import MAX_D, MAX_K, MAX_V, Instance
+from symw2v.world.losses import BUILTIN
 
 LONG = os.environ.get("SYMW2V_HYPOTHESIS") == "long"
 FUZZ = settings(
@@ -257,7 +257,6 @@ TABLE_RULES = {
     "loss": {
         "name": _text(200, 1),
         "expression": _text(20_000),
-        "k_over": _one_of("K", "V"),
         "description": _text(20_000),
     },
     "conventions": {key: LINE_RULES[key] for key in ("U", "y", "layout")},
@@ -478,7 +477,6 @@ TABLE_VALID = {
     "loss": {
         "name": st.just("ns"),
         "expression": st.sampled_from([NS_EXPRESSION, "u_o", "-log(sigma(u_w^T v_c))", "(("]),
-        "k_over": st.sampled_from(["K", "V"]),
     },
     "conventions": {"y": LINE_VALID["y"], "layout": LINE_VALID["layout"]},
     "instance": {
@@ -582,7 +580,8 @@ def test_fuzz_derivation_files(tmp_path_factory, document):
 def _assert_exact_derivation(document: dict, derivation: Derivation) -> None:
     assert all(type(getattr(derivation, key)) is str for key in ("name", "title", "description"))
     loss = derivation.loss
-    assert all(type(getattr(loss, key)) is str for key in ("name", "expression", "k_over", "description"))
+    assert all(type(getattr(loss, key)) is str for key in ("name", "expression", "description"))
+    assert type(loss.letters) is tuple and all(type(v) is str for pair in loss.letters for v in pair)
     assert type(derivation.instance) is Instance
     for key, value in document.get("instance", {}).items():
         if value != []:  # no negatives given: the first K words other than o

@@ -6,7 +6,8 @@ import pytest
 
 from symw2v.errors import ShapeError
 from symw2v.parse import parse_claim
-from symw2v.shapes import Reading, infer_reading, shape_of
+from symw2v.shapes import infer_reading, shape_of
+from symw2v.world import Reading
 
 COLUMNS = Reading("columns", "column")
 ROWS = Reading("rows", "row")

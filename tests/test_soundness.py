@@ -38,13 +38,14 @@ from symw2v.certify import certify
 from symw2v.check import Conventions, Question, check_claim, holds
 from symw2v.derive import WRT, derive, loss_context
 from symw2v.errors import ShapeError
-from symw2v.instance import Instance
 from symw2v.instantiate import Instantiator, resolve_sums
-from symw2v.losses import named_loss
 from symw2v.parse import parse_claim
 from symw2v.printing import to_text
 from symw2v.results import Verdict
-from symw2v.shapes import Reading, shape_of
+from symw2v.shapes import shape_of
+from symw2v.world import Reading
+from symw2v.world.instance import Instance
+from symw2v.world.losses import named_loss
 
 # -- profiles ---------------------------------------------------------------------------------
 
@@ -246,6 +247,12 @@ class Oracle:
         raise TypeError(f"the oracle does not know {node!r}")
 
 
+def _k_over(loss_name: str) -> str:
+    """What the oracle sums k over, from the README's conventions (not from the prover's world):
+    the negatives (K) for negative sampling, the vocabulary (V) in the softmax part."""
+    return "K" if loss_name == "negative-sampling" else "V"
+
+
 # J over the free scores z, for ∂J/∂z: every u_wᵀv_c of the loss read as z_w
 Z_LOSSES = {"softmax": "-log(softmax(z)_o)", "negative-sampling": "-log(sigma(z_o)) - sum_k log(sigma(-z_k))"}
 
@@ -276,12 +283,12 @@ def gradient(loss_name: str, wrt: str, reading: Reading, bindings: dict, point: 
     loss = named_loss(loss_name)
     if wrt == "z":  # J as a function of z, differentiated at the point's scores z = U v_c
         J = parse_claim(Z_LOSSES[loss_name])
-        z = Oracle(point, reading, loss.k_over).z
+        z = Oracle(point, reading, _k_over(loss.name)).z
 
         def by_score(w: int):
             def moved(x):
                 scores = [[x] if i == w else row for i, row in enumerate(z)]
-                return Oracle(point, reading, loss.k_over, scores)(J)[0][0]
+                return Oracle(point, reading, _k_over(loss.name), scores)(J)[0][0]
 
             return mpmath.diff(moved, z[w][0])
 
@@ -290,7 +297,7 @@ def gradient(loss_name: str, wrt: str, reading: Reading, bindings: dict, point: 
 
     def partial(coordinate: tuple):
         def moved(x):
-            return Oracle({**point, coordinate: x}, reading, loss.k_over)(J)[0][0]
+            return Oracle({**point, coordinate: x}, reading, _k_over(loss.name))(J)[0][0]
 
         return mpmath.diff(moved, point[coordinate])
 
@@ -310,7 +317,7 @@ def _sides(node: cf.Node, question, reading: Reading, point: Point, only: str | 
     """``{label: (claimed, derived)}`` as flat lists of mpf, both in denominator layout, for
     every value of the free index (or ``only`` the one labelled so)."""
     loss_name, wrt = question
-    k_over = named_loss(loss_name).k_over
+    k_over = _k_over(loss_name)
     oracle = Oracle(point, reading, k_over)
     sides = {}
     for label, bindings in _targets(wrt, k_over):
@@ -353,10 +360,10 @@ def _points_with_zeros(rng: random.Random, count: int = 12) -> list[Point]:
 def defined_at(node: cf.Node, question, reading: Reading, point: Point) -> bool:
     """Whether the claim has a value at ``point`` for every value of its free index."""
     loss_name, wrt = question
-    oracle = Oracle(point, reading, named_loss(loss_name).k_over)
+    oracle = Oracle(point, reading, _k_over(loss_name))
     with mpmath.workdps(DIGITS + 10):
         try:
-            for _, bindings in _targets(wrt, named_loss(loss_name).k_over):
+            for _, bindings in _targets(wrt, _k_over(loss_name)):
                 oracle(node, bindings)
         except Undefined:
             return False
@@ -383,9 +390,7 @@ def _counterexample_point(node: cf.Node, question, reading: Reading, counterexam
     occurring = set()
     for target in derive(loss, wrt, INSTANCE, reading):
         occurring |= target.gradient.free_symbols
-        occurring |= instantiator.evaluate(
-            resolve_sums(node, loss.k_over), target.binding_dict()
-        ).free_symbols
+        occurring |= instantiator.evaluate(resolve_sums(node, loss), target.binding_dict()).free_symbols
         # a divisor may leave the claim's value (D/D is 1 in SymPy) but not the point
         occurring |= set().union(*(value.free_symbols for _, value, _ in instantiator.conditions))
     by_vector: dict[str, list[tuple]] = {}
@@ -458,7 +463,7 @@ class Scope:
 
     @property
     def k_over(self) -> str:
-        return named_loss(self.loss).k_over
+        return _k_over(self.loss)
 
 
 def _dot(a: cf.Node, b: cf.Node = V_C) -> cf.Node:
@@ -834,7 +839,7 @@ def summed_terms(draw, question):
 def _certificate_holds(node: cf.Node, question, reading: Reading) -> bool:
     loss = named_loss(question[0])
     try:
-        resolved = resolve_sums(node, loss.k_over)
+        resolved = resolve_sums(node, loss)
     except ShapeError:
         return False
     return certify(resolved, loss, question[1], reading).holds
@@ -872,7 +877,7 @@ def test_a_certificate_never_identifies_different_sums(monkeypatch):
         "- sum_{j=1}^{K} exp((u_j^T v_c)^4) + exp((u_k^T v_c)^4)) v_c"
     )
     loss = named_loss("negative-sampling")
-    assert not certify(resolve_sums(parse_claim(claim), "K"), loss, "u_k", Reading()).holds
+    assert not certify(resolve_sums(parse_claim(claim), loss), loss, "u_k", Reading()).holds
     # every instance is "large": the certificate is tried first, as it is past 60 components
     monkeypatch.setattr(check, "LARGE", 0)
     assert check_claim(claim, loss, "u_k", Instance(K=3), with_hints=False).verdict is Verdict.REFUTED

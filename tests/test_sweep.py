@@ -6,10 +6,11 @@ import pytest
 
 from symw2v.errors import SymW2VError
 from symw2v.sweep import DEFAULT, Grid, instances, parse_grid
+from symw2v.world import NEGATIVES, VOCABULARY
 
 
 def test_default_grid_instances_are_valid_and_smallest_first():
-    found = instances(DEFAULT, with_negatives=True)
+    found = instances(DEFAULT, (VOCABULARY, NEGATIVES))
     assert len(found) == 18  # K ≤ V − 1 leaves 18 of the 27 (V, d, K)
     assert [(i.V, i.d, i.K) for i in found] == sorted((i.V, i.d, i.K) for i in found)
     assert all(i.distinct_negatives for i in found)
@@ -17,7 +18,7 @@ def test_default_grid_instances_are_valid_and_smallest_first():
 
 
 def test_softmax_grid_ignores_K():
-    assert [(i.V, i.d) for i in instances(DEFAULT, with_negatives=False)] == [
+    assert [(i.V, i.d) for i in instances(DEFAULT, (VOCABULARY,))] == [
         (V, d) for V in (2, 3, 5) for d in (1, 2, 3)
     ]
 

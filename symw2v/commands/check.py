@@ -12,19 +12,18 @@ from pathlib import Path
 from symw2v import schema
 from symw2v.batch import check_batch, read_batch, unchecked
 from symw2v.check import Conventions, check_claim
-from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
-from symw2v.derive import WRT
 from symw2v.document import check_document, read_document
 from symw2v.errors import SymW2VError
 from symw2v.files import check_writable, write_text
 from symw2v.gradescope import results_json
-from symw2v.instance import Instance
 from symw2v.interrupt import held, signal_name
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
-from symw2v.losses import BUILTIN, Loss, named_loss
 from symw2v.render import render_html, render_markdown, render_text
-from symw2v.results import ClaimResult, Verdict
+from symw2v.results import ClaimResult, Report, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
+from symw2v.world import WRT
+from symw2v.world.instance import Instance
+from symw2v.world.losses import BUILTIN, Loss, named_loss
 
 HELP = """\
 Check claimed gradients against the gradients SymPy derives from the loss.
@@ -51,7 +50,6 @@ Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse er
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".txt")
 REPORT_SUFFIXES = (".md", ".html")
 _LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
-PER_CLAIM = Loss("per claim", "", "K", "each claim names its loss")
 
 
 SWEEP_HELP = GRID_HELP + " (default: the default grid for one claim, none for documents and batches)"
@@ -158,16 +156,23 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _write_report(
-    target: str, title: str, results: list[ClaimResult], loss: Loss, instance, skipped=()
+    target: str, title: str, results: list[ClaimResult], loss: Loss | None, instance, skipped=()
 ) -> None:
+    """A report of checked claims; ``loss`` None when each claim names its own."""
     renderers = {".md": render_markdown, ".html": render_html}
     path = Path(target)
-    specs = tuple(ClaimSpec(r.id, r.wrt, r.claim, "", r.expected, "", Conventions()) for r in results)
-    derivation = Derivation(path.stem, title, "", loss, instance, Conventions(), specs)
-    text = renderers[path.suffix](
-        DerivationResult(derivation, tuple(results), tuple(skipped)), "command line"
+    report = Report(
+        title=title,
+        source="command line",
+        loss_name=loss.name if loss else "per claim",
+        loss_expression=loss.expression if loss else "",
+        loss_description=loss.description if loss else "each claim names its loss",
+        instance=instance.as_dict(),
+        instance_text=instance.describe(loss.index_sets) if loss else instance.describe(),
+        results=tuple(results),
+        skipped=tuple(skipped),
     )
-    write_text(path, text)
+    write_text(path, renderers[path.suffix](report))
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -231,7 +236,7 @@ def _run_claim(args: argparse.Namespace) -> int:
         raise SymW2VError("a single claim needs --loss and --wrt (or give a document file, or --batch)")
     loss = named_loss(args.loss)
     # the softmax has no negatives; keep the default K from clashing with a small V
-    K = args.K if loss.k_over == "K" else max(1, min(args.K, args.V - 1))
+    K = args.K if loss.sampled is not None else max(1, min(args.K, args.V - 1))
     instance = Instance(V=args.V, d=args.d, K=K, o=args.o)
     conventions = Conventions(U=args.U, y=args.y, layout=args.layout)
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
@@ -287,7 +292,7 @@ def _run_document(args: argparse.Namespace) -> int:
         lines += [f"  {ident}: skipped: {reason}" for ident, reason in skipped]
         _emit("\n".join(lines) + "\n", args)
     if args.report:
-        _write_report(args.report, f"Check of {path.name}", results, PER_CLAIM, Instance(), document.skipped)
+        _write_report(args.report, f"Check of {path.name}", results, None, Instance(), document.skipped)
     if not results:
         print("no equation of the form ∂J/∂x = … was found", file=sys.stderr)
         return 2
@@ -310,7 +315,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         elif results:  # stopped or not, Gradescope gets the results there are, one per line
             _emit(results_json(results), args)
     if args.report:
-        _write_report(args.report, f"Check of {Path(args.batch).name}", results, PER_CLAIM, Instance())
+        _write_report(args.report, f"Check of {Path(args.batch).name}", results, None, Instance())
     return exit_code(results) if results else 2
 
 

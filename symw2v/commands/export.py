@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symw2v.export import CLOSED_FORMS, TARGETS, export_module
+from symw2v.export import TARGETS, closed_forms, export_module
 from symw2v.files import check_writable, write_text
 
 HELP = """\
@@ -24,7 +24,7 @@ def add_parser(commands) -> None:
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--loss", required=True, choices=sorted(CLOSED_FORMS))
+    parser.add_argument("--loss", required=True, choices=sorted(closed_forms()))
     parser.add_argument(
         "--target", default="numpy", choices=tuple(TARGETS), help="array library (default: numpy)"
     )

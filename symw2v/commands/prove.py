@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         all_expected &= result.as_expected
         for fmt in formats:
             target = out / f"{derivation.name}.{fmt}"
-            write_text(target, RENDERERS[fmt](result, source_name(path), timings=args.timings))
+            write_text(target, RENDERERS[fmt](result.report(source_name(path)), timings=args.timings))
             print(f"  wrote {target.as_posix()}", file=sys.stderr)
     print("every verdict is the expected one" if all_expected else "some verdicts are not the expected ones")
     return 0 if all_expected else 1

@@ -3,11 +3,13 @@ component symbols of ``U`` and ``v_c``.  Word indices are 1-based, as in the see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy
 
 from symw2v.errors import SymW2VError
+from symw2v.world import symbols as coordinates
+from symw2v.world.indices import NEGATIVES, VOCABULARY
 
 MAX_V, MAX_D, MAX_K = 2000, 64, 50
 
@@ -52,13 +54,27 @@ class Instance:
         """True when the negatives differ from each other and from ``o`` (the seed's "o ≠ k")."""
         return len(set(self.negatives)) == self.K and self.o not in self.negatives
 
-    def describe(self, negatives: bool = True) -> str:
+    def describe(self, index_sets: tuple = (VOCABULARY, NEGATIVES)) -> str:
         """``V = 5, d = 3, K = 3, o = 2, negatives = (1, 3, 4)``; without K and the negatives for
-        a loss that has none."""
+        a loss whose ``index_sets`` do not have them."""
         sizes = f"V = {self.V}, d = {self.d}"
-        if not negatives:
+        if NEGATIVES not in index_sets:
             return f"{sizes}, o = {self.o}"
         return f"{sizes}, K = {self.K}, o = {self.o}, negatives = ({', '.join(map(str, self.negatives))})"
+
+    @classmethod
+    def spread(cls, V: int, d: int, K: int) -> Instance:
+        """An instance of these sizes whose o and negatives are placed by the sizes, so that they
+        move from one instance of a grid to the next (distinct, and different from o)."""
+        o = (V + d + K) % V + 1
+        others = [w for w in range(1, V + 1) if w != o]
+        shift = (d + K) % len(others)
+        return cls(V=V, d=d, K=K, o=o, negatives=tuple((others[shift:] + others[:shift])[:K]))
+
+    def degenerate(self) -> tuple[Instance, Instance]:
+        """The same sizes with a repeated negative, and with a negative equal to o (K ≥ 2)."""
+        first, *rest = self.negatives
+        return replace(self, negatives=(first, first, *rest[1:])), replace(self, negatives=(self.o, *rest))
 
     def as_dict(self) -> dict:
         return {"V": self.V, "d": self.d, "K": self.K, "o": self.o, "negatives": list(self.negatives)}
@@ -66,17 +82,17 @@ class Instance:
     # component symbols: U[w, i] is component i of u_w, whatever reading U has in a claim
     def u(self, word: int) -> sympy.Matrix:
         """The column vector u_word (1-based)."""
-        return sympy.Matrix([_u_symbol(word, i) for i in range(1, self.d + 1)])
+        return sympy.Matrix([coordinates.u(word, i) for i in range(1, self.d + 1)])
 
     def v(self) -> sympy.Matrix:
-        return sympy.Matrix([_v_symbol(i) for i in range(1, self.d + 1)])
+        return sympy.Matrix([coordinates.v(i) for i in range(1, self.d + 1)])
 
     def z_symbols(self) -> sympy.Matrix:
-        return sympy.Matrix([_z_symbol(w) for w in range(1, self.V + 1)])
+        return sympy.Matrix([coordinates.z(w) for w in range(1, self.V + 1)])
 
     def U_rows(self) -> sympy.Matrix:
         """U as V×d, row w is u_wᵀ."""
-        return sympy.Matrix(self.V, self.d, lambda w, i: _u_symbol(w + 1, i + 1))
+        return sympy.Matrix(self.V, self.d, lambda w, i: coordinates.u(w + 1, i + 1))
 
     def symbols(self) -> list[sympy.Symbol]:
         """Every component symbol of U and v_c, in a fixed order."""
@@ -93,15 +109,3 @@ def _shown(value: object) -> str:
     if _whole(value):
         return str(value) if abs(value) < 10**18 else "a number of more than 18 digits"
     return f"{value!r:.40} (a {type(value).__name__})"
-
-
-def _u_symbol(word: int, i: int) -> sympy.Symbol:
-    return sympy.Symbol(f"u_{{{word},{i}}}", real=True)
-
-
-def _v_symbol(i: int) -> sympy.Symbol:
-    return sympy.Symbol(f"v_{{c,{i}}}", real=True)
-
-
-def _z_symbol(word: int) -> sympy.Symbol:
-    return sympy.Symbol(f"z_{{{word}}}", real=True)

@@ -1,0 +1,154 @@
+"""A question and the machinery every check of it shares: what a claim answers (∂J/∂x for a
+loss at an instance, under conventions), how it is typed and laid out, and the exact test of a
+claim at one instance.  ``check.py`` builds results from these; ``hints.py`` and ``sweep.py``
+ask them again about edited claims and other instances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from symw2v import closed_form as cf
+from symw2v.definedness import Condition, check_defined, unproved
+from symw2v.derive import derive, loss_context, variable_shape
+from symw2v.errors import ShapeError, SymW2VError
+from symw2v.instantiate import Instantiator, resolve_sums
+from symw2v.parse import parse_claim
+from symw2v.prove import Pair, decide, is_identity
+from symw2v.results import Proof, Verdict
+from symw2v.schema import LAYOUTS, U_READINGS, Y_READINGS, quote
+from symw2v.shapes import Typing, infer_reading, show
+from symw2v.world import VARIABLES, WRT, Instance
+from symw2v.world.losses import Loss
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """What the user declared; ``None`` means "infer it and report what was used"."""
+
+    U: str | None = None
+    y: str | None = None
+    layout: str = "auto"
+
+    def __post_init__(self) -> None:
+        # exact str: a value equal to a choice but of another type must not key the caches
+        for name, value, allowed in (
+            ("U", self.U, (None, *U_READINGS)),
+            ("y", self.y, (None, *Y_READINGS)),
+            ("layout", self.layout, LAYOUTS),
+        ):
+            if type(value) not in (str, type(None)) or value not in allowed:
+                choices = ", ".join(quote(a) for a in allowed if a is not None)
+                raise SymW2VError(f"{name} must be one of {choices}, not {quote(value)}")
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a claim answers: ∂J/∂``wrt`` for ``loss`` at ``instance`` under ``conventions``."""
+
+    loss: Loss
+    wrt: str
+    instance: Instance
+    conventions: Conventions = Conventions()
+
+    def __post_init__(self) -> None:
+        if self.wrt not in WRT:
+            raise SymW2VError(f"--wrt must be one of {', '.join(WRT)}, not {self.wrt!r}")
+
+    def at(self, instance: Instance) -> Question:
+        return Question(self.loss, self.wrt, instance, self.conventions)
+
+
+def read(claim: str | cf.Node, syntax: str) -> cf.Node:
+    """The claim's AST (a claim given as an AST is taken as it is)."""
+    return parse_claim(claim, syntax) if isinstance(claim, str) else claim
+
+
+def resolve(node: cf.Node, question: Question) -> cf.Node:
+    """The claim with every sum given its range; ``ShapeError`` for an index the loss lacks."""
+    return resolve_sums(node, question.loss)
+
+
+def check_indices(node: cf.Node, wrt: str) -> None:
+    """``ShapeError`` for an index letter no sum binds, other than the variable's own free one."""
+    free = VARIABLES[wrt].free
+    stray = sorted(cf.free_indices(node) - ({free} if free else set()))
+    if stray:
+        raise ShapeError(
+            f"the index {', '.join(stray)} is free: bind it with a sum (sum_{stray[0]} …) "
+            f"or use it only in a claim about ∂J/∂u_{stray[0]}"
+        )
+
+
+def layout(typing: Typing, wrt: str, wanted: str) -> tuple[str, str]:
+    """(the layout used, or "" with a message) for a claim of the typed shape."""
+    denominator = variable_shape(wrt, typing.reading)
+    numerator = (denominator[1], denominator[0])
+    shape = typing.shape
+    fits = {"denominator": shape == denominator, "numerator": shape == numerator}
+    if wanted != "auto":
+        if fits[wanted]:
+            return wanted, ""
+        other = "numerator" if wanted == "denominator" else "denominator"
+        hint = f" (it is the {other} layout)" if fits[other] else ""
+        needed = denominator if wanted == "denominator" else numerator
+        return "", f"the claim is {show(shape)}; {wanted} layout needs {show(needed)}{hint}"
+    for name in ("denominator", "numerator"):
+        if fits[name]:
+            return name, ""
+    return "", (
+        f"the claim is {show(shape)}, but ∂J/∂{wrt} is {show(denominator)} (denominator layout) "
+        f"or {show(numerator)} (numerator layout)"
+    )
+
+
+def typed(node: cf.Node, question: Question) -> tuple[Typing, str]:
+    """The claim's typing and the layout it is in; ``ShapeError`` when it has none that fits."""
+    check_indices(node, question.wrt)
+    conventions = question.conventions
+    typing = infer_reading(node, conventions.U, conventions.y)
+    used, message = layout(typing, question.wrt, conventions.layout)
+    if not used:
+        raise ShapeError(message)
+    return typing, used
+
+
+def pairs(
+    node: cf.Node, question: Question, typing: Typing, used: str, instance: Instance
+) -> tuple[list[Pair], list[Condition]]:
+    """The claim against the derived gradient, once per value of its free index, and what the
+    claim needs to be defined there."""
+    loss, wrt = question.loss, question.wrt
+    instantiator = Instantiator(loss_context(loss, instance, typing.reading, wrt))
+    found, conditions = [], []
+    for target in derive(loss, wrt, instance, typing.reading):
+        claimed = instantiator.evaluate(node, target.binding_dict())
+        if used == "numerator":
+            claimed = claimed.T
+        found.append(Pair(target.label, claimed, target.gradient))
+        conditions += [Condition(*condition, target.label) for condition in instantiator.conditions]
+        instantiator.conditions.clear()
+    return found, conditions
+
+
+def prove_pairs(found: list[Pair], conditions: list[Condition], tick) -> Proof:
+    """The exact verdict on the pairs: undefined somewhere, or decided by the prover."""
+    undefined = check_defined(found, conditions, tick)
+    if isinstance(undefined, Proof):
+        return undefined
+    proof = decide(found, tick)
+    if proof.verdict is Verdict.PROVED and undefined:
+        return unproved(undefined)
+    return proof
+
+
+def holds(node: cf.Node, question: Question, instance: Instance | None = None) -> bool:
+    """Whether ``node`` type-checks, fits a layout, is defined wherever the gradient is and is
+    proved equal to it (exactly)."""
+    try:
+        node = resolve(node, question)
+        typing, used = typed(node, question)
+        found, conditions = pairs(node, question, typing, used, instance or question.instance)
+        return check_defined(found, conditions) == () and is_identity(found)
+    except SymW2VError:
+        return False

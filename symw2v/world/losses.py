@@ -1,0 +1,106 @@
+"""The losses: data in the claim language, read from derivation files shipped in the package.
+
+A loss is its expression and what its index letters range over; everything else (whether it
+has negatives, what a sum without bounds means) follows from those.  The built-in losses are
+the files in ``symw2v/world/losses/``, derivation files like any other (their claims are the
+closed forms ``symw2v export`` writes); a derivation file of a user's may define its own loss
+the same way, from the declared objects, with no change to the code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from symw2v.errors import SymW2VError
+from symw2v.world.indices import INDEX_SETS, VOCABULARY, IndexSet
+
+DEFAULT_LETTERS = (("k", next(s.name for s in INDEX_SETS.values() if s.sampled)),)  # the handouts' k
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A scalar loss ``J``: ``expression`` in the claim language; ``letters`` say what a free
+    index letter, and a sum over it without bounds, range over (every other letter: the
+    vocabulary)."""
+
+    name: str
+    expression: str
+    description: str
+    letters: tuple[tuple[str, str], ...] = DEFAULT_LETTERS
+    aliases: tuple[str, ...] = ()
+
+    def index_set(self, letter: str) -> IndexSet:
+        """What ``letter`` ranges over in claims about this loss."""
+        return INDEX_SETS[dict(self.letters).get(letter, VOCABULARY.name)]
+
+    @property
+    def index_sets(self) -> tuple[IndexSet, ...]:
+        """The index sets the loss's own expression sums over."""
+        return _sums_of(self)
+
+    @property
+    def sampled(self) -> IndexSet | None:
+        """The loss's set of sampled words (the negatives), if it has one: its size is K."""
+        return next((s for s in self.index_sets if s.sampled), None)
+
+
+@cache
+def _sums_of(loss: Loss) -> tuple[IndexSet, ...]:
+    from symw2v import closed_form as cf  # the language reads the world: import it late
+    from symw2v.instantiate import resolve_sums
+    from symw2v.parse import parse_claim
+
+    node = resolve_sums(parse_claim(loss.expression), loss, strict=False)
+    found = {n.over for n in cf.walk(node) if isinstance(n, cf.Sum)}
+    found |= {"K"} if cf.Name("K") in set(cf.walk(node)) else set()
+    return tuple(s for s in INDEX_SETS.values() if s.bound in found)
+
+
+_FOLDER = "losses"
+
+
+@cache
+def builtin_files() -> dict[str, dict]:
+    """The built-in losses' files, parsed: ``{name: TOML document}``, in name order."""
+    found = {}
+    for entry in sorted(resources.files("symw2v.world").joinpath(_FOLDER).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            found[data["loss"]["name"]] = data
+    return dict(sorted(found.items()))
+
+
+def loss_from_table(table: dict) -> Loss:
+    """The loss a validated ``[loss]`` table declares."""
+    letters = tuple(sorted(table.get("letters", dict(DEFAULT_LETTERS)).items()))
+    return Loss(
+        table["name"],
+        table["expression"],
+        table.get("description", table["expression"]),
+        letters,
+        tuple(table.get("aliases", ())),
+    )
+
+
+@cache
+def builtin() -> dict[str, Loss]:
+    """The built-in losses by name."""
+    return {name: loss_from_table(data["loss"]) for name, data in builtin_files().items()}
+
+
+def named_loss(name: str) -> Loss:
+    """The built-in loss called ``name`` (or one of its aliases)."""
+    losses = builtin()
+    if name in losses:
+        return losses[name]
+    for loss in losses.values():
+        if name in loss.aliases:
+            return loss
+    known = ", ".join(losses)
+    raise SymW2VError(f"unknown loss {name!r}; the built-in losses are {known}")
+
+
+BUILTIN: dict[str, Loss] = builtin()

@@ -1,0 +1,210 @@
+"""The objects of the word2vec world, declared once.
+
+Every stage reads these declarations: the parser (how an object is spelled), the shape checker
+(its shape under a reading), the instantiator and the certificate (what it is: a primitive, or
+a definition in the claim language), the printers (how it is written), the command line (what
+J may be differentiated by).  No stage keeps a table of its own.
+
+Shapes are symbolic, over the sizes V and d.  A reading fixes what conventions leave open: U as
+rows (V×d, row w is u_wᵀ) or columns (d×V), and y, ŷ as rows (1×V) or columns (V×1); an object
+declared ``transposed_by`` a reading is transposed when that reading says rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Shape = tuple[str, str]
+SCALAR: Shape = ("1", "1")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How ``U`` and ``y``, ``ŷ`` are laid out."""
+
+    U: str = "columns"  # "rows" (V×d) or "columns" (d×V)
+    y: str = "column"  # "column" (V×1) or "row" (1×V)
+
+    def describe(self) -> str:
+        u = "U rows (V×d, row w is u_wᵀ)" if self.U == "rows" else "U columns (d×V, column w is u_w)"
+        y = "ŷ, y as 1×V rows" if self.y == "row" else "ŷ, y as V×1 columns"
+        return f"{u}; {y}"
+
+    def transposes(self, reading_field: str) -> bool:
+        """Whether this reading lays out an object declared ``transposed_by`` that field as rows."""
+        return {"U": self.U == "rows", "y": self.y == "row", "": False}[reading_field]
+
+
+CANONICAL = Reading()  # the reading definitions are written in
+
+
+@dataclass(frozen=True)
+class Object:
+    """A named object: ``Name(name)`` in the AST.
+
+    ``role``: "vector" (a d-vector), "matrix", "vocabulary" (a length-V vector), "size" or
+    "constant".  ``definition``: what it is, in the claim language under the canonical reading,
+    or "" for a primitive.  ``spellings``: plain-text names the parser reads as it.
+    """
+
+    name: str
+    role: str
+    shape: Shape
+    text: str
+    latex: str
+    compact: str
+    meaning: str
+    transposed_by: str = ""
+    definition: str = ""
+    value: str = ""  # for a primitive: "coordinates", "matrix", "indicator", "size" or "constant"
+    spellings: tuple[str, ...] = ()
+    hat_of: str = ""  # the letter this object is written as with a hat: ŷ is \hat{y}
+    component_latex: str = ""  # how a component is written in LaTeX: ŷ_w is \hat{y}_{w}
+
+    def shape_in(self, reading: Reading) -> Shape:
+        return self.shape[::-1] if reading.transposes(self.transposed_by) else self.shape
+
+
+OBJECTS: dict[str, Object] = {
+    o.name: o
+    for o in (
+        Object(
+            "v_c",
+            "vector",
+            ("d", "1"),
+            "v_c",
+            r"\boldsymbol{v}_{c}",
+            "v_c",
+            "the centre word's vector",
+            value="coordinates",
+        ),
+        Object(
+            "U",
+            "matrix",
+            ("d", "V"),
+            "U",
+            r"\boldsymbol{U}",
+            "U",
+            "the outside vectors u_1 … u_V",
+            transposed_by="U",
+            value="matrix",
+        ),
+        Object(
+            "z",
+            "vocabulary",
+            ("V", "1"),
+            "z",
+            r"\boldsymbol{z}",
+            "z",
+            "the scores z_w = u_wᵀv_c",
+            definition="U^T v_c",
+            component_latex="z",
+        ),
+        Object(
+            "y",
+            "vocabulary",
+            ("V", "1"),
+            "y",
+            r"\boldsymbol{y}",
+            "y",
+            "the one-hot vector of the outside word o",
+            transposed_by="y",
+            value="indicator",
+            component_latex="y",
+        ),
+        Object(
+            "yhat",
+            "vocabulary",
+            ("V", "1"),
+            "yhat",
+            r"\hat{\boldsymbol{y}}",
+            r"\hat{y}",
+            "the predicted distribution ŷ = softmax(z)",
+            transposed_by="y",
+            definition="softmax(z)",
+            spellings=("ŷ",),
+            hat_of="y",
+            component_latex=r"\hat{y}",
+        ),
+        Object("K", "size", SCALAR, "K", "K", "K", "the number of negative samples", value="size"),
+        Object("V", "size", SCALAR, "V", "V", "V", "the vocabulary size", value="size"),
+        Object("e", "constant", SCALAR, "e", "e", "e", "Euler's number", value="constant"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Family:
+    """Vectors indexed by a word: ``u_w`` is column w of U (row w when U is read as rows)."""
+
+    letter: str
+    matrix: str
+    meaning: str
+
+    def text(self, index: str) -> str:
+        return f"{self.letter}_{index}"
+
+    def latex(self, index: str) -> str:
+        return rf"\boldsymbol{{{self.letter}}}_{{{index}}}"
+
+    def compact(self, index: str) -> str:
+        return f"{self.letter}_{{{index}}}" if len(index) > 1 else f"{self.letter}_{index}"
+
+
+WORDS = Family("u", "U", "the outside vector of a word")
+OUTSIDE = "o"  # the index of the true outside word
+SCORES = "z"  # the scores u_wᵀv_c: J is differentiated by them, and through them by the vectors
+EULER = "e"  # e^x is exp(x)
+CENTRE = "c"  # v_c's subscript
+
+
+def known_names() -> str:
+    """The names a claim may use, for error messages."""
+    words = ", ".join(WORDS.text(i) for i in (OUTSIDE, "k", "w"))
+    return f"{words}, " + ", ".join(o.text for o in OBJECTS.values() if o.role != "constant")
+
+
+def by_spelling() -> dict[str, str]:
+    """Plain-text spelling → object name, for the parser."""
+    table = {o.text: o.name for o in OBJECTS.values()}
+    for o in OBJECTS.values():
+        table.update(dict.fromkeys(o.spellings, o.name))
+    return table
+
+
+@dataclass(frozen=True)
+class Variable:
+    """What J may be differentiated by: ``∂J/∂name``.
+
+    ``object``: the object (or ``WORDS.letter`` for one of the word vectors, then ``index`` is
+    "o" or the free letter every value of which is a target of its own).
+    """
+
+    name: str
+    object: str
+    index: str = ""
+
+    @property
+    def free(self) -> str:
+        """The free index letter of a claim about this variable ("" for none)."""
+        return self.index if self.index and self.index != OUTSIDE else ""
+
+    def shape(self, reading: Reading) -> Shape:
+        """The variable's shape: the denominator layout of its gradient."""
+        if self.object == WORDS.letter:
+            return ("d", "1")
+        return OBJECTS[self.object].shape_in(reading)
+
+
+VARIABLES: dict[str, Variable] = {
+    v.name: v
+    for v in (
+        Variable("v_c", "v_c"),
+        Variable("u_o", WORDS.letter, OUTSIDE),
+        Variable("u_k", WORDS.letter, "k"),
+        Variable("u_w", WORDS.letter, "w"),
+        Variable("U", "U"),
+        Variable("z", "z"),
+    )
+}
+WRT = tuple(VARIABLES)

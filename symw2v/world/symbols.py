@@ -1,0 +1,106 @@
+"""Symbols that know what they stand for.
+
+A coordinate of U, v_c or z is a SymPy symbol named as a reader writes it (``u_{2,3}``,
+``v_{c,1}``, ``z_{4}``) that also carries what it is: the object it belongs to and its indices.
+Nothing in symw2v reads meaning back out of a symbol's name.  A display symbol stands for a
+readable quantity (the dot product ``u_2ᵀv_c``, ``ŷ_o``) in formulas shown to people, with its
+LaTeX and its plain text.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+
+class Coordinate(sympy.Symbol):
+    """A real coordinate: ``owner`` ("u", "v" or "z") and ``indices`` (word and component of
+    u; component of v_c; word of z).  It sorts with SymPy's other symbols, by name."""
+
+    __slots__ = ("owner", "indices")
+
+    def __new__(cls, owner: str, indices: tuple[int, ...], name: str):
+        self = sympy.Symbol.__xnew__(cls, name, real=True)
+        self.owner = owner
+        self.indices = indices
+        return self
+
+    def __getnewargs_ex__(self):
+        return ((self.owner, self.indices, self.name), {})
+
+    @classmethod
+    def class_key(cls):
+        return sympy.Symbol.class_key()
+
+    @property
+    def vector(self) -> str:
+        """The vector this coordinate is part of: ``u_2``, ``v_c`` or ``z``."""
+        return {"u": f"u_{self.indices[0]}" if self.owner == "u" else "", "v": "v_c", "z": "z"}[self.owner]
+
+    @property
+    def vector_latex(self) -> str:
+        """That vector in LaTeX: ``\\boldsymbol{u}_{2}``."""
+        return {
+            "u": rf"\boldsymbol{{u}}_{{{self.indices[0]}}}",
+            "v": r"\boldsymbol{v}_{c}",
+            "z": r"\boldsymbol{z}",
+        }[self.owner]
+
+    @property
+    def position(self) -> int:
+        """Its 1-based place in that vector."""
+        return self.indices[-1]
+
+
+class Shown(sympy.Symbol):
+    """A quantity as people write it, for display only: ``latex`` and ``text`` are its forms."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, latex: str, text: str):
+        self = sympy.Symbol.__xnew__(cls, latex)
+        self.text = text
+        return self
+
+    def __getnewargs_ex__(self):
+        return ((self.name, self.text), {})
+
+    @classmethod
+    def class_key(cls):
+        return sympy.Symbol.class_key()
+
+
+def u(word: int, i: int) -> Coordinate:
+    """Component ``i`` of ``u_word`` (both 1-based)."""
+    return Coordinate("u", (word, i), f"u_{{{word},{i}}}")
+
+
+def v(i: int) -> Coordinate:
+    """Component ``i`` of ``v_c``."""
+    return Coordinate("v", (i,), f"v_{{c,{i}}}")
+
+
+def z(word: int) -> Coordinate:
+    """The score ``z_word``, as a free variable (to differentiate J by z)."""
+    return Coordinate("z", (word,), f"z_{{{word}}}")
+
+
+def dot(word: int | str) -> Shown:
+    """``u_wordᵀ v_c``, shown."""
+    return Shown(rf"\boldsymbol{{u}}_{{{word}}}^{{\top}} \boldsymbol{{v}}_{{c}}", f"u_{word}ᵀv_c")
+
+
+def yhat(word: int | str) -> Shown:
+    """``ŷ_word``, shown."""
+    return Shown(rf"\hat{{y}}_{{{word}}}", f"ŷ_{word}")
+
+
+def plain(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with its symbols renamed for plain text (``u_2ᵀv_c``, ``u_1[3]``, ``v_c[2]``)."""
+    renamed = {}
+    for symbol in expr.free_symbols:
+        if isinstance(symbol, Shown):
+            renamed[symbol] = sympy.Symbol(symbol.text)
+        elif isinstance(symbol, Coordinate):
+            name = f"{symbol.vector}[{symbol.position}]" if symbol.owner != "z" else f"z_{symbol.position}"
+            renamed[symbol] = sympy.Symbol(name)
+    return expr.xreplace(renamed)
