@@ -151,6 +151,7 @@ def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) 
             claim_id=line.get("id", f"line-{number}"),
             time_limit_s=time_limit_s,
             syntax=line.get("syntax", "auto"),
+            case=line.get("case", ""),
         )
     except InputError as error:
         return _invalid(number, data, str(error))

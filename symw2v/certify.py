@@ -133,6 +133,12 @@ def _equal(a, b) -> bool:
     return all(sympy.cancel(d) == 0 for d in rewritten)
 
 
+def _letter(claim: cf.Node, free: str) -> str:
+    """The letter the claim writes the free index with (u_{w_s} is u_k written with s)."""
+    found = sorted(cf.free_indices(claim))
+    return free if not found or free in found else found[0]
+
+
 def _outside(loss: Loss, wrt: str) -> str:
     """Why the formal argument does not cover ∂J/∂wrt for this loss, or "" when it does."""
     variable = VARIABLES[wrt]
@@ -146,9 +152,12 @@ def _outside(loss: Loss, wrt: str) -> str:
     return ""
 
 
-def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading) -> Certificate:
-    """Try to prove ``∂J/∂wrt = claim`` for every size; never claims more than it shows."""
+def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = "") -> Certificate:
+    """Try to prove ``∂J/∂wrt = claim`` for every size, in the ``case`` given ("!=": the free
+    index is not o, "=": it is o, "": every case); never claims more than it shows."""
     outside = _outside(loss, wrt)
+    if case == "repeated":
+        outside = "no all-sizes certificate with repeated negatives: the argument takes them distinct"
     if outside:
         return Certificate(False, "", outside)
     remainders = Remainders()
@@ -158,11 +167,13 @@ def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading) -> Certifica
         J = formal.value(resolve_sums(parse_claim(loss.expression), loss, strict=False), {})
         if not isinstance(J, sympy.Expr):
             raise NoCertificate("the loss is not a scalar")
-        for case, derived in _gradient(loss, wrt, J, remainders):
-            bindings = {free: case} if free else {}
+        for where, derived in _gradient(loss, wrt, J, remainders):
+            if (case == "!=" and where == OUTSIDE) or (case == "=" and where != OUTSIDE):
+                continue
+            bindings = {_letter(claim, free): where} if free else {}
             claimed = formal.value(claim, bindings)
             if not _equal(claimed, derived):
-                where = {OUTSIDE: " at w = o", MEMBER: ""}.get(case, "")
+                where = {OUTSIDE: " at w = o", MEMBER: ""}.get(where, "")
                 return Certificate(
                     False,
                     "",

@@ -22,12 +22,15 @@ from symw2v.limits import hard_time_limit
 from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, time_limit
 from symw2v.question import (
+    Case,
     Conventions,
     Question,
     check_indices,
+    free_letter,
     holds,
     layout,
     pairs,
+    parse_case,
     prove_pairs,
     read,
     resolve,
@@ -56,14 +59,18 @@ def check_claim(
     syntax: str = "auto",
     with_hints: bool = True,
     grid: Grid | None = None,
+    case: str | Case = "",
 ) -> ClaimResult:
     """The verdict on ``∂J/∂wrt = claim`` for ``loss`` at ``instance``, with its evidence.
 
     ``time_limit_s`` bounds the whole check; past it the verdict is ``undecided``.  A proved
     claim is also given an all-sizes certificate where one can be given, and checked at every
     instance of ``grid`` (a failure there refutes it, at the smallest failing instance).
+    ``case``: the answer is for one case only (``w != o``, ``w = o``, "repeated negatives"),
+    and is checked where that case holds.
     """
-    question = Question(loss, wrt, instance, conventions)
+    case = case if isinstance(case, Case) else parse_case(case)
+    question = Question(loss, wrt, instance, conventions, case)
     started = time.perf_counter()
     base = dict(
         id=claim_id,
@@ -72,7 +79,8 @@ def check_claim(
         claim=claim if isinstance(claim, str) else to_text(claim),
         expected=expected,
         equation_latex=equation_latex,
-        instance=instance.as_dict(),
+        instance=question.where.as_dict(),
+        case=str(case),
     )
 
     def result(verdict: Verdict, **fields) -> ClaimResult:
@@ -136,7 +144,7 @@ def _check_parsed(
         # when there is one, proves this instance too, exactly.  It never proves alone: the claim
         # must also be proved at a small instance with every size at least 2, by the instance
         # procedure, which shares no code with the certificate's formal algebra
-        certificate = certify(node, loss, question.wrt, reading)
+        certificate = certify(node, loss, question.wrt, reading, question.case.relation)
         small = smallest_generic(grid or DEFAULT, sets)
         if certificate.holds and in_domain(instance, loss, question.wrt) and holds(node, question, small):
             return result(
@@ -148,7 +156,7 @@ def _check_parsed(
                 certificate_argument=certificate.argument,
                 scope=f"proved at {instance.describe(sets)}, and at every size: {certificate.statement}",
             )
-    base["derived_latex"] = _derived_form(loss, question.wrt, instance, reading, kind)
+    base["derived_latex"] = _derived_form(loss, question.wrt, question.where, reading, kind)
 
     try:
         found, conditions = pairs(node, question, typing, used, instance)
@@ -174,12 +182,13 @@ def _check_parsed(
         if with_hints:
             fields["hint"] = hint(node, question, show)
     if proof.verdict is Verdict.PROVED:
-        fields["scope"] = scope(node, question)
-        certificate = certify(node, loss, question.wrt, reading)
+        repeated = question.case.relation == "repeated"  # scope and sweeps vary the instance
+        fields["scope"] = f"proved at {question.where.describe(sets)}" if repeated else scope(node, question)
+        certificate = certify(node, loss, question.wrt, reading, question.case.relation)
         fields.update(certificate=certificate.statement or certificate.argument)
         if certificate.holds:
             fields["certificate_argument"] = certificate.argument
-        if grid is not None:
+        if grid is not None and not repeated:
             covered, failing = sweep(node, question, grid)
             fields["sweep"] = tuple(i.describe(sets) for i in covered)
             if failing is not None:
@@ -207,6 +216,7 @@ def _failing_instance(
         question.conventions,
         claim_id=base["id"],
         with_hints=False,
+        case=question.case,
     )
     message = (
         f"proved at {question.instance.describe(sets)}, but it fails at {failing.describe(sets)}, "
@@ -286,9 +296,14 @@ def _prove_step(a: cf.Node, b: cf.Node, question: Question, time_limit_s):
     if shape_of(a, typing.reading) != shape_of(b, typing.reading):
         raise ShapeError("the two sides have different shapes")
     found, conditions = [], []
-    instantiator = Instantiator(loss_context(question.loss, question.instance, typing.reading, question.wrt))
-    for target in derive(question.loss, question.wrt, question.instance, typing.reading):
-        bindings = target.binding_dict()
+    instance = question.where
+    instantiator = Instantiator(loss_context(question.loss, instance, typing.reading, question.wrt))
+    letters = {free_letter(a, question.wrt), free_letter(b, question.wrt)} - {""}
+    for target in derive(question.loss, question.wrt, instance, typing.reading):
+        words = [word for _, word in target.bindings]
+        if words and not question.case.admits(words[0], instance):
+            continue
+        bindings = {letter: words[0] for letter in letters} if words else {}
         found.append(
             Pair(target.label, instantiator.evaluate(a, bindings), instantiator.evaluate(b, bindings))
         )

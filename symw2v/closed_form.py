@@ -131,14 +131,25 @@ class Call(Node):
 
 @dataclass(frozen=True)
 class Sum(Node):
-    """``sum_<index>`` over the negatives (``over == "K"``) or the vocabulary (``over == "V"``)."""
+    """``sum_<index>`` over the index set written up to ``over`` (K: the negatives, V: the
+    vocabulary); with ``same``, only over the members whose word is the word of ``same``
+    (``sum_{k: w_k = w_s}``)."""
 
     index: str
     over: str
     body: Node
+    same: str = ""
 
     def children(self) -> tuple[Node, ...]:
         return (self.body,)
+
+
+@dataclass(frozen=True)
+class Same(Node):
+    """``[w_a = w_b]``: 1 when the words of the indices ``a`` and ``b`` are the same, else 0."""
+
+    a: str
+    b: str
 
 
 def walk(node: Node):
@@ -153,7 +164,10 @@ def walk(node: Node):
 def free_indices(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     """Letters used as indices in ``node`` that no enclosing sum binds (``o`` excluded)."""
     if isinstance(node, Sum):
-        return free_indices(node.body, bound | {node.index})
+        outside = {node.same} - bound if node.same.isalpha() and node.same != "o" else set()
+        return outside | free_indices(node.body, bound | {node.index})
+    if isinstance(node, Same):
+        return {i for i in (node.a, node.b) if i.isalpha() and i != "o" and i not in bound}
     found: set[str] = set()
     index = getattr(node, "index", None)
     if isinstance(node, (Word, Component)) and index.isalpha() and index != "o":

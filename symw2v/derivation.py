@@ -34,6 +34,7 @@ class ClaimSpec:
     expect: str
     note: str
     conventions: Conventions
+    case: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def _claim(table: dict, conventions: Conventions) -> ClaimSpec:
         expect=table.get("expect", "proved"),
         note=table.get("note", ""),
         conventions=replace(conventions, **declared),
+        case=table.get("case", ""),
     )
 
 
@@ -199,6 +201,7 @@ def prove_derivation(
             equation_latex=spec.equation,
             time_limit_s=time_limit_s,
             grid=grid,
+            case=spec.case,
         )
         results.append(result)
         if progress is not None:

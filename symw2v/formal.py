@@ -191,6 +191,9 @@ class Formal(cf.Walk):
     def on_Num(self, node: cf.Num, bindings):
         return sympy.Rational(node.value.numerator, node.value.denominator)
 
+    def on_Same(self, node: cf.Same, bindings):
+        raise NoCertificate("a condition on the words of two indices (the argument has one generic member)")
+
     def on_Word(self, node: cf.Word, bindings):
         return FVec({WORDS.text(self.index(node.index, bindings)): sympy.Integer(1)})
 
@@ -298,6 +301,8 @@ class Formal(cf.Walk):
         return at[OUTSIDE] + at[MEMBER] + self.remainders.symbol("V", at[GENERIC])
 
     def on_Sum(self, node: cf.Sum, bindings):
+        if node.same:
+            raise NoCertificate("a sum over the members with a given word")
         inner = {letter for letter, index in bindings.items() if index == GENERIC}
         if inner & cf.free_indices(node):
             raise NoCertificate("a sum whose terms depend on the index of an enclosing sum")

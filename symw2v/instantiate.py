@@ -67,7 +67,7 @@ class _Resolve(cf.Walk):
                 f"{index_set.bound} is not defined; a sum over the vocabulary is written "
                 f"sum_{{{node.index}=1}}^{{V}} or sum_{node.index}"
             )
-        return cf.Sum(node.index, index_set.bound, self(node.body))
+        return cf.Sum(node.index, index_set.bound, self(node.body), node.same)
 
     def on_Name(self, node: cf.Name) -> cf.Node:
         sized = next((s for s in BY_BOUND.values() if s.bound == node.name), None)
@@ -209,11 +209,19 @@ class Instantiator(cf.Walk):
     def on_Sum(self, node: cf.Sum, bindings) -> sympy.Matrix:
         if node.over not in BY_BOUND:
             raise TypeError(f"sum_{node.index} has no range: resolve_sums gives every sum its range")
+        words = BY_BOUND[node.over].members(self.context.instance)
+        if node.same:  # only the members whose word is the word of the other index
+            words = [w for w in words if w == self._word(node.same, bindings)]
         total = None
-        for word in BY_BOUND[node.over].members(self.context.instance):
+        for word in words:
             term = self(node.body, {**bindings, node.index: word})
             total = term if total is None else total + term
+        if total is None:  # no member meets the condition: the empty sum, shaped like a term
+            return sympy.zeros(*self(node.body, {**bindings, node.index: 1}).shape)
         return total
+
+    def on_Same(self, node: cf.Same, bindings) -> sympy.Matrix:
+        return sympy.Matrix([[int(self._word(node.a, bindings) == self._word(node.b, bindings))]])
 
     def _needs(self, kind: str, value: sympy.Expr, node: cf.Node) -> sympy.Expr:
         """Record that the closed form needs ``value`` non-zero or positive, and return it;

@@ -39,10 +39,35 @@ def _blank(match: re.Match, keep: int | None) -> str:
     return " " * start + text[start:end] + " " * (len(text) - end)
 
 
+# an indicator written as a bold or blackboard 1 (or I), before [..], \{..\} or _{..}
+_INDICATOR = re.compile(
+    r"\\(?:mathbb|mathbf|textbf|mathds|mathbbm|boldsymbol|bm)\s*\{\s*[1I]\s*\}(?=\s*(?:\[|\\\{|_))"
+)
+INDICATOR = "𝟙"
+_SUBSTACK = re.compile(r"\\substack\s*\{")
+
+
 def blank(text: str) -> str:
     """``text`` with fonts, sizes and spacing blanked out; same length, same positions."""
+    # first what the blanking below would break: an indicator's bold 1, a substack's line break
+    text = _INDICATOR.sub(lambda m: INDICATOR + " " * (len(m.group(0)) - 1), text)
+    text = _unstack(text)
     for pattern, keep in _BLANKED:
         text = pattern.sub(lambda m, keep=keep: _blank(m, keep), text)
+    return text.replace("\\{", " {").replace("\\}", " }")
+
+
+def _unstack(text: str) -> str:
+    """``\\substack{k=1 \\\\ w_k = w_s}`` as ``k=1, w_k = w_s`` (its lines are one condition)."""
+    while (match := _SUBSTACK.search(text)) is not None:
+        depth, end = 1, match.end()
+        while end < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        if depth:  # unclosed: the grammar says where
+            return text
+        inside = text[match.end() : end - 1].replace("\\\\", ", ")
+        text = text[: match.start()] + " " * (match.end() - match.start()) + inside + " " + text[end:]
     return text
 
 

@@ -123,6 +123,14 @@ def _unexpected_message(error: UnexpectedInput, text: str) -> str:
     return f"unexpected character {text[position : position + 1]!r}"
 
 
+def _same_letters(token: Token) -> tuple[str, str]:
+    """The two indices of ``w_k = w_s`` (or ``u_k = u_s``: the same words have the same vector)."""
+    left, right = (
+        side.replace("{", "").replace("}", "").split("_")[1].strip() for side in str(token).split("=")
+    )
+    return left, right
+
+
 def _is_vector(node: cf.Node) -> bool:
     return isinstance(node, cf.Word) or (
         isinstance(node, cf.Name) and node.name in OBJECTS and OBJECTS[node.name].role == "vector"
@@ -283,13 +291,38 @@ class _ToAst(Transformer):
             self._fail("a sum runs to K (the negatives) or to V (the vocabulary)", meta)
         return (str(letter), bound)
 
+    def range_where(self, meta, children):
+        letter, same = children
+        return (str(letter), None, self._other(str(letter), same, meta))
+
+    def range_bounded_where(self, meta, children):
+        letter, start, same, bound = children
+        _, bound = self.range_bounded(meta, [letter, start, bound])
+        return (str(letter), bound, self._other(str(letter), same, meta))
+
+    def _other(self, letter: str, same: Token, meta) -> str:
+        """The index a sum's condition compares its own with: ``s`` in ``w_k = w_s`` over k."""
+        a, b = _same_letters(same)
+        if letter not in (a, b):
+            self._fail(f"the condition {str(same)!r} must be about the sum's index {letter}", meta)
+        return b if a == letter else a
+
     def sum(self, meta, children):
-        _keyword, (letter, bound), body = children
+        _keyword, (letter, bound, *same), body = children
         if len(letter) != 1:
             self._fail(f"the sum index {letter!r} must be one letter", meta)
         if letter == "o":
             self._fail("o is the outside word; sum over another letter", meta)
-        return cf.Sum(letter, bound or "", body)
+        return cf.Sum(letter, bound or "", body, *same)
+
+    def indicator(self, meta, children):
+        return cf.Same(*_same_letters(children[-1]))
+
+    def word_of(self, meta, children):
+        outer, inner = (str(c) for c in children)
+        if outer != "w":
+            self._fail(f"a word is written w_{inner}: {outer}_{inner} is not one", meta)
+        return Token("NAME", inner)
 
     def __default__(self, data, children, meta):
         self._fail(f"unsupported construct {data!r}", meta)

@@ -113,8 +113,22 @@ class TextPrinter(cf.Walk):
         return f"{self.functions[node.function]}({self.doprint(node.argument)})"
 
     def on_Sum(self, node: cf.Sum) -> str:
-        head = f"sum_{{{node.index}=1}}^{node.over}" if node.over else f"sum_{node.index}"
+        if node.same:
+            condition = self._same(node.index, node.same)
+            head = (
+                f"sum_{{{node.index}=1, {condition}}}^{node.over}"
+                if node.over
+                else f"sum_{{{node.index}: {condition}}}"
+            )
+        else:
+            head = f"sum_{{{node.index}=1}}^{node.over}" if node.over else f"sum_{node.index}"
         return f"{head} {self._wrap(node.body, _MUL)}"
+
+    def _same(self, a: str, b: str) -> str:
+        return f"w_{a} = w_{b}"
+
+    def on_Same(self, node: cf.Same) -> str:
+        return f"[{self._same(node.a, node.b)}]"
 
 
 class LatexPrinter(TextPrinter):
@@ -164,7 +178,16 @@ class LatexPrinter(TextPrinter):
 
     def on_Sum(self, node: cf.Sum) -> str:
         upper = node.over or "K"
-        return rf"\sum_{{{node.index}=1}}^{{{upper}}} {self._wrap(node.body, _MUL)}"
+        start = f"{node.index}=1"
+        if node.same:
+            start = rf"\substack{{{start} \\ {self._same(node.index, node.same)}}}"
+        return rf"\sum_{{{start}}}^{{{upper}}} {self._wrap(node.body, _MUL)}"
+
+    def _same(self, a: str, b: str) -> str:
+        return f"w_{{{a}}} = w_{{{b}}}"
+
+    def on_Same(self, node: cf.Same) -> str:
+        return rf"\mathbb{{1}}[{self._same(node.a, node.b)}]"
 
 
 class CompactLatexPrinter(LatexPrinter):

@@ -6,6 +6,7 @@ ask them again about edited claims and other instances.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from symw2v import closed_form as cf
@@ -18,7 +19,7 @@ from symw2v.prove import Pair, decide, is_identity
 from symw2v.results import Proof, Verdict
 from symw2v.schema import LAYOUTS, U_READINGS, Y_READINGS, quote
 from symw2v.shapes import Typing, infer_reading, show
-from symw2v.world import VARIABLES, WRT, Instance
+from symw2v.world import OUTSIDE, VARIABLES, WRT, Instance
 from symw2v.world.losses import Loss
 
 
@@ -42,21 +43,77 @@ class Conventions:
                 raise SymW2VError(f"{name} must be one of {choices}, not {quote(value)}")
 
 
+_RELATIONS = {"!=": "!=", "≠": "!=", "\\neq": "!=", "\\ne": "!=", "<>": "!=", "=": "=", "==": "="}
+_CASE = re.compile(r"\s*([A-Za-z])\s*(!=|≠|\\neq|\\ne|<>|==|=)\s*([A-Za-z])\s*")
+
+
+@dataclass(frozen=True)
+class Case:
+    """What an answer is for, when it is for one case: its free index different from o
+    (``w != o``) or equal to it (``w = o``), or sampled words that repeat ("repeated")."""
+
+    relation: str = ""  # "!=", "=", "repeated", or "" for every case at once
+
+    def __str__(self) -> str:
+        return {"!=": "w != o", "=": "w = o", "repeated": "repeated negatives"}.get(self.relation, "")
+
+    def admits(self, word: int, instance: Instance) -> bool:
+        """Whether a target at ``word`` is in the case."""
+        if self.relation == "!=":
+            return word != instance.o
+        if self.relation == "=":
+            return word == instance.o
+        return True
+
+
+NO_CASE = Case()
+
+
+def parse_case(text: str) -> Case:
+    """``w != o``, ``w ≠ o``, ``w \\neq o``, ``w = o``, or "repeated negatives"."""
+    text = " ".join(str(text).split())
+    if not text:
+        return NO_CASE
+    if "repeat" in text.lower():
+        return Case("repeated")
+    match = _CASE.fullmatch(text)
+    if match is None or OUTSIDE not in (match.group(1), match.group(3)):
+        raise SymW2VError(f"cannot read the case {text[:60]!r}: write w != o, w = o, or repeated negatives")
+    return Case(_RELATIONS[match.group(2)])
+
+
 @dataclass(frozen=True)
 class Question:
-    """What a claim answers: ∂J/∂``wrt`` for ``loss`` at ``instance`` under ``conventions``."""
+    """What a claim answers: ∂J/∂``wrt`` for ``loss`` at ``instance`` under ``conventions``, in
+    one ``case`` or in every one."""
 
     loss: Loss
     wrt: str
     instance: Instance
     conventions: Conventions = Conventions()
+    case: Case = NO_CASE
 
     def __post_init__(self) -> None:
         if self.wrt not in WRT:
             raise SymW2VError(f"--wrt must be one of {', '.join(WRT)}, not {self.wrt!r}")
+        if self.case.relation and not VARIABLES[self.wrt].free:
+            raise SymW2VError(f"∂J/∂{self.wrt} has no cases: a case is for a word vector such as u_w")
+        sampled = self.loss.index_set(VARIABLES[self.wrt].free).sampled if self.case.relation else False
+        if self.case.relation == "repeated" and not sampled:
+            raise SymW2VError(f"repeated words are a case of ∂J/∂{self.wrt} only over the sampled words")
 
     def at(self, instance: Instance) -> Question:
-        return Question(self.loss, self.wrt, instance, self.conventions)
+        return Question(self.loss, self.wrt, instance, self.conventions, self.case)
+
+    @property
+    def where(self) -> Instance:
+        """The instance the claim is checked at: for repeated sampled words, one where the first
+        repeats (K of at least 2)."""
+        if self.case.relation != "repeated":
+            return self.instance
+        if self.instance.K < 2:
+            raise SymW2VError(f"repeated negatives need K of at least 2, not {self.instance.K}")
+        return self.instance.degenerate()[0]
 
 
 def read(claim: str | cf.Node, syntax: str) -> cf.Node:
@@ -70,14 +127,23 @@ def resolve(node: cf.Node, question: Question) -> cf.Node:
 
 
 def check_indices(node: cf.Node, wrt: str) -> None:
-    """``ShapeError`` for an index letter no sum binds, other than the variable's own free one."""
+    """``ShapeError`` for an index letter no sum binds, other than one for the variable's own
+    free index (whatever letter the claim gives it: u_{w_s} is u_k written with s)."""
     free = VARIABLES[wrt].free
-    stray = sorted(cf.free_indices(node) - ({free} if free else set()))
+    found = sorted(cf.free_indices(node))
+    stray = found[1:] if free and found and free not in found else [i for i in found if i != free]
     if stray:
         raise ShapeError(
             f"the index {', '.join(stray)} is free: bind it with a sum (sum_{stray[0]} …) "
             f"or use it only in a claim about ∂J/∂u_{stray[0]}"
         )
+
+
+def free_letter(node: cf.Node, wrt: str) -> str:
+    """The letter the claim gives the variable's free index (its own, when it uses none)."""
+    free = VARIABLES[wrt].free
+    found = sorted(cf.free_indices(node))
+    return free if not found or free in found else found[0]
 
 
 def layout(typing: Typing, wrt: str, wanted: str) -> tuple[str, str]:
@@ -119,10 +185,15 @@ def pairs(
     """The claim against the derived gradient, once per value of its free index, and what the
     claim needs to be defined there."""
     loss, wrt = question.loss, question.wrt
+    instance = question.at(instance).where
     instantiator = Instantiator(loss_context(loss, instance, typing.reading, wrt))
     found, conditions = [], []
+    letter = free_letter(node, wrt)
     for target in derive(loss, wrt, instance, typing.reading):
-        claimed = instantiator.evaluate(node, target.binding_dict())
+        words = [word for _, word in target.bindings]
+        if words and not question.case.admits(words[0], instance):
+            continue
+        claimed = instantiator.evaluate(node, dict(zip([letter], words, strict=False)))
         if used == "numerator":
             claimed = claimed.T
         found.append(Pair(target.label, claimed, target.gradient))

@@ -137,6 +137,7 @@ def render_text(result: ClaimResult, indent: str = "") -> list[str]:
     head = f"{result.verdict.value}: ∂J/∂{_flat(result.wrt)} = {_flat(result.claim)}"
     lines = [head if not indent and result.id == "claim" else f"{indent}{_flat(result.id)}: {head}"]
     for label, value in (
+        ("case", result.case),
         ("method", result.method),
         ("layout", result.layout),
         ("reading", result.reading),

@@ -76,6 +76,7 @@ class ClaimResult:
     certificate_argument: str = ""
     sweep: tuple[str, ...] = ()
     steps: tuple[ClaimResult, ...] = ()
+    case: str = ""  # the case the answer is for ("w != o", "repeated negatives"), if one
 
     @property
     def as_expected(self) -> bool:

@@ -146,6 +146,12 @@ U = Field("U", (str,), "U as V×d rows or d×V columns", choices=U_READINGS)
 Y = Field("y", (str,), "y and ŷ as 1×V rows or V×1 columns", choices=Y_READINGS)
 LAYOUT = Field("layout", (str,), "the gradient's layout", choices=LAYOUTS)
 SYNTAX = Field("syntax", (str,), "the claim's syntax", choices=SYNTAXES)
+CASE = Field(
+    "case",
+    (str,),
+    "the case the answer is for: w != o, w = o, or repeated negatives",
+    choices=("", "w != o", "w = o", "repeated negatives"),
+)
 V = Field("V", (int,), "vocabulary size of the instance", low=2, high=MAX_V)
 D = Field("d", (int,), "vector dimension of the instance", low=1, high=MAX_D)
 K = Field("K", (int,), "number of negatives of the instance", low=1, high=MAX_K)
@@ -184,11 +190,11 @@ SWEEP_SIZES = {field.name: field for field in map(_sweep_of, (D, V, K))}
 # -- the tables -------------------------------------------------------------------------------
 
 BATCH_LINE = Table(
-    (ID, LOSS, WRT_, CLAIM, U, Y, LAYOUT, V, D, K, OUTSIDE, SYNTAX), ("loss", "wrt", "claim"), "field"
+    (ID, LOSS, WRT_, CLAIM, U, Y, LAYOUT, V, D, K, OUTSIDE, SYNTAX, CASE), ("loss", "wrt", "claim"), "field"
 )
 CONVENTIONS = Table((U, Y, LAYOUT))
 INSTANCE = Table((V, D, K, OUTSIDE, NEGATIVES))
-CLAIM_TABLE = Table((ID, WRT_, CLAIM, EQUATION, EXPECT, NOTE, U, Y, LAYOUT), ("id", "wrt", "claim"))
+CLAIM_TABLE = Table((ID, WRT_, CLAIM, EQUATION, EXPECT, NOTE, U, Y, LAYOUT, CASE), ("id", "wrt", "claim"))
 # a letter of the claim language and the index set it ranges over (the vocabulary by default)
 LETTERS = Table(
     tuple(

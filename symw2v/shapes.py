@@ -35,6 +35,9 @@ class _Shapes(cf.Walk):
     def on_Num(self, node: cf.Num) -> Shape:
         return SCALAR
 
+    def on_Same(self, node: cf.Same) -> Shape:
+        return SCALAR
+
     def on_Name(self, node: cf.Name) -> Shape:
         return OBJECTS[node.name].shape_in(self.reading)
 

@@ -67,6 +67,12 @@ def add_parser(commands) -> None:
     )
     parser.add_argument("--loss", choices=sorted(BUILTIN), help="the loss J (for a single claim)")
     parser.add_argument("--wrt", choices=WRT, help="the variable J is differentiated by (for a single claim)")
+    parser.add_argument(
+        "--case",
+        default="",
+        metavar="CASE",
+        help="the answer is for one case: 'w != o', 'w = o' or 'repeated negatives' (default: every case)",
+    )
     parser.add_argument("--batch", metavar="FILE.jsonl", help="check every line of a JSON Lines file")
     parser.add_argument(
         "--jobs",
@@ -191,6 +197,7 @@ class _Claim:
     time_limit_s: float | None
     syntax: str
     grid: Grid | None
+    case: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,7 @@ def _check_claim(claim: _Claim) -> ClaimResult | _Refused:
             time_limit_s=claim.time_limit_s,
             syntax=claim.syntax,
             grid=claim.grid,
+            case=claim.case,
         )
     except SymW2VError as error:
         return _Refused(str(error))
@@ -240,7 +248,9 @@ def _run_claim(args: argparse.Namespace) -> int:
     instance = Instance(V=args.V, d=args.d, K=K, o=args.o)
     conventions = Conventions(U=args.U, y=args.y, layout=args.layout)
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
-    claim = _Claim(args.target, loss, args.wrt, instance, conventions, args.time_limit, args.syntax, grid)
+    claim = _Claim(
+        args.target, loss, args.wrt, instance, conventions, args.time_limit, args.syntax, grid, args.case
+    )
     # in a worker, like every line of a batch: a claim that needs all the memory there is ends
     # undecided, at the workers' memory limit, instead of taking the machine with it
     limits = Limits(seconds=args.time_limit or None, memory=DEFAULT_MEMORY_LIMIT)

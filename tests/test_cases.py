@@ -1,0 +1,167 @@
+"""Answers for one case: ∂J/∂u_w for w ≠ o and w = o, ∂J/∂u_{w_s} when negatives repeat, the
+sums over the k with w_k = w_s and the indicators [w_k = w_s] they are written with."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from symw2v.certify import certify
+from symw2v.check import check_claim
+from symw2v.errors import SymW2VError
+from symw2v.instantiate import Context, Instantiator, resolve_sums
+from symw2v.parse import parse_claim
+from symw2v.printing import to_compact_latex, to_latex, to_text
+from symw2v.question import Case, parse_case
+from symw2v.world import Instance, Reading
+from symw2v.world.losses import named_loss
+
+SOFTMAX, NS = named_loss("softmax"), named_loss("negative-sampling")
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("w != o", "!="),
+        ("w ≠ o", "!="),
+        (r"w \neq o", "!="),
+        ("k<>o", "!="),
+        ("w = o", "="),
+        ("o == w", "="),
+        ("repeated negatives", "repeated"),
+        ("Repeated", "repeated"),
+        ("", ""),
+    ],
+)
+def test_cases_are_read_as_written(text, relation):
+    assert parse_case(text) == Case(relation)
+
+
+@pytest.mark.parametrize("text", ["w > o", "w != k", "x"])
+def test_an_unreadable_case_says_what_to_write(text):
+    with pytest.raises(SymW2VError, match="w != o, w = o, or repeated negatives"):
+        parse_case(text)
+
+
+@pytest.mark.parametrize(
+    ("claim", "case", "verdict"),
+    [
+        ("yhat_w v_c", "w != o", "proved"),
+        ("yhat_s v_c", "w != o", "proved"),  # the free index written with another letter
+        (r"\hat{y}_w \mathbf{v}_c", "w ≠ o", "proved"),
+        ("(yhat_w - 1) v_c", "w != o", "refuted"),
+        ("(yhat_w - 1) v_c", "w = o", "proved"),
+        ("yhat_w v_c", "w = o", "refuted"),
+        ("yhat_w v_c", "", "refuted"),  # for every w it is wrong at w = o
+        ("(yhat_w - y_w) v_c", "", "proved"),
+        ("-yhat_w v_c", "w != o", "refuted"),
+    ],
+)
+def test_softmax_word_vector_answers_are_checked_for_their_case(claim, case, verdict):
+    result = check_claim(claim, SOFTMAX, "u_w", Instance(), case=case, with_hints=False)
+    assert result.verdict.value == verdict, result.message
+    assert result.case == str(parse_case(case))
+
+
+def test_a_case_answer_has_an_all_sizes_certificate_for_its_case():
+    claim = resolve_sums(parse_claim("yhat_w v_c"), SOFTMAX)
+    assert certify(claim, SOFTMAX, "u_w", Reading(), "!=").holds
+    assert not certify(claim, SOFTMAX, "u_w", Reading(), "").holds
+    assert not certify(claim, SOFTMAX, "u_w", Reading(), "=").holds
+
+
+def test_a_case_needs_a_word_vector():
+    with pytest.raises(SymW2VError, match="has no cases"):
+        check_claim("U (yhat - y)", SOFTMAX, "v_c", Instance(), case="w != o")
+    with pytest.raises(SymW2VError, match="only over the sampled words"):
+        check_claim("yhat_w v_c", SOFTMAX, "u_w", Instance(), case="repeated negatives")
+
+
+REPEATED_TRUE = [
+    "sum_{k: w_k = w_s} (1 - sigma(-u_s^T v_c)) v_c",
+    "sum_{k=1, w_k = w_s}^K sigma(u_{w_s}^T v_c) v_c",
+    "sum_{k=1}^K [w_k = w_s] sigma(u_s^T v_c) v_c",
+    r"\sum_{\substack{k=1 \\ w_k = w_s}}^{K} (1-\sigma(-\mathbf{u}_{w_s}^\top \mathbf{v}_c)) \mathbf{v}_c",
+    r"\sum_{k=1}^K\textbf{1}_{w_k=w_s}(1-\sigma(-u_{w_s}^\top v_c))v_c",
+    r"\sum_{k=1}^{K} \mathbb{1}\{w_k = w_s\} \sigma(u_{w_s}^\top v_c) v_c",
+]
+REPEATED_FALSE = [
+    "sigma(u_k^T v_c) v_c",  # right only for a word that is sampled once
+    "2 sigma(u_k^T v_c) v_c",  # right only for a word that is sampled twice
+    "sum_{k: w_k = w_s} sigma(-u_s^T v_c) v_c",
+    "sum_{k=1}^K sigma(u_k^T v_c) v_c",  # every negative, not those with the word w_s
+]
+
+
+@pytest.mark.parametrize("claim", REPEATED_TRUE)
+def test_the_sum_over_a_repeated_words_occurrences_is_proved(claim):
+    result = check_claim(claim, NS, "u_k", Instance(), case="repeated negatives", with_hints=False)
+    assert result.verdict.value == "proved", result.message
+    assert result.instance["negatives"] == [1, 1, 4]  # the instance the case was checked at
+    assert "repeated" in result.certificate
+
+
+@pytest.mark.parametrize("claim", REPEATED_FALSE)
+def test_answers_for_distinct_negatives_are_refuted_when_they_repeat(claim):
+    result = check_claim(claim, NS, "u_k", Instance(), case="repeated negatives", with_hints=False)
+    assert result.verdict.value == "refuted", result.message
+    assert result.counterexample is not None
+
+
+def test_the_sum_over_occurrences_is_also_right_when_negatives_are_distinct():
+    claim = REPEATED_TRUE[0]
+    assert check_claim(claim, NS, "u_k", Instance(), with_hints=False).verdict.value == "proved"
+
+
+def test_the_repeated_gradient_agrees_with_finite_differences():
+    """An oracle that shares nothing with the prover: J in NumPy with the negatives (1, 1, 4),
+    differentiated by central differences, against the claim's value at the same point."""
+    instance = Instance(V=5, d=3, K=3, o=2, negatives=(1, 1, 4))
+    rng = np.random.default_rng(7)
+    U, v = rng.uniform(-1, 1, size=(5, 3)), rng.uniform(-1, 1, size=3)
+
+    def loss(rows: np.ndarray) -> float:
+        log_sigmoid = lambda x: -np.log1p(np.exp(-x))  # noqa: E731
+        return -log_sigmoid(rows[1] @ v) - sum(log_sigmoid(-rows[w - 1] @ v) for w in instance.negatives)
+
+    node = resolve_sums(parse_claim(REPEATED_TRUE[0]), NS)
+    instantiator = Instantiator(Context(instance, Reading()))
+    point = {s: U[w, i] for (w, i), s in np.ndenumerate(np.array(instance.U_rows(), dtype=object))}
+    point.update({s: v[i] for i, s in enumerate(instance.v())})
+    for word in (1, 4):
+        claimed = np.array(instantiator.evaluate(node, {"s": word}).xreplace(point), dtype=float).ravel()
+        numeric = np.zeros(3)
+        for i in range(3):
+            plus, minus = U.copy(), U.copy()
+            plus[word - 1, i] += 1e-6
+            minus[word - 1, i] -= 1e-6
+            numeric[i] = (loss(plus) - loss(minus)) / 2e-6
+        np.testing.assert_allclose(claimed, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("claim", REPEATED_TRUE + ["[w_k = w_s] v_c"])
+def test_conditions_and_indicators_print_and_read_back(claim):
+    node = resolve_sums(parse_claim(claim), NS)  # LaTeX always writes a sum's bounds
+    for printer in (to_text, to_latex, to_compact_latex):
+        assert parse_claim(printer(node)) == node, printer(node)
+
+
+def test_a_batch_line_and_a_derivation_claim_carry_their_case(tmp_path):
+    from symw2v.batch import check_line
+    from symw2v.derivation import load_derivation, prove_derivation
+
+    line = {"loss": "softmax", "wrt": "u_w", "claim": "yhat_w v_c", "case": "w != o"}
+    assert check_line((1, line)).verdict.value == "proved"
+    bad = {**line, "case": "w > o"}
+    assert check_line((2, bad)).verdict.value == "parse-error"
+    path = tmp_path / "cases.toml"
+    path.write_text(
+        'loss = "negative-sampling"\n[[claims]]\nid = "rep"\nwrt = "u_k"\ncase = "repeated negatives"\n'
+        'claim = "sum_{k: w_k = w_s} sigma(u_s^T v_c) v_c"\n',
+        encoding="utf-8",
+    )
+    result = prove_derivation(load_derivation(path), grid=None)
+    assert result.results[0].verdict.value == "proved"
+    assert json.loads(json.dumps(result.results[0].to_json()))["case"] == "repeated negatives"
