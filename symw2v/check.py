@@ -8,6 +8,7 @@ holds beyond its instance is ``sweep.scope`` and ``sweep.sweep``.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 from symw2v import closed_form as cf
@@ -18,7 +19,9 @@ from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
 from symw2v.hints import hint
 from symw2v.instantiate import Instantiator
+from symw2v.latex import case_pieces
 from symw2v.limits import hard_time_limit
+from symw2v.parse import read_claim
 from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, time_limit
 from symw2v.question import (
@@ -26,6 +29,7 @@ from symw2v.question import (
     Conventions,
     Question,
     check_indices,
+    fitting,
     free_letter,
     holds,
     layout,
@@ -38,7 +42,7 @@ from symw2v.question import (
 from symw2v.results import ClaimResult, Verdict
 from symw2v.shapes import Typing, infer_reading, shape_of
 from symw2v.sweep import DEFAULT, Grid, scope, smallest_generic, sweep
-from symw2v.world import OBJECTS, VARIABLES, Instance, Reading
+from symw2v.world import OBJECTS, OUTSIDE, VARIABLES, Instance, Reading
 from symw2v.world.losses import Loss
 
 LARGE = 60  # components of U and v_c past which a certificate is tried before the instance proof
@@ -69,7 +73,32 @@ def check_claim(
     ``case``: the answer is for one case only (``w != o``, ``w = o``, "repeated negatives"),
     and is checked where that case holds.
     """
+    pieces = case_pieces(claim) if isinstance(claim, str) and syntax != "text" else None
+    if pieces is not None:
+        arguments = (
+            loss,
+            wrt,
+            instance,
+            conventions,
+            claim_id,
+            expected,
+            equation_latex,
+            time_limit_s,
+            syntax,
+        )
+        return _by_cases(claim, pieces, arguments, with_hints, grid)
     case = case if isinstance(case, Case) else parse_case(case)
+    try:
+        node, stated = read_claim(claim, syntax) if isinstance(claim, str) else (claim, "")
+    except ClaimParseError as error:
+        node, stated, unread = None, "", error
+    case = case if case.relation or not stated else parse_case(stated)
+    said = str(case)
+    if node is not None and case.relation == "=":
+        # the answer for w = o is one about u_o: the claim's free index is o
+        letter = sorted(cf.free_indices(node))
+        node = cf.substitute(node, letter[0], OUTSIDE) if len(letter) == 1 else node
+        wrt, case = _at_outside(wrt), Case()
     question = Question(loss, wrt, instance, conventions, case)
     started = time.perf_counter()
     base = dict(
@@ -80,22 +109,34 @@ def check_claim(
         expected=expected,
         equation_latex=equation_latex,
         instance=question.where.as_dict(),
-        case=str(case),
+        case=said,
     )
 
     def result(verdict: Verdict, **fields) -> ClaimResult:
         seconds = round(time.perf_counter() - started, 3)
         return ClaimResult(verdict=verdict, seconds=seconds, **{**base, **fields})
 
-    try:
-        node = read(claim, syntax)
-    except ClaimParseError as error:
-        return result(Verdict.PARSE_ERROR, message=str(error))
+    if node is None:
+        return result(Verdict.PARSE_ERROR, message=str(unread))
     base["claim_latex"] = to_latex(node)
     show = to_compact_latex if isinstance(claim, str) and "\\" in claim else to_text
     try:
         with hard_time_limit(time_limit_s):
-            return _check_parsed(node, question, base, result, show, time_limit_s, with_hints, grid)
+            checked = _check_parsed(node, question, base, result, show, time_limit_s, with_hints, grid)
+            inferred = _case_it_holds_in(node, question) if checked.verdict is Verdict.REFUTED else None
+        if inferred is None:
+            return checked
+        again = check_claim(
+            node, loss, wrt, instance, conventions, claim_id, expected, equation_latex, time_limit_s,
+            syntax, with_hints, grid, inferred,
+        )  # fmt: skip
+        said = (
+            f"it holds for {inferred}: no case was given, and it does not hold in the other, so this is "
+            "the case it is for (give --case 'every w' to check it for every w)"
+        )
+        return replace(
+            again, claim=base["claim"], message=f"{said}; {again.message}" if again.message else said
+        )
     except ProofTimeout as error:
         return result(Verdict.UNDECIDED, method="time limit", message=str(error))
     except RecursionError:  # SymPy's polynomial code recurses per variable: huge instances hit the limit
@@ -106,6 +147,75 @@ def check_claim(
             "the expressions are too large; "
             "try a smaller instance",
         )
+
+
+_WORST = (Verdict.PARSE_ERROR, Verdict.ILL_TYPED, Verdict.REFUTED, Verdict.UNDECIDED, Verdict.PROVED)
+
+
+def _by_cases(
+    claim: str, pieces: list[tuple[str, str]], arguments: tuple, with_hints: bool, grid
+) -> ClaimResult:
+    """An answer by cases: each piece checked for its case; the verdict is the worst of theirs
+    (a parse error, ill-typed, refuted, undecided, then proved), with that piece's evidence, and
+    every piece's result among the steps."""
+    loss, wrt, instance, conventions, claim_id, *rest = arguments
+    results = []
+    for number, (expression, condition) in enumerate(pieces, start=1):
+        try:
+            results.append(
+                check_claim(
+                    expression,
+                    loss,
+                    wrt,
+                    instance,
+                    conventions,
+                    f"{claim_id}.{number}",
+                    *rest,
+                    with_hints=with_hints,
+                    grid=grid,
+                    case=condition,
+                )  # fmt: skip
+            )
+        except SymW2VError as error:  # a case that does not apply to this variable
+            results.append(
+                ClaimResult(
+                    f"{claim_id}.{number}", loss.name, wrt, expression, Verdict.ILL_TYPED, message=str(error)
+                )
+            )
+    worst = min(results, key=lambda r: _WORST.index(r.verdict))
+    cases = "; ".join(
+        f"{r.case or condition}: {r.verdict.value}" for r, (_, condition) in zip(results, pieces, strict=True)
+    )
+    return replace(
+        worst,
+        id=claim_id,
+        claim=claim,
+        case="cases",
+        steps=tuple(results),
+        message=f"by cases: {cases}" + (f"; {worst.message}" if worst.message else ""),
+    )
+
+
+def _at_outside(wrt: str) -> str:
+    """The variable that is ``wrt`` at the outside word: u_o for u_w and u_k."""
+    variable = VARIABLES[wrt]
+    if not variable.free:
+        return wrt
+    return next(v.name for v in VARIABLES.values() if v.object == variable.object and v.index == OUTSIDE)
+
+
+def _case_it_holds_in(node: cf.Node, question: Question) -> Case | None:
+    """For a refuted claim about every word's vector (∂J/∂u_w, no case given), the one case it
+    holds in, if it holds in one: the answer for w ≠ o given alone, or the one for w = o."""
+    free = VARIABLES[question.wrt].free
+    if question.case.relation or not free or question.loss.index_set(free).sampled:
+        return None
+    if any(isinstance(n, cf.Name) and OBJECTS[n.name].value == "indicator" for n in cf.walk(node)):
+        return None  # a claim with the one-hot y answers every case itself, rightly or not
+    for relation in ("!=", "="):
+        if holds(node, replace(question, case=Case(relation))):
+            return Case(relation)
+    return None
 
 
 def _kind(question: Question, reading: Reading) -> str:
@@ -126,7 +236,7 @@ def _check_parsed(
         return result(Verdict.ILL_TYPED, message=str(error))
     try:
         check_indices(node, question.wrt)
-        typing = infer_reading(node, conventions.U, conventions.y)
+        typing = infer_reading(node, conventions.U, conventions.y, fitting(question))
     except ShapeError as error:
         said = hint(node, question, show, typing_only=True) if with_hints else ""
         return result(Verdict.ILL_TYPED, message=str(error), hint=said)

@@ -210,3 +210,24 @@ class Walk:
                 raise TypeError(f"{type(self).__name__} has no rule for {kind.__name__}")
             self._methods[kind] = name
         return getattr(self, name)(node, *args)
+
+
+def substitute(node: Node, letter: str, index: str) -> Node:
+    """``node`` with the free index ``letter`` replaced by ``index`` (``o``, or another letter);
+    an index bound by a sum inside is left alone."""
+    if isinstance(node, Sum):
+        same = index if node.same == letter else node.same
+        if node.index == letter:
+            return Sum(node.index, node.over, node.body, same)
+        return Sum(node.index, node.over, substitute(node.body, letter, index), same)
+    if isinstance(node, Same):
+        return Same(*(index if i == letter else i for i in (node.a, node.b)))
+    if isinstance(node, Word):
+        return Word(index) if node.index == letter else node
+    if isinstance(node, Component):
+        base = substitute(node.base, letter, index)
+        return Component(base, index if node.index == letter else node.index)
+    if not node.children():
+        return node
+    fields = {k: substitute(v, letter, index) if isinstance(v, Node) else v for k, v in node.__dict__.items()}
+    return type(node)(**fields)

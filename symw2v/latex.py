@@ -12,7 +12,9 @@ import re
 
 from symw2v.errors import ClaimParseError
 
-_FONTS = r"boldsymbol|mathbf|bm|pmb|vec|mathbold|mathit|mathrm|mathsf|textbf|mathnormal"
+_FONTS = r"boldsymbol|mathbf|bm|pmb|vec|mathbold|mathit|mathrm|mathsf|textbf|mathnormal|mathcal|mathscr"
+# a font or a text box around a group keeps the group: \bm{\hat{y}}, \text{Vocab}
+_WRAPPERS = re.compile(rf"\\(?:{_FONTS}|text|textrm|textit|mbox|operatorname)\s*\{{")
 _SIZES = r"left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg|middle"
 
 # (pattern, the group kept); everything else the pattern matched becomes spaces
@@ -26,7 +28,8 @@ _BLANKED = (
 )
 
 KNOWN_COMMANDS = frozenset(
-    "sigma exp log ln sum frac dfrac tfrac hat widehat cdot times ast top intercal".split()
+    "sigma exp log ln sum Sigma frac dfrac tfrac hat widehat tilde widetilde cdot times ast top "
+    "intercal in isin mid ldots dots cdots and land wedge delta".split()
 )
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 
@@ -52,9 +55,38 @@ def blank(text: str) -> str:
     # first what the blanking below would break: an indicator's bold 1, a substack's line break
     text = _INDICATOR.sub(lambda m: INDICATOR + " " * (len(m.group(0)) - 1), text)
     text = _unstack(text)
+    text = _unwrap(text)
     for pattern, keep in _BLANKED:
         text = pattern.sub(lambda m, keep=keep: _blank(m, keep), text)
     return text.replace("\\{", " {").replace("\\}", " }")
+
+
+def _unwrap(text: str) -> str:
+    """Fonts and text boxes around a group blanked out, the group kept: ``\\bm{\\hat{y}_w}``."""
+    start = 0
+    while (match := _WRAPPERS.search(text, start)) is not None:
+        close = _closing(text, match.end())
+        if close is None:  # unclosed: the grammar says where
+            return text
+        text = (
+            text[: match.start()]
+            + " " * (match.end() - match.start())
+            + text[match.end() : close]
+            + " "
+            + text[close + 1 :]
+        )
+        start = match.start()
+    return text
+
+
+def _closing(text: str, after: int) -> int | None:
+    """The position of the brace that closes the group opened just before ``after``."""
+    depth = 1
+    for position in range(after, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[position], 0)
+        if depth == 0:
+            return position
+    return None
 
 
 def _unstack(text: str) -> str:
@@ -84,6 +116,86 @@ def normalize(text: str) -> str:
     return text
 
 
+# P(O=o|C=c), P(w|c): the probability of a word, as the handout writes ŷ's components
+_PROBABILITY = re.compile(r"\bP\s*\(\s*(?:O\s*=\s*)?([A-Za-z])\s*(?:\||\\mid)\s*(?:C\s*=\s*)?c\s*\)")
+# a subscript that states the case the answer is for: ŷ_{w≠o}, \hat{y}_{w = o}
+_CASE_SUBSCRIPT = re.compile(r"_\{\s*([A-Za-z])\s*(\\neq|\\ne(?![A-Za-z])|≠|!=|=)\s*o\s*\}")
+
+
+def probabilities(text: str) -> str:
+    """``P(O=o|C=c)`` as ``ŷ_o``, in place (the same length: positions stay true)."""
+    return _PROBABILITY.sub(lambda m: f"ŷ_{m.group(1)}".ljust(len(m.group(0))), text)
+
+
+def subscript_cases(text: str) -> tuple[str, list[str]]:
+    """``text`` with each case subscript reduced to its index (``_{w≠o}`` to ``_{w   }``), and
+    the cases they state ("w != o", "w = o")."""
+    cases = []
+
+    def index(match: re.Match) -> str:
+        relation = "=" if match.group(2) == "=" else "!="
+        cases.append(f"{match.group(1)} {relation} o")
+        return f"_{{{match.group(1)}".ljust(len(match.group(0)) - 1) + "}"
+
+    return _CASE_SUBSCRIPT.sub(index, text), cases
+
+
 def looks_like_latex(text: str) -> bool:
     """Text with a backslash command is LaTeX; the plain syntax has none."""
     return "\\" in text
+
+
+_PIECES = re.compile(r"\\begin\s*\{(cases|array)\}(?:\s*\{[^{}]*\})?(.*)\\end\s*\{\1\}", re.S)
+_FENCES = re.compile(r"\\left\s*(?:\\\{|\[|\(|\.)|\\right\s*(?:\\\}|\]|\)|\.)|\s")
+_CONDITION_WORDS = re.compile(
+    r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*(?:if|for|when)?\s*\}|\b(?:if|for|when)\b|,"
+)
+_OTHERWISE = re.compile(r"\\(?:text|mbox)\s*\{\s*(otherwise|else)\s*\}|\b(otherwise|else)\b")
+
+
+def case_pieces(text: str) -> list[tuple[str, str]] | None:
+    """An answer by cases (``\\begin{cases} A & w \\neq o \\\\ B & w = o \\end{cases}``, or an
+    ``array`` of such rows): ``[(A, "w \\neq o"), (B, "w = o")]``; an "otherwise" row gets the
+    other case.  None when ``text`` is not an answer by cases alone."""
+    match = _PIECES.search(text)
+    if match is None or _FENCES.sub("", text[: match.start()] + text[match.end() :]):
+        return None
+    rows = [row for row in _split_top(match.group(2), "\\\\") if row.strip()]
+    pieces = []
+    for row in rows:
+        cells = _split_top(row, "&")
+        marker = _CONDITION_WORDS.search(row) if len(cells) == 1 else None
+        if marker is not None:  # no &: the condition follows "if" (\text{ if } w = o)
+            cells = [row[: marker.start()], row[marker.start() :]]
+        if len(cells) != 2:
+            return None
+        expression, condition = cells
+        otherwise = bool(_OTHERWISE.search(condition))
+        pieces.append((expression.strip(), "" if otherwise else _CONDITION_WORDS.sub(" ", condition).strip()))
+    stated = [c for _, c in pieces if c]
+    if len(stated) == 1 and len(pieces) == 2:  # the otherwise row: the other side of w = o
+        other = stated[0].replace("\\neq", "=") if "\\neq" in stated[0] else stated[0].replace("=", "\\neq")
+        pieces = [(e, c or other) for e, c in pieces]
+    return pieces if pieces and all(c for _, c in pieces) else None
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside every brace group."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and not text.startswith(separator, i):
+            i += 2  # an escaped character (\{ …) is not a brace
+            continue
+        if char in "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            parts.append(text[start:i])
+            i += len(separator)
+            start = i
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts

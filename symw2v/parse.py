@@ -16,8 +16,8 @@ from lark.exceptions import VisitError
 
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
-from symw2v.latex import looks_like_latex, normalize
-from symw2v.world import OBJECTS, WORDS
+from symw2v.latex import looks_like_latex, normalize, probabilities, subscript_cases
+from symw2v.world import BY_BOUND, OBJECTS, WORDS
 from symw2v.world.objects import EULER, by_spelling, known_names
 
 MAX_LENGTH = 4000
@@ -51,12 +51,26 @@ def parse_claim(text: str, syntax: str = "auto") -> cf.Node:
     Raises ``ClaimParseError`` (with the position) when the text is not in the language and
     ``InputLimitError`` when it exceeds a bound on untrusted input.
     """
+    return read_claim(text, syntax)[0]
+
+
+def read_claim(text: str, syntax: str = "auto") -> tuple[cf.Node, str]:
+    """The closed form of ``text`` and the case its subscripts say it is for (``ŷ_{w≠o}``:
+    "w != o"), or ""."""
     if syntax not in SYNTAXES:
         raise ClaimParseError(f"syntax must be one of {', '.join(SYNTAXES)}, not {syntax!r}")
     text = unicodedata.normalize("NFC", text)
     _check_limits(text)
+    text = probabilities(text)
+    text, cases = subscript_cases(text)
+    if len(set(cases)) > 1:
+        raise ClaimParseError(f"the claim's subscripts give it two cases: {' and '.join(sorted(set(cases)))}")
     if syntax == "latex" or (syntax == "auto" and looks_like_latex(text)):
         text = normalize(text)
+    return _tree(text), cases[0] if cases else ""
+
+
+def _tree(text: str) -> cf.Node:
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
@@ -239,7 +253,7 @@ class _ToAst(Transformer):
 
     def component(self, meta, children):
         base, index = children
-        index = str(index)
+        index = "o" if str(index) == "0" else str(index)  # u_0: the zero typed for the letter o
         if index.isalpha() and len(index) != 1:
             self._fail(f"the subscript {index!r} must be one letter or a number", meta)
         stem = base.operand if isinstance(base, cf.Transpose) else base
@@ -286,14 +300,54 @@ class _ToAst(Transformer):
         letter, start, bound = children
         if str(start) != "1":
             self._fail("sums start at 1", meta)
-        bound = str(bound)
-        if bound not in ("K", "V"):
-            self._fail("a sum runs to K (the negatives) or to V (the vocabulary)", meta)
-        return (str(letter), bound)
+        return (str(letter), self._bound(str(bound), meta))
+
+    def _bound(self, bound: str, meta) -> str:
+        if bound not in BY_BOUND:
+            said = " or ".join(f"{s.bound} ({s.meaning})" for s in BY_BOUND.values())
+            self._fail(f"a sum runs to {said}", meta)
+        return bound
+
+    def set_named(self, meta, children):
+        name = str(children[0])
+        found = next((s.bound for s in BY_BOUND.values() if name in (s.bound, *s.names)), None)
+        if found is None:
+            self._fail(f"{name!r} is not a set a sum runs over (the vocabulary V, the negatives 1..K)", meta)
+        return found
+
+    def set_range(self, meta, children):
+        start, bound = (str(c) for c in children if isinstance(c, Token) and c.type in ("NUMBER", "NAME"))
+        if start != "1":
+            self._fail("sums start at 1", meta)
+        return self._bound(bound, meta)
+
+    def range_in(self, meta, children):
+        letter, _, over, *bound = children
+        if bound and self._bound(str(bound[0]), meta) != over:
+            self._fail(f"the sum runs over a set of size {over}, not {bound[0]}", meta)
+        return (str(letter), over)
+
+    def range_in_where(self, meta, children):
+        letter, _, over, _, same, *bound = children
+        letter, over = self.range_in(meta, [letter, None, over, *bound])
+        return (letter, over, self._other(letter, same, meta))
+
+    def sum_bare(self, meta, children):
+        # a sum written without its index (\sum u_k …): it binds the one free index of its body
+        _keyword, body = children
+        free = sorted(cf.free_indices(body))
+        if len(free) != 1:
+            self._fail("write the index the sum runs over: sum_k …", meta)
+        return self.sum(meta, [_keyword, (free[0], None), body])
+
+    def hat_component(self, meta, children):
+        *_, letter, index = children
+        return self.component(meta, [self.hat(meta, [letter]), index])
 
     def range_where(self, meta, children):
-        letter, same = children
-        return (str(letter), None, self._other(str(letter), same, meta))
+        letter, _, same, *bound = children
+        over = self._bound(str(bound[0]), meta) if bound else None
+        return (str(letter), over, self._other(str(letter), same, meta))
 
     def range_bounded_where(self, meta, children):
         letter, start, same, bound = children

@@ -52,10 +52,11 @@ class Case:
     """What an answer is for, when it is for one case: its free index different from o
     (``w != o``) or equal to it (``w = o``), or sampled words that repeat ("repeated")."""
 
-    relation: str = ""  # "!=", "=", "repeated", or "" for every case at once
+    relation: str = ""  # "!=", "=", "repeated", "every" (all at once, stated), or "" (not stated)
 
     def __str__(self) -> str:
-        return {"!=": "w != o", "=": "w = o", "repeated": "repeated negatives"}.get(self.relation, "")
+        names = {"!=": "w != o", "=": "w = o", "repeated": "repeated negatives", "every": "every w"}
+        return names.get(self.relation, "")
 
     def admits(self, word: int, instance: Instance) -> bool:
         """Whether a target at ``word`` is in the case."""
@@ -70,12 +71,15 @@ NO_CASE = Case()
 
 
 def parse_case(text: str) -> Case:
-    """``w != o``, ``w ≠ o``, ``w \\neq o``, ``w = o``, or "repeated negatives"."""
+    """``w != o``, ``w ≠ o``, ``w \\neq o``, ``w = o``, "repeated negatives", or "every w" (the
+    answer is for every w, stated: no case is inferred for it)."""
     text = " ".join(str(text).split())
     if not text:
         return NO_CASE
     if "repeat" in text.lower():
         return Case("repeated")
+    if text.lower() in ("every", "every w", "all", "all w", "any w"):
+        return Case("every")
     match = _CASE.fullmatch(text)
     if match is None or OUTSIDE not in (match.group(1), match.group(3)):
         raise SymW2VError(f"cannot read the case {text[:60]!r}: write w != o, w = o, or repeated negatives")
@@ -96,7 +100,7 @@ class Question:
     def __post_init__(self) -> None:
         if self.wrt not in WRT:
             raise SymW2VError(f"--wrt must be one of {', '.join(WRT)}, not {self.wrt!r}")
-        if self.case.relation and not VARIABLES[self.wrt].free:
+        if self.case.relation not in ("", "every") and not VARIABLES[self.wrt].free:
             raise SymW2VError(f"∂J/∂{self.wrt} has no cases: a case is for a word vector such as u_w")
         sampled = self.loss.index_set(VARIABLES[self.wrt].free).sampled if self.case.relation else False
         if self.case.relation == "repeated" and not sampled:
@@ -147,11 +151,19 @@ def free_letter(node: cf.Node, wrt: str) -> str:
 
 
 def layout(typing: Typing, wrt: str, wanted: str) -> tuple[str, str]:
-    """(the layout used, or "" with a message) for a claim of the typed shape."""
+    """(the layout used, or "" with a message) for a claim of the typed shape.
+
+    ``auto`` takes a vector's gradient as a column or a row; a matrix's only in the matrix's own
+    shape (its transpose is the gradient of the other reading of U, not of this one).
+    """
     denominator = variable_shape(wrt, typing.reading)
     numerator = (denominator[1], denominator[0])
     shape = typing.shape
     fits = {"denominator": shape == denominator, "numerator": shape == numerator}
+    if wanted == "auto" and "1" not in denominator and not fits["denominator"]:
+        other = "rows" if typing.reading.U == "columns" else "columns"
+        hint = f" (it would be the gradient if U were read as {other})" if fits["numerator"] else ""
+        return "", f"the claim is {show(shape)}, but ∂J/∂{wrt} is {show(denominator)}, U's own shape{hint}"
     if wanted != "auto":
         if fits[wanted]:
             return wanted, ""
@@ -172,11 +184,18 @@ def typed(node: cf.Node, question: Question) -> tuple[Typing, str]:
     """The claim's typing and the layout it is in; ``ShapeError`` when it has none that fits."""
     check_indices(node, question.wrt)
     conventions = question.conventions
-    typing = infer_reading(node, conventions.U, conventions.y)
+    typing = infer_reading(node, conventions.U, conventions.y, fitting(question))
     used, message = layout(typing, question.wrt, conventions.layout)
     if not used:
         raise ShapeError(message)
     return typing, used
+
+
+def fitting(question: Question):
+    """Whether a claim of ``shape`` is in a layout the question allows, under ``reading``."""
+    return lambda reading, shape: bool(
+        layout(Typing(reading, shape, True, ()), question.wrt, question.conventions.layout)[0]
+    )
 
 
 def pairs(
@@ -199,6 +218,8 @@ def pairs(
         found.append(Pair(target.label, claimed, target.gradient))
         conditions += [Condition(*condition, target.label) for condition in instantiator.conditions]
         instantiator.conditions.clear()
+    if not found:  # never vacuously true
+        raise SymW2VError(f"no word at {instance.describe(loss.index_sets)} is in the case {question.case}")
     return found, conditions
 
 

@@ -126,19 +126,28 @@ class Typing:
     rejected: tuple[tuple[Reading, str], ...]
 
 
-def infer_reading(node: cf.Node, U: str | None = None, y: str | None = None) -> Typing:
+def infer_reading(node: cf.Node, U: str | None = None, y: str | None = None, fits=None) -> Typing:
     """Type ``node`` under the first reading that works; ``ShapeError`` if none does.
 
     A declared ``U`` or ``y`` is binding; the error then names the reading that would work.
+    ``fits(reading, shape)``: prefer the first reading under which the claim also has the
+    gradient's shape (∂J/∂U written V×d is the gradient of U read as rows).
     """
     rejected: list[tuple[Reading, str]] = []
+    typed: list[Typing] = []
     for reading in readings_to_try(U, y):
         try:
             shape = shape_of(node, reading)
         except ShapeError as error:
             rejected.append((reading, str(error)))
             continue
-        return Typing(reading, shape, inferred=not (U and y), rejected=tuple(rejected))
+        typing = Typing(reading, shape, inferred=not (U and y), rejected=tuple(rejected))
+        if fits is None or fits(reading, shape):
+            return typing
+        typed.append(typing)
+        rejected.append((reading, f"the claim is {show(shape)}, not the gradient's shape"))
+    if typed:
+        return typed[0]
     message = rejected[0][1]
     others = [r for r in readings_to_try(None, None) if r not in dict(rejected)]
     working = []

@@ -46,23 +46,61 @@ def test_an_unreadable_case_says_what_to_write(text):
 
 
 @pytest.mark.parametrize(
-    ("claim", "case", "verdict"),
+    ("claim", "case", "verdict", "reported"),
     [
-        ("yhat_w v_c", "w != o", "proved"),
-        ("yhat_s v_c", "w != o", "proved"),  # the free index written with another letter
-        (r"\hat{y}_w \mathbf{v}_c", "w ≠ o", "proved"),
-        ("(yhat_w - 1) v_c", "w != o", "refuted"),
-        ("(yhat_w - 1) v_c", "w = o", "proved"),
-        ("yhat_w v_c", "w = o", "refuted"),
-        ("yhat_w v_c", "", "refuted"),  # for every w it is wrong at w = o
-        ("(yhat_w - y_w) v_c", "", "proved"),
-        ("-yhat_w v_c", "w != o", "refuted"),
+        ("yhat_w v_c", "w != o", "proved", "w != o"),
+        ("yhat_s v_c", "w != o", "proved", "w != o"),  # the free index written with another letter
+        (r"\hat{y}_w \mathbf{v}_c", "w ≠ o", "proved", "w != o"),
+        (r"\hat{y}_{w \neq o} \mathbf{v}_c", "", "proved", "w != o"),  # the subscript states it
+        ("(yhat_w - 1) v_c", "w != o", "refuted", "w != o"),
+        ("(yhat_w - 1) v_c", "w = o", "proved", "w = o"),
+        ("yhat_w v_c", "w = o", "refuted", "w = o"),
+        ("yhat_w v_c", "every w", "refuted", "every w"),  # for every w it is wrong at w = o
+        ("(yhat_w - y_w) v_c", "", "proved", ""),
+        ("(yhat_w - y_w) v_c", "every w", "proved", "every w"),
+        ("-yhat_w v_c", "w != o", "refuted", "w != o"),
+        ("-yhat_w v_c", "", "refuted", ""),
     ],
 )
-def test_softmax_word_vector_answers_are_checked_for_their_case(claim, case, verdict):
+def test_softmax_word_vector_answers_are_checked_for_their_case(claim, case, verdict, reported):
     result = check_claim(claim, SOFTMAX, "u_w", Instance(), case=case, with_hints=False)
     assert result.verdict.value == verdict, result.message
-    assert result.case == str(parse_case(case))
+    assert result.case == reported
+
+
+@pytest.mark.parametrize(("claim", "inferred"), [("yhat_w v_c", "w != o"), ("(yhat_w - 1) v_c", "w = o")])
+def test_an_answer_for_one_case_given_without_its_case_is_proved_for_that_case_and_says_so(claim, inferred):
+    result = check_claim(claim, SOFTMAX, "u_w", Instance(), with_hints=False)
+    assert result.verdict.value == "proved"
+    assert result.case == inferred
+    assert f"it holds for {inferred}: no case was given" in result.message
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        (
+            r"\begin{cases} \hat{y}_w v_c & \text{if } w \neq o \\"
+            r" (\hat{y}_w - 1) v_c & \text{if } w = o \end{cases}",
+            "proved",
+        ),
+        (
+            r"\left[\begin{array}{ll} \hat{y}_w v_c & w \neq o \\"
+            r" \hat{y}_w v_c & \text{otherwise} \end{array}\right.",
+            "refuted",
+        ),
+        (
+            r"\begin{cases} (\hat{y} - 1) v_c \text{ if } w = o \\"
+            r" \hat{y} v_c \text{ if } w \neq o \end{cases}",
+            "ill-typed",
+        ),
+    ],
+)
+def test_an_answer_by_cases_is_checked_case_by_case(claim, verdict):
+    result = check_claim(claim, SOFTMAX, "u_w", Instance(), with_hints=False)
+    assert result.verdict.value == verdict, result.message
+    assert result.case == "cases" and len(result.steps) == 2
+    assert result.message.startswith("by cases:")
 
 
 def test_a_case_answer_has_an_all_sizes_certificate_for_its_case():

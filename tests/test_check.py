@@ -54,10 +54,22 @@ def test_gradient_wrt_U_both_readings(softmax, instance):
     for claim, U, layout in [
         ("v_c (yhat - y)^T", "columns", "denominator"),
         ("(yhat - y) v_c^T", "rows", "denominator"),
-        ("(yhat - y) v_c^T", "columns", "numerator"),
+        ("(yhat - y) v_c^T", None, "denominator"),  # U not declared: read as rows, and said so
     ]:
         result = check_claim(claim, softmax, "U", instance, Conventions(U=U))
         assert (result.verdict.value, result.layout) == ("proved", layout), claim
+
+
+def test_a_transposed_gradient_of_U_is_not_taken_for_a_layout(softmax, instance):
+    """The gradient of a matrix is in the matrix's shape: with U declared d×V, the V×d answer
+    is the gradient of the other reading of U, not a "numerator layout" of this one."""
+    result = check_claim("(yhat - y) v_c^T", softmax, "U", instance, Conventions(U="columns"))
+    assert result.verdict.value == "refuted"
+    assert "if U were read as rows" in result.message
+    asked = check_claim(
+        "(yhat - y) v_c^T", softmax, "U", instance, Conventions(U="columns", layout="numerator")
+    )
+    assert (asked.verdict.value, asked.layout) == ("proved", "numerator")  # asked for explicitly
 
 
 def test_free_index_must_be_the_differentiated_one(negative_sampling, instance):
@@ -70,8 +82,10 @@ def test_u_k_is_every_negative_and_u_w_every_word(negative_sampling, softmax, in
     assert check_claim("sigma(u_k^T v_c) v_c", negative_sampling, "u_k", instance).verdict.value == "proved"
     assert check_claim("(yhat_w - y_w) v_c", softmax, "u_w", instance).verdict.value == "proved"
     # k = o included for the softmax: dropping y is wrong exactly there
-    wrong = check_claim("yhat_k v_c", softmax, "u_k", instance)
+    wrong = check_claim("yhat_k v_c", softmax, "u_k", instance, case="every w")
     assert wrong.verdict.value == "refuted"
+    # given without a case, it is the answer for k ≠ o, and proved as that
+    assert check_claim("yhat_k v_c", softmax, "u_k", instance).case == "w != o"
     assert wrong.counterexample.target == "k = 2"
 
 

@@ -234,7 +234,8 @@ PROVED = [
         extra=DEN,
     ),
     _case("sm-U-outer-rows", SM, "U", r"(\hat{y} - y)v_c^T", ROWS, extra=DEN),
-    _case("sm-U-numerator-braced-T", SM, "U", r"(\hat y-y) v_c^{T}", extra=NUM),
+    # U not declared: the V×d answer is the gradient of U read as rows
+    _case("sm-U-transposed-braced-T", SM, "U", r"(\hat y-y) v_c^{T}", extra=DEN),
     # ---- softmax, ∂J/∂z
     _case("sm-z-hat-minus-y", SM, "z", r"\hat{y} - y", extra=DEN),
     _case("sm-z-boldsymbol", SM, "z", r"\hat{\boldsymbol{y}} - \boldsymbol{y}", extra=DEN),
@@ -290,10 +291,8 @@ REFUTED = [
     _case("sm-uo-wrong-vector", SM, "u_o", r"(\hat{y}_o - 1)\,u_o"),
     _case("sm-uo-log-yhat", SM, "u_o", r"-\log\hat{y}_o\, v_c"),
     # ---- softmax, ∂J/∂u_k
-    _case("sm-uk-missing-y", SM, "u_k", r"\hat{y}_k v_c"),
     _case("sm-uk-y-minus-yhat", SM, "u_k", r"(y_k - \hat{y}_k) v_c"),
     # ---- softmax, ∂J/∂u_w
-    _case("sm-uw-missing-y", SM, "u_w", r"\hat{y}_w v_c"),
     _case("sm-uw-wrong-vector", SM, "u_w", r"(\hat{y}_w - y_w) u_w"),
     _case("sm-uw-second-term-sign", SM, "u_w", r"\hat{y}_w\,v_c + y_w\,v_c"),
     # ---- softmax, ∂J/∂U
@@ -351,7 +350,6 @@ ILL_TYPED = [
         r"\sigma(u_k^Tv_c)\,v_c + \sigma(u_o^Tv_c)",
         extra="cannot add d×1 and 1×1",
     ),
-    _case("ns-uk-free-w", NS, "u_k", r"\sigma(u_w^Tv_c)v_c", extra="index w is free"),
     # ---- negative sampling, gradients it has no closed form for
     _case("ns-uw-missing-transpose", NS, "u_w", r"\sigma(u_w v_c)v_c", extra="cannot multiply"),
     _case("ns-U-vector-times-vector", NS, "U", r"\boldsymbol{v}_c\boldsymbol{u}_o", extra="cannot multiply"),
@@ -375,7 +373,6 @@ ILL_TYPED = [
     ),
     # ---- softmax, ∂J/∂u_k
     _case("sm-uk-whole-vector", SM, "u_k", r"(\hat{y} - y) v_c", extra="cannot multiply V×1 by d×1"),
-    _case("sm-uk-free-w", SM, "u_k", r"(\hat{y}_w - y_w) v_c", extra="index w is free"),
     # ---- softmax, ∂J/∂u_w
     _case("sm-uw-scalar-minus-vector", SM, "u_w", r"(\hat{y}_w - y) v_c", extra="cannot add 1×1 and V×1"),
     _case("sm-uw-vector-times-vector", SM, "u_w", r"(\hat{y}_w - y_w) v_c u_w", extra="cannot multiply"),
@@ -651,3 +648,31 @@ def test_every_stateable_gradient_gets_every_verdict():
 def test_every_notation_is_in_the_corpus(notation):
     claims = [case[2] for case in _values(PROVED) + _values(REFUTED) + _values(ILL_TYPED)]
     assert any(notation in claim for claim in claims), notation
+
+
+# answers for one case given without it: the case is inferred, said, and the answer proved there
+ONE_CASE = [
+    _case("sm-uk-missing-y", SM, "u_k", r"\hat{y}_k v_c", extra="w != o"),
+    _case("sm-uw-missing-y", SM, "u_w", r"\hat{y}_w v_c", extra="w != o"),
+    _case("sm-uw-minus-one", SM, "u_w", r"(\hat{y}_w - 1) v_c", extra="w = o"),
+]
+
+
+@pytest.mark.parametrize("loss, wrt, claim, conventions, case", ONE_CASE)
+def test_an_answer_for_one_case_is_proved_for_that_case(loss, wrt, claim, conventions, case):
+    result = _check(loss, wrt, claim, conventions)
+    assert (result.verdict.value, result.case) == ("proved", case), _describe(result)
+    assert "no case was given" in result.message
+
+
+# a claim about a word vector may write its index with another letter than the question's
+OTHER_LETTER = [
+    _case("ns-uk-written-with-w", NS, "u_k", r"\sigma(u_w^Tv_c)v_c"),
+    _case("sm-uk-written-with-w", SM, "u_k", r"(\hat{y}_w - y_w) v_c"),
+    _case("ns-uk-written-with-w_s", NS, "u_k", r"-(\sigma(-u_{w_s}^\top v_c) - 1) v_c"),
+]
+
+
+@pytest.mark.parametrize("loss, wrt, claim, conventions", OTHER_LETTER)
+def test_the_free_index_may_have_another_letter(loss, wrt, claim, conventions):
+    assert _check(loss, wrt, claim, conventions).verdict.value == "proved"

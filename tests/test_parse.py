@@ -83,7 +83,6 @@ def test_errors_point_at_the_problem(text, position):
     [
         "",
         "   ",
-        "u_ov_c",  # a two-letter subscript
         "v_d",
         "U_k",
         "sum_o u_o",
@@ -113,3 +112,10 @@ def test_negated_dot_product_and_unbracketed_log_of_a_sum():
     assert parse_claim("u_o · v_c") == DOT_O
     node = parse_claim(r"\log\sum_{w=1}^{V}\exp(u_w^Tv_c) - 1")
     assert isinstance(node, cf.Sub) and node.left.function == "log" and isinstance(node.left.argument, cf.Sum)
+
+
+def test_an_unbraced_subscript_is_one_character_as_in_tex():
+    assert parse_claim("u_ov_c") == parse_claim("u_o v_c")
+    assert parse_claim(r"u^T_ov_c") == parse_claim("u_o^T v_c")
+    assert parse_claim(r"\hat y_wv_c") == parse_claim("yhat_w v_c")
+    assert parse_claim("u_0^Tv_c") == parse_claim("u_o^T v_c")  # the zero typed for the letter o

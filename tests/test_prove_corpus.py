@@ -26,11 +26,17 @@ ROWS_ROW = {"U": "rows", "y": "row"}
 ROWS_COLUMN = {"U": "rows", "y": "column"}
 COLS_ROW = {"U": "columns", "y": "row"}
 Y_ROW = {"y": "row"}
+# a matrix's gradient in the transposed shape, asked for by name (auto takes the matrix's own)
+COLS_NUMERATOR = {"U": "columns", "layout": "numerator"}
+ROWS_NUMERATOR = {"U": "rows", "layout": "numerator"}
+EVERY_W = {"case": "every w"}  # the answer is for every w: no case is inferred for it
 Y_COLUMN = {"y": "column"}
 
 
 def _check(loss: str, wrt: str, claim: str, conventions: dict | None = None):
-    return check_claim(claim, named_loss(loss), wrt, INSTANCE, Conventions(**(conventions or {})))
+    conventions = dict(conventions or {})
+    case = conventions.pop("case", "")
+    return check_claim(claim, named_loss(loss), wrt, INSTANCE, Conventions(**conventions), case=case)
 
 
 def _describe(result) -> str:
@@ -199,8 +205,8 @@ EQUIVALENT = [
     ("sm-U-rows-row-y", SM, "U", "(yhat - y)^T v_c^T", ROWS_ROW),
     ("sm-U-cols-row-y", SM, "U", "v_c (yhat - y)", COLS_ROW),
     ("sm-U-inferred", SM, "U", "v_c (yhat - y)^T", None),
-    ("sm-U-cols-numerator", SM, "U", "(yhat - y) v_c^T", COLS),
-    ("sm-U-rows-numerator", SM, "U", "v_c (yhat - y)^T", ROWS),
+    ("sm-U-cols-numerator", SM, "U", "(yhat - y) v_c^T", COLS_NUMERATOR),
+    ("sm-U-rows-numerator", SM, "U", "v_c (yhat - y)^T", ROWS_NUMERATOR),
     ("sm-U-rows-distributed", SM, "U", "yhat v_c^T - y v_c^T", ROWS),
 ]
 
@@ -299,7 +305,7 @@ WRONG = [
     ("sm-vc-rows-numerator-plus-e-minus-50", SM, "v_c", "(yhat - y) U + e^(-50) u_o^T", ROWS_ROW),
     # ---- softmax, ∂J/∂u_w, u_k, u_o
     ("sm-uw-swapped", SM, "u_w", "(y_w - yhat_w) v_c", None),
-    ("sm-uw-dropped-y", SM, "u_w", "yhat_w v_c", None),
+    ("sm-uw-dropped-y", SM, "u_w", "yhat_w v_c", EVERY_W),
     ("sm-uw-plus-e-minus-50", SM, "u_w", "(yhat_w - y_w) v_c + e^(-50) v_c", None),
     ("sm-uw-times-1-plus-e-minus-50", SM, "u_w", "(1 + e^(-50)) (yhat_w - y_w) v_c", None),
     ("sm-uw-yhat-o-for-yhat-w", SM, "u_w", "(yhat_o - y_w) v_c", None),
@@ -411,7 +417,7 @@ LAYOUTS = [
     ("sm-vc-rows-row-y", SM, "v_c", "(yhat - y) U", ROWS_ROW, "numerator"),
     ("sm-vc-cols", SM, "v_c", "U (yhat - y)", COLS, "denominator"),
     ("sm-U-cols-vc-first", SM, "U", "v_c (yhat - y)^T", COLS, "denominator"),
-    ("sm-U-rows-vc-first", SM, "U", "v_c (yhat - y)^T", ROWS, "numerator"),
+    ("sm-U-rows-vc-first", SM, "U", "v_c (yhat - y)^T", ROWS_NUMERATOR, "numerator"),
 ]
 
 

@@ -429,6 +429,11 @@ def cross_examine(node: cf.Node, question, reading: Reading, seed: int, kind: st
     context = f"{loss_name} ∂J/∂{wrt} = {to_text(node)} under {reading}: {result.verdict.value}"
     if result.verdict is Verdict.PROVED:
         assert numerically_equal(node, question, reading, seed), f"proved but not equal: {context}"
+    elif result.verdict is Verdict.REFUTED and result.method == "shape":
+        # a matrix's gradient only in the matrix's shape: the claim must not have it
+        shape = shape_of(resolve_sums(node, named_loss(loss_name)), reading)
+        own = ("V", "d") if reading.U == "rows" else ("d", "V")
+        assert wrt == "U" and shape != own, f"refuted for its shape, but it has the gradient's: {context}"
     elif result.verdict is Verdict.REFUTED and result.counterexample.undefined:
         point = _counterexample_point(node, question, reading, result.counterexample)
         assert not defined_at(node, question, reading, point), f"refuted as undefined, but defined: {context}"

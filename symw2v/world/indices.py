@@ -25,6 +25,7 @@ class IndexSet:
     generic: str  # how the all-sizes certificate calls a generic member
     members: Callable[[Instance], tuple[int, ...]]
     sampled: bool = False  # words drawn for one example (the negatives), not all of them
+    names: tuple[str, ...] = ()  # how a sum's range may name the set: \sum_{w \in V}
 
     def distinct(self, instance: Instance) -> bool:
         """Whether the members differ from each other and from o (the seed's "o ≠ k")."""
@@ -36,7 +37,12 @@ class IndexSet:
 
 
 VOCABULARY = IndexSet(
-    "vocabulary", "V", "the words 1..V", "word other than o", lambda i: tuple(range(1, i.V + 1))
+    "vocabulary",
+    "V",
+    "the words 1..V",
+    "word other than o",
+    lambda i: tuple(range(1, i.V + 1)),
+    names=("Vocab", "vocab", "Vocabulary", "vocabulary", "W"),
 )
 NEGATIVES = IndexSet("negatives", "K", "the K negative samples", "negative", lambda i: i.negatives, True)
 INDEX_SETS = {s.name: s for s in (VOCABULARY, NEGATIVES)}
