@@ -110,7 +110,8 @@ def check_defined(
     ordered = sorted(symbols, key=sympy.default_sort_key)
     by_target = {pair.label: pair for pair in pairs}
     for attempt in range(TRIES):
-        point = point_for(ordered, attempt, VALUES) if attempt else dict.fromkeys(ordered, sympy.Integer(0))
+        origin = {s: sympy.Integer(1 if s.is_positive else 0) for s in ordered}  # a count is never 0
+        point = point_for(ordered, attempt, VALUES) if attempt else origin
         for condition in open_conditions:
             tick()
             why = _fails(condition, point)

@@ -84,6 +84,9 @@ def _scores(instance: Instance, exprs) -> tuple[sympy.Expr, ...]:
     return tuple(instance.U_rows() * instance.v())
 
 
+_FACTOR_OPS = 400
+
+
 class _Reader:
     """Turns rational functions over an exponential basis back into readable expressions."""
 
@@ -105,6 +108,7 @@ class _Reader:
             if in_dots in scores:
                 self.words[scores[in_dots]] = symbol
         self.mapping.update(dict(basis.opaque))
+        self.opaque = {symbol for symbol, _ in basis.opaque}
         # the outside word is written o, as people write it
         self.outside = {
             symbols.dot(instance.o): symbols.dot("o"),
@@ -115,7 +119,10 @@ class _Reader:
         """``expr`` (over the basis symbols) with ŷ_w or σ where they apply, dot products named."""
         shown = self._softmax_form(expr)
         if shown is None:
-            shown = sigmoid_form(sympy.factor(expr).xreplace(self.mapping))
+            # factoring over logs (kept whole) or a large expression costs far more than the
+            # shorter form is worth: it is for display only
+            small = not expr.free_symbols & self.opaque and sympy.count_ops(expr) <= _FACTOR_OPS
+            shown = sigmoid_form((sympy.factor(expr) if small else expr).xreplace(self.mapping))
         return shown.xreplace(self.outside)
 
     def _softmax_form(self, expr: sympy.Expr) -> sympy.Expr | None:

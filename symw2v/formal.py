@@ -184,8 +184,10 @@ class Formal(cf.Walk):
             value = Family({i: sympy.Integer(int(i == OUTSIDE)) for i in INDICES})
         elif obj.value == "size":
             return sympy.Symbol(node.name, positive=True)
-        else:
+        elif obj.value == "constant":
             return sympy.E
+        else:
+            raise NoCertificate(f"{node.name} ({obj.meaning}) is outside the formal argument")
         return _transpose(value) if self.reading.transposes(obj.transposed_by) else value
 
     def on_Num(self, node: cf.Num, bindings):

@@ -26,6 +26,7 @@ from symw2v.world import (
     Reading,
     functions,
 )
+from symw2v.world import symbols as coordinates
 from symw2v.world.losses import Loss
 
 
@@ -128,7 +129,11 @@ class Instantiator(cf.Walk):
             return sympy.Matrix([int(w == instance.o) for w in range(1, instance.V + 1)])
         if kind == "size":
             return sympy.Matrix([[getattr(instance, name)]])
-        return sympy.Matrix([[sympy.E]])
+        if kind == "counts":
+            return sympy.Matrix([coordinates.count(w) for w in range(1, instance.V + 1)])
+        if kind == "constant":
+            return sympy.Matrix([[sympy.E]])
+        raise SymW2VError(f"{name} has no value at an instance")
 
     def _canonical(self, name: str) -> sympy.Matrix:
         """The object's value in the canonical reading, defined ones built once per context."""

@@ -85,7 +85,8 @@ def is_identity(pairs: list[Pair]) -> bool:
 def point_for(symbols: list[sympy.Symbol], attempt: int, values: tuple = POINT_VALUES) -> dict:
     """The ``attempt``-th point of a fixed sequence: each symbol gets one of ``values``."""
     rng = random.Random(1000 + attempt)
-    return {s: rng.choice(values) for s in symbols}
+    positive = tuple(v for v in values if v > 0)
+    return {s: rng.choice(positive if s.is_positive else values) for s in symbols}
 
 
 def _defined(matrix: sympy.Matrix) -> bool:
@@ -131,7 +132,7 @@ def vectors_at(point: dict) -> dict[str, tuple[str, list]]:
     for symbol, value in point.items():
         if isinstance(symbol, Coordinate):
             vectors.setdefault(symbol.vector, (symbol.vector_latex, {}))[1][symbol.position] = value
-    order = {"u": 0, "v": 1, "z": 2}
+    order = {"u": 0, "v": 1, "z": 2, "X": 3}
     ordered = sorted(vectors, key=lambda n: (order[n[0]], len(n), n))
     return {
         name: (vectors[name][0], [vectors[name][1][i] for i in sorted(vectors[name][1])]) for name in ordered

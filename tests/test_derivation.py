@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from symw2v.cli import main
@@ -197,3 +199,16 @@ def test_a_derivation_file_that_is_not_a_regular_file_is_refused(tmp_path):
     link.symlink_to("/dev/zero")
     with pytest.raises(DerivationFileError, match="zero.toml: is a character device"):
         load_derivation(link)
+
+
+def test_a_loss_defined_in_a_file_outside_the_package_is_proved_and_refuted(root):
+    """examples/glove.toml defines a GloVe-style weighted least-squares loss as data; no code
+    knows it, and its claims get their expected verdicts."""
+    derivation = load_derivation(root / "examples" / "glove.toml")
+    assert derivation.loss.name == "glove-style"
+    result = prove_derivation(derivation, grid=None)
+    assert [r.verdict.value for r in result.results] == ["proved", "proved", "refuted", "refuted"]
+    assert result.as_expected
+    refuted = result.results[2]
+    assert refuted.counterexample is not None and "X" in refuted.counterexample.point
+    assert all(Fraction(count) > 0 for count in refuted.counterexample.point["X"])  # counts are positive

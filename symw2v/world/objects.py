@@ -56,7 +56,9 @@ class Object:
     meaning: str
     transposed_by: str = ""
     definition: str = ""
-    value: str = ""  # for a primitive: "coordinates", "matrix", "indicator", "size" or "constant"
+    # for a primitive: "coordinates" (v_c's), "matrix" (U's), "indicator" (one-hot at o),
+    # "counts" (a positive constant per word), "size" or "constant"
+    value: str = ""
     spellings: tuple[str, ...] = ()
     hat_of: str = ""  # the letter this object is written as with a hat: ŷ is \hat{y}
     component_latex: str = ""  # how a component is written in LaTeX: ŷ_w is \hat{y}_{w}
@@ -125,6 +127,17 @@ OBJECTS: dict[str, Object] = {
             spellings=("ŷ",),
             hat_of="y",
             component_latex=r"\hat{y}",
+        ),
+        Object(
+            "X",
+            "vocabulary",
+            ("V", "1"),
+            "X",
+            r"\boldsymbol{X}",
+            "X",
+            "co-occurrence counts of the centre word with each word (positive), as GloVe uses them",
+            value="counts",
+            component_latex="X",
         ),
         Object("K", "size", SCALAR, "K", "K", "K", "the number of negative samples", value="size"),
         Object("V", "size", SCALAR, "V", "V", "V", "the vocabulary size", value="size"),

@@ -18,14 +18,14 @@ class Coordinate(sympy.Symbol):
 
     __slots__ = ("owner", "indices")
 
-    def __new__(cls, owner: str, indices: tuple[int, ...], name: str):
-        self = sympy.Symbol.__xnew__(cls, name, real=True)
+    def __new__(cls, owner: str, indices: tuple[int, ...], name: str, positive: bool = False):
+        self = sympy.Symbol.__xnew__(cls, name, **({"positive": True} if positive else {"real": True}))
         self.owner = owner
         self.indices = indices
         return self
 
     def __getnewargs_ex__(self):
-        return ((self.owner, self.indices, self.name), {})
+        return ((self.owner, self.indices, self.name, bool(self.is_positive)), {})
 
     @classmethod
     def class_key(cls):
@@ -33,8 +33,10 @@ class Coordinate(sympy.Symbol):
 
     @property
     def vector(self) -> str:
-        """The vector this coordinate is part of: ``u_2``, ``v_c`` or ``z``."""
-        return {"u": f"u_{self.indices[0]}" if self.owner == "u" else "", "v": "v_c", "z": "z"}[self.owner]
+        """The vector this coordinate is part of: ``u_2``, ``v_c``, ``z`` or ``X``."""
+        if self.owner == "u":
+            return f"u_{self.indices[0]}"
+        return {"v": "v_c", "z": "z", "X": "X"}[self.owner]
 
     @property
     def vector_latex(self) -> str:
@@ -43,6 +45,7 @@ class Coordinate(sympy.Symbol):
             "u": rf"\boldsymbol{{u}}_{{{self.indices[0]}}}",
             "v": r"\boldsymbol{v}_{c}",
             "z": r"\boldsymbol{z}",
+            "X": r"\boldsymbol{X}",
         }[self.owner]
 
     @property
@@ -84,6 +87,11 @@ def z(word: int) -> Coordinate:
     return Coordinate("z", (word,), f"z_{{{word}}}")
 
 
+def count(word: int) -> Coordinate:
+    """The co-occurrence count ``X_word``, a positive constant."""
+    return Coordinate("X", (word,), f"X_{{{word}}}", positive=True)
+
+
 def dot(word: int | str) -> Shown:
     """``u_wordᵀ v_c``, shown."""
     return Shown(rf"\boldsymbol{{u}}_{{{word}}}^{{\top}} \boldsymbol{{v}}_{{c}}", f"u_{word}ᵀv_c")
@@ -101,6 +109,10 @@ def plain(expr: sympy.Expr) -> sympy.Expr:
         if isinstance(symbol, Shown):
             renamed[symbol] = sympy.Symbol(symbol.text)
         elif isinstance(symbol, Coordinate):
-            name = f"{symbol.vector}[{symbol.position}]" if symbol.owner != "z" else f"z_{symbol.position}"
+            name = (
+                f"{symbol.vector}[{symbol.position}]"
+                if symbol.owner in "uv"
+                else f"{symbol.owner}_{symbol.position}"
+            )
             renamed[symbol] = sympy.Symbol(name)
     return expr.xreplace(renamed)
