@@ -75,6 +75,8 @@ def derive(loss: Loss, wrt: str, instance: Instance, reading: Reading) -> tuple[
     if wrt not in WRT:
         raise SymW2VError(f"cannot differentiate with respect to {wrt!r}; choose one of {', '.join(WRT)}")
     variable = VARIABLES[wrt]
+    if not variable.object:  # the loss itself, for identities between expressions of it
+        return (Target("", (), sympy.Matrix([[loss_expression(loss, instance, False)]])),)
     defined = variable.object in OBJECTS and bool(OBJECTS[variable.object].definition)
     J = loss_expression(loss, instance, defined)
     U = instance.U_rows()

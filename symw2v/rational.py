@@ -116,6 +116,9 @@ def to_rational(
             opaque[atom] = sympy.Dummy(f"a{len(opaque)}")
         return opaque[atom]
 
+    # a log of a product of positive factors is the sum of their logs (only where SymPy's
+    # assumptions show them positive): log(e^a / Σ e^b) is a − log Σ e^b, one atom fewer
+    exprs = [sympy.expand_log(e) if e.has(sympy.log) else e for e in exprs]
     # logs first: exponentials inside them stay inside the opaque atom
     logs = sorted(set().union(*(e.atoms(sympy.log) for e in exprs)), key=sympy.default_sort_key)
     exprs = [e.xreplace({atom: opaque_symbol(atom) for atom in logs}) for e in exprs]

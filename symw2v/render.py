@@ -134,7 +134,7 @@ def render_json(report: Report, timings: bool = False) -> str:
 
 def render_text(result: ClaimResult, indent: str = "") -> list[str]:
     """A result as plain-text lines, for the terminal and for Gradescope's output field."""
-    head = f"{result.verdict.value}: ∂J/∂{_flat(result.wrt)} = {_flat(result.claim)}"
+    head = f"{result.verdict.value}: {_flat(result.asked)} = {_flat(result.claim)}"
     lines = [head if not indent and result.id == "claim" else f"{indent}{_flat(result.id)}: {head}"]
     for label, value in (
         ("case", result.case),

@@ -82,6 +82,11 @@ class ClaimResult:
     def as_expected(self) -> bool:
         return self.verdict.value == self.expected
 
+    @property
+    def asked(self) -> str:
+        """What the claim is the value of: ``∂J/∂v_c``, or ``J`` for an expression of the loss."""
+        return "J" if self.wrt == "J" else f"∂J/∂{self.wrt}"
+
     def to_json(self) -> dict:
         """The JSON object of this result (the fields DESIGN.md lists, and a few more)."""
         data = asdict(self)

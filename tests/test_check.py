@@ -135,3 +135,13 @@ def test_time_limit_gives_undecided(softmax, instance):
     result = check_claim("U (yhat - y)", softmax, "v_c", instance, time_limit_s=1e-9)
     assert result.verdict.value == "undecided"
     assert "time limit" in result.message
+
+
+def test_identities_between_expressions_of_the_loss(softmax, instance):
+    """wrt J: the claim is an expression equal to the loss itself (part (a) of the assignment)."""
+    for claim in ("-sum_w y_w log(yhat_w)", "-y^T log(yhat)", "-u_o^T v_c + log(sum_w exp(u_w^T v_c))"):
+        result = check_claim(claim, softmax, "J", instance, with_hints=False)
+        assert result.verdict.value == "proved", (claim, result.message)
+        assert result.asked == "J"
+    wrong = check_claim("-sum_w log(yhat_w)", softmax, "J", instance, with_hints=False)
+    assert wrong.verdict.value == "refuted" and wrong.counterexample is not None

@@ -194,7 +194,7 @@ class Variable:
     """
 
     name: str
-    object: str
+    object: str  # "" for the loss itself: a claim about J is an expression equal to it
     index: str = ""
 
     @property
@@ -206,6 +206,8 @@ class Variable:
         """The variable's shape: the denominator layout of its gradient."""
         if self.object == WORDS.letter:
             return ("d", "1")
+        if not self.object:
+            return SCALAR
         return OBJECTS[self.object].shape_in(reading)
 
 
@@ -218,6 +220,7 @@ VARIABLES: dict[str, Variable] = {
         Variable("u_w", WORDS.letter, "w"),
         Variable("U", "U"),
         Variable("z", "z"),
+        Variable("J", ""),  # J itself: −Σ_w y_w log ŷ_w = −log ŷ_o
     )
 }
 WRT = tuple(VARIABLES)
