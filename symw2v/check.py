@@ -266,7 +266,7 @@ def _check_parsed(
                 certificate_argument=certificate.argument,
                 scope=f"proved at {instance.describe(sets)}, and at every size: {certificate.statement}",
             )
-    base["derived_latex"] = _derived_form(loss, question.wrt, question.where, reading, kind)
+    base["derived_latex"] = _derived_form(loss, question.wrt, question.where, reading, kind, question.region)
 
     try:
         found, conditions = pairs(node, question, typing, used, instance)
@@ -345,9 +345,11 @@ def _failing_instance(
 
 
 @lru_cache(maxsize=64)
-def _derived_form(loss: Loss, wrt: str, instance: Instance, reading: Reading, kind: str) -> str:
+def _derived_form(
+    loss: Loss, wrt: str, instance: Instance, reading: Reading, kind: str, region: tuple = ()
+) -> str:
     """The derived gradient, readable; the same for every claim about one question."""
-    gradient = derive(loss, wrt, instance, reading)[0].gradient
+    gradient = derive(loss, wrt, instance, reading, region)[0].gradient
     return gradient_form(gradient, instance, loss.sampled, kind)
 
 
@@ -407,9 +409,12 @@ def _prove_step(a: cf.Node, b: cf.Node, question: Question, time_limit_s):
         raise ShapeError("the two sides have different shapes")
     found, conditions = [], []
     instance = question.where
-    instantiator = Instantiator(loss_context(question.loss, instance, typing.reading, question.wrt))
+    context = replace(
+        loss_context(question.loss, instance, typing.reading, question.wrt), region=question.region
+    )
+    instantiator = Instantiator(context)
     letters = {free_letter(a, question.wrt), free_letter(b, question.wrt)} - {""}
-    for target in derive(question.loss, question.wrt, instance, typing.reading):
+    for target in derive(question.loss, question.wrt, instance, typing.reading, question.region):
         words = [word for _, word in target.bindings]
         if words and not question.case.admits(words[0], instance):
             continue

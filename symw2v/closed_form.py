@@ -130,6 +130,17 @@ class Call(Node):
 
 
 @dataclass(frozen=True)
+class Max(Node):
+    """``max(left, right)`` of two scalars: ReLU is max(x, 0), a leaky ReLU max(αx, x)."""
+
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True)
 class Sum(Node):
     """``sum_<index>`` over the index set written up to ``over`` (K: the negatives, V: the
     vocabulary); with ``same``, only over the members whose word is the word of ``same``

@@ -15,6 +15,7 @@ from symw2v.derive import loss_expression
 from symw2v.errors import DerivationFileError, InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited
 from symw2v.limits import hard_time_limit
+from symw2v.question import depends_on
 from symw2v.results import ClaimResult, Report
 from symw2v.schema import DERIVATION, quote, validate
 from symw2v.sweep import DEFAULT, Grid
@@ -72,7 +73,9 @@ class DerivationResult:
             loss_expression=loss.expression,
             loss_description=loss.description,
             instance=instance.as_dict(),
-            instance_text=instance.describe(loss.index_sets),
+            instance_text=instance.describe(loss.index_sets)
+            if loss.of_vectors
+            else "a number x (no vectors)",
             results=self.results,
             description=derivation.description,
             instance_note=note,
@@ -160,11 +163,17 @@ def load_derivation(path: str | Path) -> Derivation:
     conventions = Conventions(U=table.get("U"), y=table.get("y"), layout=table.get("layout", "auto"))
     claims = tuple(_claim(table, conventions) for table in document["claims"])
     _distinct_ids(path, claims)
+    loss = _loss(path, document["loss"], instance)
+    for number, claim in enumerate(claims, 1):
+        if not depends_on(loss, claim.wrt):
+            raise _fail(
+                path, f"[[claims]] #{number}: J of the {loss.name} loss does not depend on {claim.wrt}"
+            )
     return Derivation(
         name=path.stem,
         title=document.get("title", path.stem),
         description=document.get("description", ""),
-        loss=_loss(path, document["loss"], instance),
+        loss=loss,
         instance=instance,
         conventions=conventions,
         claims=claims,

@@ -16,6 +16,7 @@ from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.rational import is_zero
 from symw2v.world import CANONICAL, OBJECTS, VARIABLES, VOCABULARY, WORDS, WRT, Instance, Reading
+from symw2v.world import symbols as coordinates
 from symw2v.world.losses import Loss
 
 
@@ -42,10 +43,11 @@ def loss_context(loss: Loss, instance: Instance, reading: Reading, wrt: str) -> 
 
 
 @lru_cache(maxsize=64)
-def loss_expression(loss: Loss, instance: Instance, z_free: bool) -> sympy.Expr:
-    """J at the instance, over the component symbols (or over z when ``z_free``)."""
+def loss_expression(loss: Loss, instance: Instance, z_free: bool, region: tuple = ()) -> sympy.Expr:
+    """J at the instance, over the component symbols (or over z when ``z_free``); ``region``
+    reads a scalar in a region (x as a positive symbol for x > 0)."""
     node = resolve_sums(parse_claim(loss.expression), loss, strict=False)
-    context = Context(instance, CANONICAL, z_free=z_free)
+    context = Context(instance, CANONICAL, z_free=z_free, region=region)
     return Instantiator(context).scalar(node)
 
 
@@ -65,8 +67,23 @@ def _grad(J: sympy.Expr, symbols) -> sympy.Matrix:
     return sympy.Matrix([sympy.diff(J, s) for s in symbols])
 
 
+def _scalar_derivative(loss: Loss, name: str, instance: Instance, region: tuple) -> tuple[Target, ...]:
+    """dJ/dx for a function J of the scalar x, in its region (x > 0 or x < 0) when it has one:
+    a maximum is only differentiable away from its kink, so it needs one."""
+    J = loss_expression(loss, instance, False, region)
+    if not region:
+        if J.has(sympy.Max):
+            raise SymW2VError(f"the derivative of {loss.expression} needs a case: {name} > 0 or {name} < 0")
+        return (Target("", (), sympy.Matrix([[sympy.diff(J, coordinates.scalar(name))]])),)
+    ((_, value),) = region
+    symbol = next(iter(value.free_symbols))  # x = p (x > 0) or x = −p (x < 0), p positive
+    return (Target("", (), sympy.Matrix([[sympy.diff(J, symbol) / sympy.diff(value, symbol)]])),)
+
+
 @lru_cache(maxsize=64)
-def derive(loss: Loss, wrt: str, instance: Instance, reading: Reading) -> tuple[Target, ...]:
+def derive(
+    loss: Loss, wrt: str, instance: Instance, reading: Reading, region: tuple = ()
+) -> tuple[Target, ...]:
     """The gradients of ``loss`` with respect to ``wrt``, one per value of a free index.
 
     A word vector with a free letter (``u_k``, ``u_w``) has one target per member of the index
@@ -77,6 +94,8 @@ def derive(loss: Loss, wrt: str, instance: Instance, reading: Reading) -> tuple[
     variable = VARIABLES[wrt]
     if not variable.object:  # the loss itself, for identities between expressions of it
         return (Target("", (), sympy.Matrix([[loss_expression(loss, instance, False)]])),)
+    if variable.object in OBJECTS and OBJECTS[variable.object].value == "scalar":
+        return _scalar_derivative(loss, variable.object, instance, region)
     defined = variable.object in OBJECTS and bool(OBJECTS[variable.object].definition)
     J = loss_expression(loss, instance, defined)
     U = instance.U_rows()

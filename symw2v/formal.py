@@ -193,6 +193,9 @@ class Formal(cf.Walk):
     def on_Num(self, node: cf.Num, bindings):
         return sympy.Rational(node.value.numerator, node.value.denominator)
 
+    def on_Max(self, node: cf.Max, bindings):
+        raise NoCertificate("a maximum: the argument covers smooth functions")
+
     def on_Same(self, node: cf.Same, bindings):
         raise NoCertificate("a condition on the words of two indices (the argument has one generic member)")
 

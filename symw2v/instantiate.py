@@ -43,6 +43,7 @@ class Context:
     instance: Instance
     reading: Reading
     z_free: bool = False
+    region: tuple = ()  # ((name, value),): a scalar read in a region, x a positive symbol for x > 0
 
 
 def resolve_sums(node: cf.Node, loss: Loss, strict: bool = True) -> cf.Node:
@@ -131,6 +132,10 @@ class Instantiator(cf.Walk):
             return sympy.Matrix([[getattr(instance, name)]])
         if kind == "counts":
             return sympy.Matrix([coordinates.count(w) for w in range(1, instance.V + 1)])
+        if kind == "scalar":
+            return sympy.Matrix([[dict(self.context.region).get(name, coordinates.scalar(name))]])
+        if kind == "slope":
+            return sympy.Matrix([[1 / (1 + coordinates.slope_parameter())]])
         if kind == "constant":
             return sympy.Matrix([[sympy.E]])
         raise SymW2VError(f"{name} has no value at an instance")
@@ -184,6 +189,9 @@ class Instantiator(cf.Walk):
         if node.exponent < 0:
             base = self._needs("nonzero", base, node.base)
         return sympy.Matrix([[base**node.exponent]])
+
+    def on_Max(self, node: cf.Max, bindings) -> sympy.Matrix:
+        return sympy.Matrix([[sympy.Max(self(node.left, bindings)[0, 0], self(node.right, bindings)[0, 0])]])
 
     def on_Call(self, node: cf.Call, bindings) -> sympy.Matrix:
         argument = self(node.argument, bindings)

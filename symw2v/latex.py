@@ -29,7 +29,7 @@ _BLANKED = (
 
 KNOWN_COMMANDS = frozenset(
     "sigma exp log ln sum Sigma frac dfrac tfrac hat widehat tilde widetilde cdot times ast top "
-    "intercal in isin mid ldots dots cdots and land wedge delta".split()
+    "intercal in isin mid ldots dots cdots and land wedge delta max alpha".split()
 )
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 
@@ -173,10 +173,16 @@ def case_pieces(text: str) -> list[tuple[str, str]] | None:
         otherwise = bool(_OTHERWISE.search(condition))
         pieces.append((expression.strip(), "" if otherwise else _CONDITION_WORDS.sub(" ", condition).strip()))
     stated = [c for _, c in pieces if c]
-    if len(stated) == 1 and len(pieces) == 2:  # the otherwise row: the other side of w = o
-        other = stated[0].replace("\\neq", "=") if "\\neq" in stated[0] else stated[0].replace("=", "\\neq")
+    if len(stated) == 1 and len(pieces) == 2:  # the otherwise row: the other case of two
+        other = _OTHER_SIDE.sub(lambda m: _OTHER[m.group(0)], stated[0], count=1)
         pieces = [(e, c or other) for e, c in pieces]
     return pieces if pieces and all(c for _, c in pieces) else None
+
+
+# the relation of a case and the one of the other case: w ≠ o and w = o, x > 0 and x < 0
+_OTHER = {"\\neq": "=", "\\ne": "=", "≠": "=", "!=": "=", "=": "\\neq", ">": "<", "<": ">"}
+_OTHER |= {"\\geq": "<", "\\ge": "<", "≥": "<", "\\leq": ">", "\\le": ">", "≤": ">"}
+_OTHER_SIDE = re.compile("|".join(re.escape(k) for k in sorted(_OTHER, key=len, reverse=True)))
 
 
 def _split_top(text: str, separator: str) -> list[str]:

@@ -276,6 +276,10 @@ class _ToAst(Transformer):
         function, argument = children
         return cf.Call(function, argument)
 
+    def maximum(self, meta, children):
+        left, right = (c for c in children if isinstance(c, cf.Node))
+        return cf.Max(left, right)
+
     def call_of_call(self, meta, children):
         # \log \sigma(x): the outer function needs no brackets
         outer, inner, argument = children

@@ -112,6 +112,11 @@ class TextPrinter(cf.Walk):
     def on_Call(self, node: cf.Call) -> str:
         return f"{self.functions[node.function]}({self.doprint(node.argument)})"
 
+    def on_Max(self, node: cf.Max) -> str:
+        return f"{self.maximum}({self(node.left)}, {self(node.right)})"
+
+    maximum = "max"
+
     def on_Sum(self, node: cf.Sum) -> str:
         if node.same:
             condition = self._same(node.index, node.same)
@@ -136,6 +141,7 @@ class LatexPrinter(TextPrinter):
 
     names = {name: o.latex for name, o in OBJECTS.items()}
     functions = fn.LATEX
+    maximum = r"\max"
 
     def _group(self, text: str) -> str:
         return rf"\left({text}\right)"

@@ -131,9 +131,11 @@ def vectors_at(point: dict) -> dict[str, tuple[str, list]]:
     vectors: dict[str, tuple[str, dict[int, sympy.Expr]]] = {}
     for symbol, value in point.items():
         if isinstance(symbol, Coordinate):
-            vectors.setdefault(symbol.vector, (symbol.vector_latex, {}))[1][symbol.position] = value
+            vectors.setdefault(symbol.vector, (symbol.vector_latex, {}))[1][symbol.position] = symbol.shown(
+                value
+            )
     order = {"u": 0, "v": 1, "z": 2, "X": 3}
-    ordered = sorted(vectors, key=lambda n: (order[n[0]], len(n), n))
+    ordered = sorted(vectors, key=lambda n: (order.get(n[0], 4), len(n), n))
     return {
         name: (vectors[name][0], [vectors[name][1][i] for i in sorted(vectors[name][1])]) for name in ordered
     }

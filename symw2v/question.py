@@ -7,7 +7,7 @@ ask them again about edited claims and other instances.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from symw2v import closed_form as cf
 from symw2v.definedness import Condition, check_defined, unproved
@@ -19,7 +19,8 @@ from symw2v.prove import Pair, decide, is_identity
 from symw2v.results import Proof, Verdict
 from symw2v.schema import LAYOUTS, U_READINGS, Y_READINGS, quote
 from symw2v.shapes import Typing, infer_reading, show
-from symw2v.world import OUTSIDE, VARIABLES, WRT, Instance
+from symw2v.world import OBJECTS, OUTSIDE, VARIABLES, WRT, Instance
+from symw2v.world import symbols as coordinates
 from symw2v.world.losses import Loss
 
 
@@ -44,6 +45,8 @@ class Conventions:
 
 
 _RELATIONS = {"!=": "!=", "≠": "!=", "\\neq": "!=", "\\ne": "!=", "<>": "!=", "=": "=", "==": "="}
+# a scalar's region: x > 0 or x < 0 (x = 0, where a maximum has its kink, is left out)
+_SIDE = re.compile(r"\s*([A-Za-z])\s*(>|<|≥|≤|>=|<=|\\geq?|\\leq?|\\gt|\\lt)\s*0\s*")
 _CASE = re.compile(r"\s*([A-Za-z])\s*(!=|≠|\\neq|\\ne|<>|==|=)\s*([A-Za-z])\s*")
 
 
@@ -56,6 +59,7 @@ class Case:
 
     def __str__(self) -> str:
         names = {"!=": "w != o", "=": "w = o", "repeated": "repeated negatives", "every": "every w"}
+        names.update({">0": "x > 0", "<0": "x < 0"})
         return names.get(self.relation, "")
 
     def admits(self, word: int, instance: Instance) -> bool:
@@ -80,6 +84,9 @@ def parse_case(text: str) -> Case:
         return Case("repeated")
     if text.lower() in ("every", "every w", "all", "all w", "any w"):
         return Case("every")
+    side = _SIDE.fullmatch(text)
+    if side is not None:
+        return Case(">0" if side.group(2).lstrip("\\")[0] in ">g" else "<0")
     match = _CASE.fullmatch(text)
     if match is None or OUTSIDE not in (match.group(1), match.group(3)):
         raise SymW2VError(f"cannot read the case {text[:60]!r}: write w != o, w = o, or repeated negatives")
@@ -100,7 +107,21 @@ class Question:
     def __post_init__(self) -> None:
         if self.wrt not in WRT:
             raise SymW2VError(f"--wrt must be one of {', '.join(WRT)}, not {self.wrt!r}")
-        if self.case.relation not in ("", "every") and not VARIABLES[self.wrt].free:
+        if not depends_on(self.loss, self.wrt):
+            raise SymW2VError(
+                f"J of the {self.loss.name} loss does not depend on {self.wrt}: "
+                + (
+                    "it is a function of a number x; ask about ∂J/∂x"
+                    if not self.loss.of_vectors
+                    else "it is a function of the word vectors; ask about ∂J/∂v_c, ∂J/∂u_w, ∂J/∂U or ∂J/∂z"
+                )
+            )
+        scalar = OBJECTS.get(VARIABLES[self.wrt].object)
+        if self.case.relation in (">0", "<0") and (scalar is None or scalar.value != "scalar"):
+            raise SymW2VError(
+                f"∂J/∂{self.wrt} has no sides: x > 0 and x < 0 are cases of a scalar's function"
+            )
+        if self.case.relation not in ("", "every", ">0", "<0") and not VARIABLES[self.wrt].free:
             raise SymW2VError(f"∂J/∂{self.wrt} has no cases: a case is for a word vector such as u_w")
         sampled = self.loss.index_set(VARIABLES[self.wrt].free).sampled if self.case.relation else False
         if self.case.relation == "repeated" and not sampled:
@@ -108,6 +129,16 @@ class Question:
 
     def at(self, instance: Instance) -> Question:
         return Question(self.loss, self.wrt, instance, self.conventions, self.case)
+
+    @property
+    def region(self) -> tuple:
+        """The scalar read in its region, for the cases x > 0 and x < 0: ``((name, value),)``."""
+        if self.case.relation not in (">0", "<0"):
+            return ()
+        name = VARIABLES[self.wrt].object
+        if self.case.relation == ">0":
+            return ((name, coordinates.Coordinate(name, (), name, positive=True)),)
+        return ((name, -coordinates.Coordinate(name, (-1,), f"-{name}", positive=True)),)
 
     @property
     def where(self) -> Instance:
@@ -128,6 +159,16 @@ def read(claim: str | cf.Node, syntax: str) -> cf.Node:
 def resolve(node: cf.Node, question: Question) -> cf.Node:
     """The claim with every sum given its range; ``ShapeError`` for an index the loss lacks."""
     return resolve_sums(node, question.loss)
+
+
+def depends_on(loss: Loss, wrt: str) -> bool:
+    """Whether ∂J/∂``wrt`` is a question about ``loss``: J itself always; a number x only for
+    a loss of x (σ, ReLU); a word vector, U or z only for a loss of the word vectors."""
+    if wrt == "J":
+        return True
+    found = OBJECTS.get(VARIABLES[wrt].object)
+    scalar = found is not None and found.value == "scalar"
+    return loss.of_vectors != scalar
 
 
 def check_indices(node: cf.Node, wrt: str) -> None:
@@ -205,10 +246,11 @@ def pairs(
     claim needs to be defined there."""
     loss, wrt = question.loss, question.wrt
     instance = question.at(instance).where
-    instantiator = Instantiator(loss_context(loss, instance, typing.reading, wrt))
+    context = replace(loss_context(loss, instance, typing.reading, wrt), region=question.region)
+    instantiator = Instantiator(context)
     found, conditions = [], []
     letter = free_letter(node, wrt)
-    for target in derive(loss, wrt, instance, typing.reading):
+    for target in derive(loss, wrt, instance, typing.reading, question.region):
         words = [word for _, word in target.bindings]
         if words and not question.case.admits(words[0], instance):
             continue

@@ -149,8 +149,8 @@ SYNTAX = Field("syntax", (str,), "the claim's syntax", choices=SYNTAXES)
 CASE = Field(
     "case",
     (str,),
-    "the case the answer is for: w != o, w = o, repeated negatives, or every w",
-    choices=("", "w != o", "w = o", "repeated negatives", "every w"),
+    "the case the answer is for: w != o, w = o, repeated negatives, every w, x > 0 or x < 0",
+    choices=("", "w != o", "w = o", "repeated negatives", "every w", "x > 0", "x < 0"),
 )
 V = Field("V", (int,), "vocabulary size of the instance", low=2, high=MAX_V)
 D = Field("d", (int,), "vector dimension of the instance", low=1, high=MAX_D)

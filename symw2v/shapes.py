@@ -93,6 +93,12 @@ class _Shapes(cf.Walk):
             raise ShapeError(f"{to_text(node)}: cannot divide by a {show(right)} matrix", (show(right),))
         return left
 
+    def on_Max(self, node: cf.Max) -> Shape:
+        for side in (node.left, node.right):
+            if self(side) != SCALAR:
+                raise ShapeError(f"{to_text(node)}: max takes two scalars, not a {show(self(side))}")
+        return SCALAR
+
     def on_Pow(self, node: cf.Pow) -> Shape:
         base = self(node.base)
         if base != SCALAR:

@@ -4,6 +4,7 @@ sums over the k with w_k = w_s and the indicators [w_k = w_s] they are written w
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -203,3 +204,36 @@ def test_a_batch_line_and_a_derivation_claim_carry_their_case(tmp_path):
     result = prove_derivation(load_derivation(path), grid=None)
     assert result.results[0].verdict.value == "proved"
     assert json.loads(json.dumps(result.results[0].to_json()))["case"] == "repeated negatives"
+
+
+@pytest.mark.parametrize(
+    ("loss", "claim", "case", "verdict"),
+    [
+        ("sigmoid", "sigma(x) (1 - sigma(x))", "", "proved"),
+        ("sigmoid", r"\sigma(x)\,\sigma(-x)", "", "proved"),
+        ("sigmoid", "sigma(x)^2", "", "refuted"),
+        ("relu", "1", "x > 0", "proved"),
+        ("relu", "0", r"x \leq 0", "proved"),  # the kink x = 0 is left out
+        ("relu", "1", "x < 0", "refuted"),
+        ("leaky-relu", "1", "x > 0", "proved"),
+        ("leaky-relu", r"\alpha", "x < 0", "proved"),
+        ("leaky-relu", "alpha", "x > 0", "refuted"),
+        ("leaky-relu", r"\begin{cases} 1 & x > 0 \\ \alpha & x < 0 \end{cases}", "", "proved"),
+        ("leaky-relu", r"\begin{cases} 1 & x > 0 \\ 1 & \text{otherwise} \end{cases}", "", "refuted"),
+    ],
+)
+def test_derivatives_of_activations_by_cases(loss, claim, case, verdict):
+    result = check_claim(claim, named_loss(loss), "x", Instance(), case=case, with_hints=False)
+    assert result.verdict.value == verdict, result.message
+
+
+def test_the_derivative_of_a_maximum_needs_a_case():
+    with pytest.raises(SymW2VError, match="needs a case: x > 0 or x < 0"):
+        check_claim("1", named_loss("relu"), "x", Instance(), with_hints=False)
+
+
+def test_a_leaky_relu_counterexample_is_a_point_with_a_slope_between_0_and_1():
+    result = check_claim("2 alpha", named_loss("leaky-relu"), "x", Instance(), case="x < 0", with_hints=False)
+    assert result.verdict.value == "refuted"
+    (alpha,) = result.counterexample.point["alpha"]
+    assert 0 < Fraction(alpha) < 1

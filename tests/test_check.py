@@ -105,7 +105,7 @@ def test_parse_error_is_a_verdict(softmax, instance):
 
 def test_unknown_wrt_is_a_usage_error(softmax, instance):
     with pytest.raises(SymW2VError):
-        check_claim("u_o", softmax, "x", instance)
+        check_claim("u_o", softmax, "W", instance)
 
 
 def test_json_fields(negative_sampling, instance):

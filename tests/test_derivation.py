@@ -69,7 +69,8 @@ CLAIM = '[[claims]]\nid = "a"\nwrt = "u_o"\nclaim = "(sigma(u_o^T v_c) - 1) v_c"
         (CLAIM, "no loss given"),
         (
             "loss = 'cubic'\n" + CLAIM,
-            'loss must be one of "negative-sampling", "softmax", or a [loss]',
+            'loss must be one of "leaky-relu", "negative-sampling", "relu", "sigmoid", "softmax", '
+            "or a [loss]",
         ),
         ("loss = 'softmax'\ncolour = 1\n" + CLAIM, 'unknown key "colour"; the keys are title,'),
         (
@@ -78,7 +79,11 @@ CLAIM = '[[claims]]\nid = "a"\nwrt = "u_o"\nclaim = "(sigma(u_o^T v_c) - 1) v_c"
         ),
         ("loss = 'softmax'\n[instance]\nQ = 1\n" + CLAIM, '[instance] unknown key "Q"'),
         ("loss = 'softmax'\n" + CLAIM + CLAIM, '[[claims]] #2: the id "a" is used twice'),
-        ("loss = 'softmax'\n" + CLAIM.replace('u_o"', 'x"'), "[[claims]] #1: wrt must be one of"),
+        ("loss = 'softmax'\n" + CLAIM.replace('u_o"', 'W"'), "[[claims]] #1: wrt must be one of"),
+        (
+            "loss = 'softmax'\n" + CLAIM.replace('u_o"', 'x"'),
+            "[[claims]] #1: J of the softmax loss does not depend on x",
+        ),
         ("loss = 'softmax'\n" + CLAIM + "expect = 'maybe'\n", "[[claims]] #1: expect must be one of"),
         (
             "loss = 'softmax'\n[conventions]\nU = 'diagonal'\n" + CLAIM,

@@ -82,7 +82,8 @@ def test_a_list_as_loss_and_a_float_o_on_two_lines_are_parse_errors():
     ]
     results = list(check_batch(items))
     assert [r.verdict for r in results] == [Verdict.PARSE_ERROR] * 3
-    assert results[0].message.startswith('line 1: loss must be one of "negative-sampling", "softmax"')
+    known = '"leaky-relu", "negative-sampling", "relu", "sigmoid", "softmax"'
+    assert results[0].message.startswith(f"line 1: loss must be one of {known}")
     assert [r.message.split(" must be")[0] for r in results[1:]] == ["line 2: o", "line 3: o"]
 
 
@@ -552,10 +553,12 @@ def _file_faults(document: dict) -> set[str]:
 
 def _later_faults(document: dict) -> tuple[str, ...]:
     """How an error about a valid document may start: sizes that do not fit together, a [loss]
-    expression that does not read as a scalar J, an id used twice."""
+    expression that does not read as a scalar J, an id used twice, a variable J does not
+    depend on (v_c for an activation's loss)."""
     ids = [claim["id"] for claim in document["claims"]]
     twice = [f"[[claims]] #{n}: the id" for n, i in enumerate(ids, start=1) if i in ids[: n - 1]]
-    return ("[instance] ", "[loss] expression: ", *twice)
+    apart = [f"[[claims]] #{n}: J of the " for n in range(1, len(ids) + 1)]
+    return ("[instance] ", "[loss] expression: ", *twice, *apart)
 
 
 @FUZZ

@@ -42,6 +42,11 @@ class Loss:
         return _sums_of(self)
 
     @property
+    def of_vectors(self) -> bool:
+        """Whether J depends on the word vectors (not only on a number x, like σ or ReLU)."""
+        return _of_vectors(self)
+
+    @property
     def sampled(self) -> IndexSet | None:
         """The loss's set of sampled words (the negatives), if it has one: its size is K."""
         return next((s for s in self.index_sets if s.sampled), None)
@@ -57,6 +62,17 @@ def _sums_of(loss: Loss) -> tuple[IndexSet, ...]:
     found = {n.over for n in cf.walk(node) if isinstance(n, cf.Sum)}
     found |= {"K"} if cf.Name("K") in set(cf.walk(node)) else set()
     return tuple(s for s in INDEX_SETS.values() if s.bound in found)
+
+
+@cache
+def _of_vectors(loss: Loss) -> bool:
+    from symw2v import closed_form as cf
+    from symw2v.parse import parse_claim
+    from symw2v.world.objects import OBJECTS
+
+    nodes = list(cf.walk(parse_claim(loss.expression)))
+    roles = {OBJECTS[n.name].role for n in nodes if isinstance(n, cf.Name)}
+    return any(isinstance(n, cf.Word) for n in nodes) or bool(roles & {"vector", "matrix", "vocabulary"})
 
 
 _FOLDER = "losses"

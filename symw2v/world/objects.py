@@ -57,7 +57,8 @@ class Object:
     transposed_by: str = ""
     definition: str = ""
     # for a primitive: "coordinates" (v_c's), "matrix" (U's), "indicator" (one-hot at o),
-    # "counts" (a positive constant per word), "size" or "constant"
+    # "counts" (a positive constant per word), "scalar" (a real number), "slope" (a number
+    # strictly between 0 and 1), "size" or "constant"
     value: str = ""
     spellings: tuple[str, ...] = ()
     hat_of: str = ""  # the letter this object is written as with a hat: ŷ is \hat{y}
@@ -138,6 +139,20 @@ OBJECTS: dict[str, Object] = {
             "co-occurrence counts of the centre word with each word (positive), as GloVe uses them",
             value="counts",
             component_latex="X",
+        ),
+        Object(
+            "x", "scalar", SCALAR, "x", "x", "x", "the argument of an activation function", value="scalar"
+        ),
+        Object(
+            "alpha",
+            "constant",
+            SCALAR,
+            "alpha",
+            r"\alpha",
+            r"\alpha",
+            "the slope of a leaky ReLU below 0, 0 < α < 1",
+            value="slope",
+            spellings=("α", "\\alpha"),
         ),
         Object("K", "size", SCALAR, "K", "K", "K", "the number of negative samples", value="size"),
         Object("V", "size", SCALAR, "V", "V", "V", "the vocabulary size", value="size"),
@@ -221,6 +236,7 @@ VARIABLES: dict[str, Variable] = {
         Variable("U", "U"),
         Variable("z", "z"),
         Variable("J", ""),  # J itself: −Σ_w y_w log ŷ_w = −log ŷ_o
+        Variable("x", "x"),  # an activation function's derivative: σ'(x), ReLU'(x)
     )
 }
 WRT = tuple(VARIABLES)

@@ -36,22 +36,32 @@ class Coordinate(sympy.Symbol):
         """The vector this coordinate is part of: ``u_2``, ``v_c``, ``z`` or ``X``."""
         if self.owner == "u":
             return f"u_{self.indices[0]}"
-        return {"v": "v_c", "z": "z", "X": "X"}[self.owner]
+        return {"v": "v_c", "z": "z", "X": "X"}.get(self.owner, self.owner)
 
     @property
     def vector_latex(self) -> str:
         """That vector in LaTeX: ``\\boldsymbol{u}_{2}``."""
-        return {
-            "u": rf"\boldsymbol{{u}}_{{{self.indices[0]}}}",
+        if self.owner == "u":
+            return rf"\boldsymbol{{u}}_{{{self.indices[0]}}}"
+        named = {
             "v": r"\boldsymbol{v}_{c}",
             "z": r"\boldsymbol{z}",
             "X": r"\boldsymbol{X}",
-        }[self.owner]
+            "alpha": r"\alpha",
+        }
+        return named.get(self.owner, self.owner)
 
     @property
     def position(self) -> int:
-        """Its 1-based place in that vector."""
-        return self.indices[-1]
+        """Its 1-based place in that vector (1 for a scalar)."""
+        return self.indices[-1] if self.indices and self.indices[-1] > 0 else 1
+
+    def shown(self, value):
+        """The value of what this coordinate stands for: α = 1/(1 + b) for α's parameter b,
+        x = −p for the positive p that stands for a negative x."""
+        if self.owner == "alpha":
+            return sympy.Integer(1) / (1 + value)
+        return -value if self.indices == (-1,) else value
 
 
 class Shown(sympy.Symbol):
@@ -92,6 +102,16 @@ def count(word: int) -> Coordinate:
     return Coordinate("X", (word,), f"X_{{{word}}}", positive=True)
 
 
+def scalar(name: str) -> Coordinate:
+    """A real scalar such as an activation's argument x."""
+    return Coordinate(name, (), name)
+
+
+def slope_parameter() -> Coordinate:
+    """b > 0, with α = 1/(1 + b): every α strictly between 0 and 1, and nothing else."""
+    return Coordinate("alpha", (), "b_{\\alpha}", positive=True)
+
+
 def dot(word: int | str) -> Shown:
     """``u_wordᵀ v_c``, shown."""
     return Shown(rf"\boldsymbol{{u}}_{{{word}}}^{{\top}} \boldsymbol{{v}}_{{c}}", f"u_{word}ᵀv_c")
@@ -103,16 +123,24 @@ def yhat(word: int | str) -> Shown:
 
 
 def plain(expr: sympy.Expr) -> sympy.Expr:
-    """``expr`` with its symbols renamed for plain text (``u_2ᵀv_c``, ``u_1[3]``, ``v_c[2]``)."""
+    """``expr`` with its symbols renamed for plain text (``u_2ᵀv_c``, ``u_1[3]``, ``v_c[2]``,
+    ``x``, and α for the slope's parameter b, written back through α = 1/(1 + b))."""
     renamed = {}
     for symbol in expr.free_symbols:
         if isinstance(symbol, Shown):
             renamed[symbol] = sympy.Symbol(symbol.text)
         elif isinstance(symbol, Coordinate):
-            name = (
-                f"{symbol.vector}[{symbol.position}]"
-                if symbol.owner in "uv"
-                else f"{symbol.owner}_{symbol.position}"
-            )
-            renamed[symbol] = sympy.Symbol(name)
-    return expr.xreplace(renamed)
+            renamed[symbol] = _plain_coordinate(symbol)
+    shown = expr.xreplace(renamed)
+    return sympy.cancel(shown) if any(s.owner == "alpha" for s in expr.atoms(Coordinate)) else shown
+
+
+def _plain_coordinate(symbol: Coordinate) -> sympy.Expr:
+    if symbol.owner == "alpha":
+        alpha = sympy.Symbol("α", positive=True)
+        return (1 - alpha) / alpha
+    if symbol.indices in ((), (-1,)):  # a scalar, or the positive p that stands for a negative x
+        return sympy.Symbol(symbol.owner) * (-1 if symbol.indices else 1)
+    if symbol.owner in "uv":
+        return sympy.Symbol(f"{symbol.vector}[{symbol.position}]")
+    return sympy.Symbol(f"{symbol.owner}_{symbol.position}")
