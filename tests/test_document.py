@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from symw2v.document import MAX_DOCUMENT, check_document, displays, read_document
+from symw2v.displays import displays
+from symw2v.document import MAX_DOCUMENT, check_document, read_document
 from symw2v.errors import SymW2VError
 
 

@@ -1,0 +1,315 @@
+"""The rows of a document's displays put together into equations: ``∂J/∂x = A = B``, a chain
+continued on the rows (and displays) after it, a definition of J, or something skipped, and why.
+
+Read in order, with the prose between the displays: a part label ("(b)", "**(f)**", a heading)
+starts a section, which names the equations in it and may say that the samples repeat; the prose
+just before a display may state the case its answers are for ("When $w \\neq o$:"); a sentence
+may name the loss.  Nothing here checks anything: ``document.py`` decides each equation's loss
+and checks it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from symw2v.displays import Display, Scan, displays
+from symw2v.reader import cases, losses
+from symw2v.reader.derivative import Written, derivative, is_derivative, plain, subscript_of_J
+from symw2v.reader.rows import Row, cut
+from symw2v.world.losses import Loss
+
+# a part label at the start of a line: "(b)", "- (b):", "**(b)**", "## 1b", "\paragraph{(b) …"
+_MARKUP = (
+    r"[-*+][ \t]+|#{1,6}[ \t]*|\\noindent[ \t]*"
+    r"|\\(?:paragraph|(?:sub)*section|item)\*?[ \t]*\{?[ \t]*|\*\*|__|\$"
+)
+_LABELLED = r"\(([a-h]|[ivx]{1,4}|\d{1,2}[a-h]?)\)|(\d{1,2}[a-h])(?![A-Za-z0-9])"
+_PART = re.compile(rf"^[ \t>]*(?:{_MARKUP})*[ \t]*(?:{_LABELLED})", re.MULTILINE)
+_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\*?\{|\\paragraph\{)", re.MULTILINE)
+_ITEM = re.compile(r"^[ \t]*\\item(?![A-Za-z])(?!\s*\[)")
+_ENUMERATE = re.compile(r"\\begin\s*\{enumerate\}")
+# the text turns to every case at once
+_EVERY_CASE = re.compile(
+    r"\b(?:general(?:ly)?|in summary|summar|both cases|consolidat|combin"
+    r"|for (?:all|every|any) (?:words?|w)\b)",
+    re.IGNORECASE,
+)
+_CASE_LINE = 400  # characters of a line that may state a case
+_WORDY = re.compile(r"[A-Za-z][A-Za-z\\ ]*")  # a left side that is a word: "origin = …"
+
+
+@dataclass
+class Step:
+    """One side of a chain, as written; ``skip``: why it is not checked (a ∂ in it)."""
+
+    latex: str
+    line: int
+    skip: str = ""
+
+
+@dataclass
+class Equation:
+    """``∂J/∂x = …`` with its chain of steps, where it is, and what the document says about it."""
+
+    id: str
+    written: Written
+    line: int
+    position: int
+    steps: list[Step] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)
+    case: str = ""  # "w != o", "w = o" (the document's letter), or "repeated"
+    case_source: str = ""
+    section_repeats: bool = False
+    context: Signal | None = None  # the last thing before it that names or defines a loss
+    branch: bool = False  # one case of the chain before it ("w = o:" inside a chain)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``J = …``: J's subscript, the sides after J (candidates for its expression), its line."""
+
+    subscript: str
+    sides: tuple[str, ...]
+    line: int
+    latex: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Something that says which loss is in force from ``position`` on: a name (``loss``) or a
+    definition; ``where`` says what it was ("J_{neg-sample} on line 12")."""
+
+    position: int
+    where: str
+    loss: Loss | None = None
+    definition: Definition | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    id: str
+    latex: str
+    reason: str
+    line: int = 0
+
+
+@dataclass
+class Reading:
+    """What reading a document found."""
+
+    equations: list[Equation]
+    skipped: list[Skipped]
+    definitions: list[Definition]
+
+
+class _Reader:
+    """The state of one left-to-right reading of a document."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.equations: list[Equation] = []
+        self.skipped: list[Skipped] = []
+        self.definitions: list[Definition] = []
+        self.signals: list[Signal] = []
+        self.open: Equation | None = None  # the chain a row starting with "=" continues
+        self.defining: list[str] | None = None  # the sides of the definition being continued
+        self.part = ""  # the label of the section ("b")
+        self.items = 0  # the \\items of the enumerate read so far (an \\item is a part)
+        self.repeats = False  # the section says the samples may repeat
+        # the case the document last stated ("When $w \neq o$:", a row "(w = o)"), and where: it
+        # holds for the equations after it, until its section ends, another case is stated, or
+        # the text turns to every case ("In summary", "Generally")
+        self.case, self.case_source = "", ""
+        self.used: dict[str, int] = {}
+
+    # -- prose ----------------------------------------------------------------------------------
+
+    def prose(self, piece: str, start: int) -> None:
+        """Read the prose ``piece`` (at ``start``) before a display: sections, cases, names."""
+        for match in re.finditer(r"[^\n]+", piece):
+            line = match.group()
+            part = _PART.match(line)
+            if part is not None or _HEADING.match(line):
+                self.part = (part.group(1) or part.group(2)) if part else self.part
+                self.repeats = False
+                self.open = None
+                self.case = ""
+            elif _ITEM.match(line):
+                self.items += 1
+                self.part = chr(ord("a") + min(self.items - 1, 25))
+                self.repeats, self.open, self.case = False, None, ""
+            if cases.repeats(line):
+                self.repeats = True
+            if _EVERY_CASE.search(line):
+                self.case = ""
+            stated = cases.case_of(line) if len(line) < _CASE_LINE else ""
+            if stated:
+                self.case, self.case_source = stated, f"“{_short(line)}”"
+            named = losses.mentioned(line)
+            if named is not None:
+                self.signals.append(Signal(start + match.start(), f"“{named.name}” named in the text", named))
+            if _ENUMERATE.search(line):
+                self.items = 0
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def row(self, display: Display, first: bool) -> None:
+        """Read one row of a display; ``first``: it is the first row of its display."""
+        row = cut(display.latex)
+        if row.case_only:
+            self.case, self.case_source = row.case_only, f"the row “{row.case_only}” on line {display.line}"
+            if self.open is not None:  # "w = o:" inside a chain: the branches share its left side
+                self.open = self._branch(self.open, display, row.case_only)
+            return
+        if not row.parts or not any(row.parts):
+            return
+        head = row.parts[0]
+        if head == "" or (_WORDY.fullmatch(head) and len(head.strip()) > 1 and self.open is not None):
+            self._continue(display, row)
+            return
+        self.defining = None
+        written = derivative(head)
+        if written is not None:
+            self._start(display, row, written)
+            return
+        if len(row.parts) == 1 and self.open is not None:
+            return  # a row without "=" inside a chain (\vdots, "where …") leaves it open
+        self.open = None
+        if self._definition(display, row):
+            return
+        reason = (
+            "a derivative of something other than J (a Jacobian or a chain-rule factor)"
+            if is_derivative(display.latex)
+            else "not an equation of the form ∂J/∂x = …"
+        )
+        self.skip(display, reason, row.label)
+
+    def _continue(self, display: Display, row: Row) -> None:
+        sides = list(row.parts[1:])
+        if self.defining is not None:
+            self.defining.extend(sides)
+            return
+        if self.open is None:
+            self.skip(display, "a step = … with no ∂J/∂x = … before it", row.label)
+            return
+        self.open.rows.append(display.latex)
+        if display.number:
+            self.open.id = self._ident(display.number, "")
+        self._add_steps(self.open, sides, display.line, row)
+
+    def _start(self, display: Display, row: Row, written: Written) -> None:
+        named = losses.named(written.subscript)
+        if isinstance(named, Loss):
+            self.signals.append(
+                Signal(display.position, f"J_{{{written.subscript}}} on line {display.line}", named)
+            )
+        equation = Equation(
+            self._ident(display.number, row.label),
+            written,
+            display.line,
+            display.position,
+            rows=[display.latex],
+            section_repeats=self.repeats,
+            context=self.signals[-1] if self.signals else None,
+        )
+        equation.case, equation.case_source = self._case(written, row)
+        self._add_steps(equation, list(row.parts[1:]), display.line, row)
+        self.equations.append(equation)
+        self.open = equation
+
+    def _branch(self, chain: Equation, display: Display, case: str) -> Equation:
+        """A new equation with the left side of ``chain``, for one case of it."""
+        branch = Equation(
+            self._ident(None, ""),
+            chain.written,
+            display.line,
+            display.position,
+            rows=[display.latex],
+            case=case,
+            case_source=f"“{case}” on line {display.line}",
+            section_repeats=chain.section_repeats,
+            context=chain.context,
+            branch=True,
+        )
+        self.equations.append(branch)
+        return branch
+
+    def _add_steps(self, equation: Equation, sides: list[str], line: int, row: Row) -> None:
+        for side in sides:
+            if not side:
+                continue
+            skip = ""
+            if is_derivative(side):
+                skip = "a step with ∂ in it (a chain rule): not checked"
+            equation.steps.append(Step(side, line, skip))
+        if row.condition and not equation.case:
+            found = cases.case_of(row.condition)
+            if found:
+                equation.case, equation.case_source = found, f"“{_short(row.condition)}” on line {line}"
+
+    def _case(self, written: Written, row: Row) -> tuple[str, str]:
+        """The case the equation's answer is for, and where the document says so."""
+        if written.case:
+            return written.case, f"∂/∂{written.shown}"
+        found = cases.case_of(row.condition) if row.condition else ""
+        if found:
+            return found, f"“{_short(row.condition)}”"
+        if self.case:
+            return self.case, self.case_source
+        return "", ""
+
+    def _definition(self, display: Display, row: Row) -> bool:
+        """Read ``row`` as a definition of J if it is one."""
+        parts = row.parts
+        for index, part in enumerate(parts[:-1]):
+            subscript = subscript_of_J(plain(part))
+            if subscript is None:
+                continue
+            sides = [p for p in parts[index + 1 :] if p]
+            definition = Definition(subscript, tuple(sides), display.line, display.latex)
+            self.definitions.append(definition)
+            self.defining = list(sides)
+            self.signals.append(
+                Signal(display.position, f"J defined on line {display.line}", None, definition)
+            )
+            return True
+        return False
+
+    def skip(self, display: Display, reason: str, label: str = "") -> None:
+        self.skipped.append(Skipped(self._ident(display.number, label), display.latex, reason, display.line))
+
+    def _ident(self, number: str | None, label: str) -> str:
+        """An equation's id: its number (``eq13``), else its section's label and its own
+        (``(f)(i)``), else its line; made unique with ``#2``, ``#3``."""
+        if number:
+            ident = f"eq{number}"
+        elif self.part or label:
+            ident = (f"({self.part})" if self.part else "") + label
+        else:
+            ident = "equation"
+        self.used[ident] = self.used.get(ident, 0) + 1
+        return ident if self.used[ident] == 1 else f"{ident}#{self.used[ident]}"
+
+
+def _short(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def read(text: str, found: Scan, in_time=lambda: None) -> tuple[Reading, list[Signal]]:
+    """The equations, definitions and skipped displays of ``text``, and the signals of the loss
+    in force, in document order; ``in_time`` is called between rows (it raises when reading
+    has run out of time)."""
+    reader = _Reader(text)
+    between = found.between(text)
+    read_up_to = -1  # the last block whose prose has been read
+    for display in displays(text, found):
+        in_time()
+        first = display.block != read_up_to
+        for block in range(read_up_to + 1, display.block + 1):
+            reader.prose(between[block], found.blocks[block - 1].end if block else 0)
+        read_up_to = display.block
+        reader.row(display, first)
+    equations = [e for e in reader.equations if e.steps or not e.branch]
+    return Reading(equations, reader.skipped, reader.definitions), reader.signals
