@@ -77,6 +77,7 @@ _STRUCTURE = re.compile(
 )
 _INDENT = 40  # spaces before a ``$`` line that are its indentation (in a list item)
 _ALIGNED = re.compile(r"\\begin\s*\{([A-Za-z]{1,20}\*?)\}|\\end\s*\{([A-Za-z]{1,20}\*?)\}|\\[{}&]|[{}&]")
+_DELIMITER_BEFORE = re.compile(r"\\(?:right|left|[bB]igg?[lr]?)\s*$")
 _NESTING = 3  # row environments inside row environments that are unwrapped
 _ALIGNAT_COLUMNS = re.compile(r"\s*\{\s*\d{1,2}\s*\}")
 
@@ -159,6 +160,7 @@ def scan(text: str) -> Scan:
     """
     closers = {c: _Next(text, c) for d in DELIMITERS for c in d.closers}
     newline = _Next(text, "\n")
+    inline = _Inline(text)
     blocks: list[Block] = []
     steps = position = 0
     while True:
@@ -167,6 +169,9 @@ def scan(text: str) -> Scan:
         if match is None:
             break
         delimiter = _BY_OPENER[match.group()]
+        if delimiter.opener == "$$" and inline.open_at(match.start()):
+            position = match.start() + 1  # "$a$$": the first $ closes the inline math
+            continue
         body = match.end()
         found = [(closers[c].at(body + 1), c) for c in delimiter.closers]
         found = [(at, c) for at, c in found if at >= 0]
@@ -179,7 +184,31 @@ def scan(text: str) -> Scan:
         close, closer = min(found)
         blocks.append(Block(delimiter, match.start(), body, close, close + len(closer)))
         position = close + len(closer)
-    return Scan(tuple(blocks), steps + sum(n.steps for n in closers.values()) + newline.steps)
+    counted = sum(n.steps for n in closers.values()) + newline.steps + inline.steps
+    return Scan(tuple(blocks), steps + counted)
+
+
+class _Inline:
+    """Whether an inline ``$…$`` is open at a position: an odd number of ``$`` since the line began.
+
+    Asked at positions that only grow; each character is counted once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text, self._counted, self._dollars = text, 0, 0
+        self.steps = 0
+
+    def open_at(self, position: int) -> bool:
+        text, start = self._text, self._counted
+        if position > start:
+            newline = text.rfind("\n", start, position)
+            if newline >= 0:
+                self._dollars = text.count("$", newline + 1, position)
+            else:
+                self._dollars += text.count("$", start, position)
+            self.steps += position - start
+            self._counted = position
+        return self._dollars % 2 == 1
 
 
 def _alone(text: str, start: int, found: list, newline: _Next) -> tuple[list, int]:
@@ -213,7 +242,7 @@ def displays(text: str, found: Scan | None = None) -> list[Display]:
             continue
         for offset, row in rows(text[block.body : block.close]):
             number, row = _tagged(row)
-            row = _unaligned(_DROPPED.sub(" ", row)).strip().rstrip(".,;")
+            row = _unpunctuated(_unaligned(_DROPPED.sub(" ", row)))
             if row:
                 where = block.body + offset
                 result.append(Display(row, where, number, index, lines.of(where)))
@@ -267,6 +296,14 @@ def rows(body: str, depth: int = 0) -> list[tuple[int, str]]:
         else:
             result.append((offset, row))
     return result
+
+
+def _unpunctuated(row: str) -> str:
+    """``row`` without the full stop or comma that ends a sentence (not ``\\right.``)."""
+    row = row.strip()
+    while row.endswith((".", ",", ";")) and not _DELIMITER_BEFORE.search(row[-12:-1]):
+        row = row[:-1].rstrip()
+    return row
 
 
 def _unaligned(row: str) -> str:

@@ -20,10 +20,11 @@ limit (``isolate.py``); one that runs out is ``undecided``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
 
+from symw2v import closed_form as cf
 from symw2v.check import Conventions, Question, check_claim, check_step
 from symw2v.displays import Scan, scan
 from symw2v.errors import ProofTimeout, SymW2VError
@@ -38,7 +39,7 @@ from symw2v.reader.equations import Definition, Equation, Signal, Skipped, Step
 from symw2v.reader.rows import answer_by_cases
 from symw2v.reader.source import SUFFIXES, Source, source
 from symw2v.results import ClaimResult, Verdict
-from symw2v.world import VARIABLES, Reading
+from symw2v.world import OUTSIDE, VARIABLES, Reading
 from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, Loss
 from symw2v.world.profile import Profile
@@ -361,13 +362,11 @@ def _loss_of(equation: Equation, named, resolved, explicit: Loss | None, steps: 
         else:
             context = signal.loss
         source = signal.where
-    nodes = [n for n in (finding.parsed(s.latex) for s in steps) if n is not None]
-    marked = finding.marked(nodes)
+    used = frozenset().union(*(finding.used_by(s.latex) for s in steps))
+    marked = finding.marked(used)
     if marked is not None and marked is not context and (context is None or context.name in BUILTIN):
-        used = ", ".join(
-            sorted(finding.marks()[marked.name] & frozenset().union(*map(finding.features, nodes)))
-        )
-        return marked, f"the claim uses {used}, which only the {marked.name} loss has"
+        shown = ", ".join(sorted(finding.marks()[marked.name] & used))
+        return marked, f"the claim uses {shown}, which only the {marked.name} loss has"
     return context, source
 
 
@@ -490,15 +489,17 @@ def _against_gradient(
 def _one_case(expression: str, case: str, ident: str, chain: _Chain, instance, conventions, time_limit_s):
     """One row of an answer by cases, checked for its case (a row for ``k = o`` of a negative
     sample's gradient is ∂J/∂u_o, as the handout's negatives are never o)."""
-    wrt = chain.wrt
+    wrt, claim = chain.wrt, expression
     free = VARIABLES[wrt].free
     if free and chain.loss.index_set(free).sampled and case.split(" ")[1] == "=":
-        wrt, case = "u_o", ""
+        node = finding.parsed(expression)
+        if node is not None:  # the row is ∂J/∂u_o: its letter is o
+            wrt, claim, case = "u_o", _indexed(node, case.split(" ")[0], OUTSIDE), ""
     elif not free:
         case = ""
     try:
-        return check_claim(
-            expression,
+        result = check_claim(
+            claim,
             chain.loss,
             wrt,
             instance,
@@ -510,6 +511,21 @@ def _one_case(expression: str, case: str, ident: str, chain: _Chain, instance, c
         )
     except SymW2VError as error:
         return ClaimResult(ident, chain.loss.name, wrt, expression, Verdict.ILL_TYPED, message=str(error))
+    return replace(result, claim=expression)
+
+
+def _indexed(node: cf.Node, letter: str, index: str) -> cf.Node:
+    """``node`` with the free index ``letter`` written ``index`` (``u_k`` as ``u_o``)."""
+    if isinstance(node, cf.Sum) and node.index == letter:
+        return node  # the letter is bound here
+    if isinstance(node, (cf.Word, cf.Component)) and node.index == letter:
+        node = replace(node, index=index)
+    changed = {
+        f.name: _indexed(getattr(node, f.name), letter, index)
+        for f in fields(node)
+        if isinstance(getattr(node, f.name), cf.Node)
+    }
+    return replace(node, **changed) if changed else node
 
 
 def read_document(path: str | Path) -> Source:

@@ -19,6 +19,7 @@ from functools import cache
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.parse import parse_claim
+from symw2v.reader.derivative import plain
 from symw2v.world import OBJECTS
 from symw2v.world.losses import BUILTIN, Loss
 
@@ -119,11 +120,32 @@ def marks() -> dict[str, frozenset[str]]:
     }
 
 
-def marked(nodes: list[cf.Node]) -> Loss | None:
-    """The one built-in loss that what ``nodes`` use marks as theirs, or None (none or several)."""
-    used = frozenset().union(*(features(n) for n in nodes)) if nodes else frozenset()
+def marked(used: frozenset[str]) -> Loss | None:
+    """The one built-in loss that the functions and objects ``used`` mark as theirs, or None."""
     found = [BUILTIN[name] for name, own in marks().items() if own & used]
     return found[0] if len(found) == 1 else None
+
+
+def used_by(latex: str) -> frozenset[str]:
+    """What a claim uses: read from its AST, or, when it does not read, from the spellings the
+    world declares for functions (``\\sigma``) and hatted objects (``\\hat{y}``) in its text."""
+    node = parsed(latex)
+    if node is not None:
+        return features(node)
+    from symw2v.world.functions import LATEX  # the functions' spellings, declared once
+
+    text = plain(latex)
+    found = {name for name, spelling in LATEX.items() if _spelled(spelling, text)}
+    for obj in OBJECTS.values():
+        if obj.hat_of and re.search(rf"\\(?:hat|widehat|tilde)\{{?{re.escape(obj.hat_of)}(?![A-Za-z])", text):
+            found |= features(cf.Name(obj.name))
+    return frozenset(found)
+
+
+def _spelled(spelling: str, text: str) -> bool:
+    """Whether a function's LaTeX ``spelling`` (``\\sigma``, ``\\operatorname{softmax}``) is in ``text``."""
+    command = re.match(r"\\(?:operatorname\{)?([A-Za-z]+)", spelling)
+    return command is not None and re.search(rf"\\{command.group(1)}(?![A-Za-z])", text) is not None
 
 
 def parsed(latex: str) -> cf.Node | None:

@@ -26,10 +26,14 @@ _LABEL = re.compile(
     r"|(\((?:[ivx]{1,5}|[a-h])\)))\s*"
 )
 _WORDED_COMMANDS = frozenset(("text", "mbox", "textrm", "textnormal", "hbox", "textit", "textbf"))
+_SPACING_COMMANDS = frozenset(("space", "quad", "qquad", " ", ";", ","))
 _CONDITION_TOKENS = re.compile(
     r"\\begin\s*\{[A-Za-z]{1,20}\*?\}|\\end\s*\{[A-Za-z]{1,20}\*?\}|\\[{}]|[{}]|\\(?:in|forall)(?![A-Za-z])"
     r"|\\(?:text|mbox|textrm|textnormal|hbox|textit|textbf)(?![A-Za-z])"
+    r"|\\(?:space|q?quad)(?![A-Za-z])|\\[ ;,]"
 )
+# a word after spacing: "\quad for all k", "\space where"
+_BARE_WORD = re.compile(r"(?:\s|~|\\ )*([A-Za-z]{2,})(?![A-Za-z_^{(])")
 # words the claim language reads as functions (``\text{softmax}(z)``): mathematics, not a condition
 _FUNCTIONS = frozenset(("softmax", "exp", "log", "ln", "sigma"))
 _WORD = re.compile(r"[A-Za-z]{2}|[^\x00-\x7f]")  # a word: two letters, or a letter of a script
@@ -114,6 +118,9 @@ def condition_cut(text: str) -> tuple[str, str]:
         elif depth == 0 and token[1:] in _WORDED_COMMANDS and _holds_a_word(text, match.end()):
             cut_at = match.start()
             break
+        elif depth == 0 and token[1:] in _SPACING_COMMANDS and _a_word_follows(text, match.end()):
+            cut_at = match.end()
+            break
     if cut_at is None:
         return text, ""
     before = _without_spacing(text[:cut_at])
@@ -140,6 +147,12 @@ def _holds_a_word(text: str, position: int) -> bool:
     if inside is None or inside[0].strip() in _FUNCTIONS:
         return False
     return _WORD.search(inside[0]) is not None
+
+
+def _a_word_follows(text: str, position: int) -> bool:
+    """Whether a word of prose (not a function's name) follows ``position``."""
+    word = _BARE_WORD.match(text, position)
+    return word is not None and word.group(1) not in _FUNCTIONS
 
 
 def _skip_space(text: str, position: int) -> int:
