@@ -57,6 +57,7 @@ DELIMITERS: tuple[Delimiter, ...] = (
     Delimiter("$$", ("$$",)),
     Delimiter("\\[", ("\\]",)),
     Delimiter("$", ("$",), alone=True),
+    Delimiter("\\(", ("\\)",), alone=True),
     Delimiter("```math", ("```",)),
     Delimiter("```", ("```",), math=False),
     Delimiter("~~~", ("~~~",), math=False),
@@ -224,7 +225,7 @@ def _alone(text: str, start: int, found: list, newline: _Next) -> tuple[list, in
     line_end = newline.at(start)
     line_end = len(text) if line_end < 0 else line_end
     found = [(at, c) for at, c in found if at < line_end]
-    if not found or text[min(found)[0] + 1 : line_end].strip():
+    if not found or text[min(found)[0] + len(min(found)[1]) : line_end].strip():
         return [], looked
     return found, looked
 

@@ -44,7 +44,7 @@ from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, Loss
 from symw2v.world.profile import Profile
 
-__all__ = ["MAX_DOCUMENT", "DocumentResult", "Skipped", "check_document", "read_document"]
+__all__ = ["MAX_DOCUMENT", "DocumentResult", "Plan", "Skipped", "check_document", "plan", "read_document"]
 
 MAX_DOCUMENT = 200_000
 MAX_EQUATIONS = 200
@@ -56,7 +56,7 @@ _ORDER = (Verdict.REFUTED, Verdict.ILL_TYPED, Verdict.PARSE_ERROR, Verdict.UNDEC
 
 
 @dataclass
-class _Chain:
+class Chain:
     """One equation as a worker checks it: ``steps`` in order, each with the case it is for."""
 
     id: str
@@ -119,33 +119,57 @@ def check_document(
     steps makes n + 1); ``memory_limit`` is the bytes of address space the worker may add.  A
     chain past either is ``undecided``.
     """
-    raw = text.text if isinstance(text, Source) else text
-    if len(raw) > MAX_DOCUMENT:
-        raise SymW2VError(f"the document is {len(raw)} characters long; the limit is {MAX_DOCUMENT}")
-    found = text if isinstance(text, Source) else source(text)
-    instance = instance or Instance()
-    read = _read(found)
-    conventions, notes = _conventions(found, read.scan, profile)
     limits = Limits(seconds=time_limit_s, memory=memory_limit)
-    resolved = _resolve_definitions(read.definitions, instance, limits)
-    chains, skipped, loss_notes = _chains(read, resolved, loss, profile)
-    notes += loss_notes
+    found = plan(text, profile, loss, limits)
     results = []
-    if profile is not None:
-        chains = [_with_layout(chain, profile) for chain in chains]
-    check = partial(_check_chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s)
+    check = partial(
+        _check_chain,
+        instance=instance or Instance(),
+        conventions=found.conventions,
+        time_limit_s=time_limit_s,
+    )
     budget = partial(_budget, time_limit_s=time_limit_s)
-    for result in run_isolated(check, chains, _failed, limits=limits, budget=budget):
+    for result in run_isolated(check, found.chains, _failed, limits=limits, budget=budget):
         results.append(result)
         if progress is not None:
             progress(result)
     return DocumentResult(
         tuple(results),
-        tuple(skipped),
-        tuple(notes),
-        tuple(c.line for c in chains),
-        tuple(c.loss_source for c in chains),
+        tuple(found.skipped),
+        tuple(found.notes),
+        tuple(c.line for c in found.chains),
+        tuple(c.loss_source for c in found.chains),
     )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What checking a document will check: each equation as a chain (its variable, loss, case
+    and steps), what is skipped and why, the conventions, and notes on all of these."""
+
+    chains: tuple[Chain, ...]
+    skipped: tuple[Skipped, ...]
+    notes: tuple[str, ...]
+    conventions: Conventions
+
+
+def plan(
+    text: str | Source, profile: Profile | None = None, loss: Loss | None = None, limits: Limits | None = None
+) -> Plan:
+    """Read a document and decide what to check, without checking it.  Only the comparisons of
+    the document's definitions of J with the built-in losses are made (in workers, under
+    ``limits``)."""
+    raw = text.text if isinstance(text, Source) else text
+    if not isinstance(text, Source) and len(raw) > MAX_DOCUMENT:
+        raise SymW2VError(f"the document is {len(raw)} characters long; the limit is {MAX_DOCUMENT}")
+    found = text if isinstance(text, Source) else source(text)
+    read = _read(found)
+    conventions, notes = _conventions(found, read.scan, profile)
+    resolved = _resolve_definitions(read.definitions, limits or Limits())
+    chains, skipped, loss_notes = _chains(read, resolved, loss, profile)
+    if profile is not None:
+        chains = [_with_layout(chain, profile) for chain in chains]
+    return Plan(tuple(chains), tuple(skipped), tuple(notes + loss_notes), conventions)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -238,9 +262,7 @@ class _Resolved:
     note: str = ""
 
 
-def _resolve_definitions(
-    definitions: list[Definition], instance: Instance, limits: Limits
-) -> dict[Definition, _Resolved]:
+def _resolve_definitions(definitions: list[Definition], limits: Limits) -> dict[Definition, _Resolved]:
     """Each definition's loss, found by comparing its expression with the built-in losses."""
     expressions = {}
     for definition in definitions[:MAX_DEFINITIONS]:
@@ -275,7 +297,7 @@ def _resolve(definition: Definition, node, same: dict) -> _Resolved:
             )
         return _Resolved(named)
     if equal is not None:
-        return _Resolved(equal, f"{where} is the {equal.name} loss written in the document's own way")
+        return _Resolved(equal, f"{where} is the {equal.name} loss")
     if node is None:
         return _Resolved(None, f"{where} could not be read; it is not used")
     own = finding.own_loss(node, f"J of line {definition.line}")
@@ -297,7 +319,7 @@ def _not_compared(pair, failure: Failure) -> bool:
 
 def _chains(
     read: _Read, resolved: dict[Definition, _Resolved], explicit: Loss | None, profile: Profile | None
-) -> tuple[list[_Chain], list[Skipped], list[str]]:
+) -> tuple[list[Chain], list[Skipped], list[str]]:
     """The chains to check, with their losses; the equations skipped, and notes on the losses."""
     notes = list(dict.fromkeys(r.note for r in resolved.values() if r.note))
     skipped = list(read.skipped)
@@ -345,7 +367,7 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
             f"∂J/∂{written.shown}: the gradient by one word's vector is checked as ∂J/∂u_w or ∂J/∂u_k",
         )
     case = _case(equation, wrt, loss, profile)
-    return _Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source), ""
+    return Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source), ""
 
 
 def _loss_of(equation: Equation, named, resolved, explicit: Loss | None, steps: list[Step]):
@@ -353,7 +375,7 @@ def _loss_of(equation: Equation, named, resolved, explicit: Loss | None, steps: 
     if explicit is not None:
         return explicit, "--loss"
     if isinstance(named, Loss):
-        return named, f"J_{{{equation.written.subscript.strip('{} ')}}} on its left"
+        return named, f"J_{{{equation.written.name_shown}}} on its left"
     context, source = None, ""
     signal = equation.context
     if signal is not None:
@@ -385,7 +407,7 @@ def _case(equation: Equation, wrt: str, loss: Loss, profile: Profile | None) -> 
 # -- checking -----------------------------------------------------------------------------------
 
 
-def _budget(chain: _Chain, time_limit_s: float | None) -> float | None:
+def _budget(chain: Chain, time_limit_s: float | None) -> float | None:
     """The seconds a chain's checks may take in all: one per step, and the final claim."""
     if time_limit_s is None:
         return None
@@ -393,7 +415,7 @@ def _budget(chain: _Chain, time_limit_s: float | None) -> float | None:
     return time_limit_s * (checks + 1 if checks > 1 else 1)
 
 
-def _failed(chain: _Chain, failure: Failure) -> ClaimResult:
+def _failed(chain: Chain, failure: Failure) -> ClaimResult:
     """The result of a chain whose worker ran out of time or memory, or died."""
     expressions = chain.expressions
     return ClaimResult(
@@ -410,13 +432,13 @@ def _failed(chain: _Chain, failure: Failure) -> ClaimResult:
     )
 
 
-def _with_layout(chain: _Chain, profile: Profile) -> _Chain:
+def _with_layout(chain: Chain, profile: Profile) -> Chain:
     """``chain`` with the layout the profile gives a gradient by its variable."""
     shape = VARIABLES[chain.wrt].shape(Reading(U=profile.U, y=profile.y))
     return replace(chain, layout=profile.layout_of(shape))
 
 
-def _check_chain(chain: _Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:
+def _check_chain(chain: Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:
     """A chain's result: its last step against the derived gradient, with every step's result."""
     if chain.layout:
         conventions = replace(conventions, layout=chain.layout)
@@ -459,7 +481,7 @@ def _check_chain(chain: _Chain, instance: Instance, conventions: Conventions, ti
 
 
 def _against_gradient(
-    latex: str, ident: str, chain: _Chain, instance: Instance, conventions: Conventions, time_limit_s
+    latex: str, ident: str, chain: Chain, instance: Instance, conventions: Conventions, time_limit_s
 ) -> ClaimResult:
     """``latex`` checked against the derived gradient: for an answer by cases, each case for
     its own, and the worst verdict for the whole."""
@@ -486,7 +508,7 @@ def _against_gradient(
     return replace(worst, id=ident, claim=latex, steps=tuple(results), message=message, case="")
 
 
-def _one_case(expression: str, case: str, ident: str, chain: _Chain, instance, conventions, time_limit_s):
+def _one_case(expression: str, case: str, ident: str, chain: Chain, instance, conventions, time_limit_s):
     """One row of an answer by cases, checked for its case (a row for ``k = o`` of a negative
     sample's gradient is ∂J/∂u_o, as the handout's negatives are never o)."""
     wrt, claim = chain.wrt, expression

@@ -52,6 +52,11 @@ class Written:
     shown: str = ""  # the variable as written
     known: bool = True  # False: J is differentiated by something that is no variable (x_o)
 
+    @property
+    def name_shown(self) -> str:
+        """J's subscript as a report shows it: ``naive-softmax``."""
+        return " ".join(self.subscript.replace("{", " ").replace("}", " ").split())
+
     def wrt(self, loss: Loss | None) -> str | None:
         """The ``--wrt`` name of the variable for ``loss``; None for a single word (``u_1``) or
         for what is no variable."""
@@ -83,7 +88,7 @@ def derivative(latex: str) -> Written | None:
     text = plain(latex)
     if len(text) > MAX_LEFT:
         return None
-    found = _fraction(text) or _slashed(text) or _nabla(text)
+    found = _fraction(text) or _over(text) or _slashed(text) or _nabla(text) or _subscripted(text)
     if found is None:
         return None
     of, variable = found
@@ -125,6 +130,27 @@ def _fraction(text: str) -> tuple[str, str] | None:
     if top and rest:
         return None
     return (top or rest), bottom
+
+
+def _over(text: str) -> tuple[str, str] | None:
+    """(what is differentiated, the variable) of TeX's ``{\\partial J \\over \\partial x}``."""
+    inner = _unbraced(text)
+    if inner == text or inner.count("\\over") != 1:
+        return None
+    top, bottom = (_after_partial(side) for side in inner.split("\\over"))
+    if not top or not bottom:
+        return None
+    return top, bottom
+
+
+def _subscripted(text: str) -> tuple[str, str] | None:
+    """(what is differentiated, the variable) of ``\\partial_{x} J``."""
+    for partial in ("\\partial_", "∂_"):
+        if text.startswith(partial):
+            variable = group(text, len(partial))
+            if variable is not None and text[variable[1] :]:
+                return text[variable[1] :], variable[0]
+    return None
 
 
 def _slashed(text: str) -> tuple[str, str] | None:

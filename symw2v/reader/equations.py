@@ -201,9 +201,8 @@ class _Reader:
     def _start(self, display: Display, row: Row, written: Written) -> None:
         named = losses.named(written.subscript)
         if isinstance(named, Loss):
-            self.signals.append(
-                Signal(display.position, f"J_{{{written.subscript}}} on line {display.line}", named)
-            )
+            where = f"J_{{{written.name_shown}}} on line {display.line}"
+            self.signals.append(Signal(display.position, where, named))
         equation = Equation(
             self._ident(display.number, row.label),
             written,
@@ -283,7 +282,7 @@ class _Reader:
         """An equation's id: its number (``eq13``), else its section's label and its own
         (``(f)(i)``), else its line; made unique with ``#2``, ``#3``."""
         if number:
-            ident = f"eq{number}"
+            ident = f"eq{number}" if number[:1].isalnum() else number
         elif self.part or label:
             ident = (f"({self.part})" if self.part else "") + label
         else:
