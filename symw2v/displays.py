@@ -245,7 +245,7 @@ def displays(text: str, found: Scan | None = None) -> list[Display]:
             number, row = _tagged(row)
             row = _unpunctuated(_unaligned(_DROPPED.sub(" ", row)))
             if row:
-                where = block.body + offset
+                where = block.body + offset + _leading_space(text, block.body + offset)
                 result.append(Display(row, where, number, index, lines.of(where)))
         after = number_after(text, block.end)
         if after is not None and result and result[-1].block == index and result[-1].number is None:
@@ -297,6 +297,11 @@ def rows(body: str, depth: int = 0) -> list[tuple[int, str]]:
         else:
             result.append((offset, row))
     return result
+
+
+def _leading_space(text: str, position: int) -> int:
+    """How many white-space characters start at ``position`` (a row starts after its line break)."""
+    return skip_space(text, position) - position
 
 
 def _unpunctuated(row: str) -> str:
