@@ -20,11 +20,10 @@ limit (``isolate.py``); one that runs out is ``undecided``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from symw2v import closed_form as cf
 from symw2v.check import Conventions, Question, check_claim, check_step
 from symw2v.displays import Scan, scan
 from symw2v.errors import ProofTimeout, SymW2VError
@@ -36,10 +35,10 @@ from symw2v.reader import equations as reading_equations
 from symw2v.reader import losses as finding
 from symw2v.reader.conventions import declared
 from symw2v.reader.equations import Definition, Equation, Signal, Skipped, Step
-from symw2v.reader.rows import answer_by_cases
+from symw2v.reader.rows import by_cases
 from symw2v.reader.source import SUFFIXES, Source, source
 from symw2v.results import ClaimResult, Verdict
-from symw2v.world import OUTSIDE, VARIABLES, Reading
+from symw2v.world import VARIABLES, Reading
 from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, Loss
 from symw2v.world.profile import Profile
@@ -52,7 +51,6 @@ MAX_DEFINITIONS = 16  # definitions of J compared with the built-in losses
 READ_SECONDS = 10.0  # reading happens in the parent, outside the workers' limits
 COMPARE_SECONDS = 20.0  # one comparison of a document's J with a built-in loss
 REPEATED = "repeated negatives"
-_ORDER = (Verdict.REFUTED, Verdict.ILL_TYPED, Verdict.PARSE_ERROR, Verdict.UNDECIDED, Verdict.PROVED)
 
 
 @dataclass
@@ -67,6 +65,7 @@ class Chain:
     case: str = ""
     line: int = 0
     loss_source: str = ""
+    read_as: tuple[str, ...] = ()  # how the document was read, where that differs from what it says
     layout: str = ""  # the profile's layout for this variable ("": the document's)
 
     @property
@@ -367,7 +366,8 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
             f"∂J/∂{written.shown}: the gradient by one word's vector is checked as ∂J/∂u_w or ∂J/∂u_k",
         )
     case = _case(equation, wrt, loss, profile)
-    return Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source), ""
+    chain = Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source)
+    return replace(chain, read_as=tuple(equation.read_as)), ""
 
 
 def _loss_of(equation: Equation, named, resolved, explicit: Loss | None, steps: list[Step]):
@@ -411,7 +411,7 @@ def _budget(chain: Chain, time_limit_s: float | None) -> float | None:
     """The seconds a chain's checks may take in all: one per step, and the final claim."""
     if time_limit_s is None:
         return None
-    checks = sum(max(1, len(answer_by_cases(s.latex))) for s in chain.steps if not s.skip)
+    checks = sum(2 if by_cases(s.latex) else 1 for s in chain.steps if not s.skip)
     return time_limit_s * (checks + 1 if checks > 1 else 1)
 
 
@@ -439,10 +439,13 @@ def _with_layout(chain: Chain, profile: Profile) -> Chain:
 
 
 def _check_chain(chain: Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:
-    """A chain's result: its last step against the derived gradient, with every step's result."""
+    """A chain's result: its last step against the derived gradient, with every step's result.
+
+    The first step without ∂ is checked against the derived gradient, each later one as algebra
+    against the one before; after an answer by cases or a step that does not read, the next is
+    checked against the gradient again."""
     if chain.layout:
         conventions = replace(conventions, layout=chain.layout)
-    equation = " ".join(chain.latex)
     check = partial(
         _against_gradient, chain=chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s
     )
@@ -450,104 +453,46 @@ def _check_chain(chain: Chain, instance: Instance, conventions: Conventions, tim
     results, anchor = [], None
     numbered = [(n, s) for n, s in enumerate(chain.steps, start=1) if not s.skip]
     for number, step in numbered:
-        ident = f"{chain.id}.{number}"
-        if answer_by_cases(step.latex):
-            result, anchor = check(step.latex, ident), None
-        elif anchor is None or len(numbered) == 1:
-            result = check(step.latex, ident)
-            anchor = step.latex if result.verdict is not Verdict.PARSE_ERROR else None
+        ident, text = f"{chain.id}.{number}", step.read or step.latex
+        if anchor is None or len(numbered) == 1 or by_cases(text):
+            result = check(text, ident)
         else:
-            result = check_step(anchor, step.latex, question, ident, "latex", time_limit_s)
-            anchor = step.latex if result.verdict is not Verdict.PARSE_ERROR else None
-        results.append(result)
-    last_number, last = numbered[-1]
-    final = results[-1] if len(numbered) == 1 or answer_by_cases(last.latex) else check(last.latex, chain.id)
-    final = replace(final, id=chain.id, equation_latex=equation)
-    if len(results) == 1 and not answer_by_cases(last.latex):
-        return final
-    where = next((r for r in results if r.verdict is not Verdict.PROVED), None)
-    message = final.message
-    if where is not None and len(results) > 1:
-        message = (
-            message + "; " if message else ""
-        ) + f"the error enters at step {where.id.rsplit('.', 1)[1]}"
+            result = check_step(anchor, text, question, ident, "latex", time_limit_s)
+        readable = result.verdict is not Verdict.PARSE_ERROR and not by_cases(text)
+        anchor = text if readable else None
+        results.append(replace(result, claim=step.latex))
+    last = numbered[-1][1]
+    final = results[-1] if len(numbered) == 1 else check(last.read or last.latex, chain.id)
+    final = replace(final, id=chain.id, claim=last.latex, equation_latex=" ".join(chain.latex))
+    notes = [final.message] if final.message else []
+    if len(results) > 1:
+        where = next((r for r in results if r.verdict is not Verdict.PROVED), None)
+        if where is not None:
+            notes.append(f"the error enters at step {where.id.rsplit('.', 1)[1]}")
     skipped = [str(n) for n, s in enumerate(chain.steps, start=1) if s.skip]
     if skipped:
-        message = (message + "; " if message else "") + (
-            f"step{'s' if len(skipped) > 1 else ''} {', '.join(skipped)} (with ∂) not checked"
-        )
+        notes.append(f"step{'s' if len(skipped) > 1 else ''} {', '.join(skipped)} (with ∂) not checked")
+    notes += chain.read_as
     steps = tuple(results) if len(results) > 1 else final.steps
-    return replace(final, steps=steps, message=message)
+    return replace(final, steps=steps, message="; ".join(notes))
 
 
 def _against_gradient(
     latex: str, ident: str, chain: Chain, instance: Instance, conventions: Conventions, time_limit_s
 ) -> ClaimResult:
-    """``latex`` checked against the derived gradient: for an answer by cases, each case for
-    its own, and the worst verdict for the whole."""
-    by_cases = answer_by_cases(latex)
-    if not by_cases:
-        return check_claim(
-            latex,
-            chain.loss,
-            chain.wrt,
-            instance,
-            conventions,
-            claim_id=ident,
-            time_limit_s=time_limit_s,
-            syntax="latex",
-            case=chain.case,
-        )
-    results = []
-    for number, (expression, case) in enumerate(by_cases, start=1):
-        results.append(
-            _one_case(expression, case, f"{ident}.{number}", chain, instance, conventions, time_limit_s)
-        )
-    worst = min(results, key=lambda r: _ORDER.index(r.verdict))
-    message = "; ".join(f"{r.case or 'every case'}: {r.verdict.value}" for r in results)
-    return replace(worst, id=ident, claim=latex, steps=tuple(results), message=message, case="")
-
-
-def _one_case(expression: str, case: str, ident: str, chain: Chain, instance, conventions, time_limit_s):
-    """One row of an answer by cases, checked for its case (a row for ``k = o`` of a negative
-    sample's gradient is ∂J/∂u_o, as the handout's negatives are never o)."""
-    wrt, claim = chain.wrt, expression
-    free = VARIABLES[wrt].free
-    if free and chain.loss.index_set(free).sampled and case.split(" ")[1] == "=":
-        node = finding.parsed(expression)
-        if node is not None:  # the row is ∂J/∂u_o: its letter is o
-            wrt, claim, case = "u_o", _indexed(node, case.split(" ")[0], OUTSIDE), ""
-    elif not free:
-        case = ""
-    try:
-        result = check_claim(
-            claim,
-            chain.loss,
-            wrt,
-            instance,
-            conventions,
-            claim_id=ident,
-            time_limit_s=time_limit_s,
-            syntax="latex",
-            case=case,
-        )
-    except SymW2VError as error:
-        return ClaimResult(ident, chain.loss.name, wrt, expression, Verdict.ILL_TYPED, message=str(error))
-    return replace(result, claim=expression)
-
-
-def _indexed(node: cf.Node, letter: str, index: str) -> cf.Node:
-    """``node`` with the free index ``letter`` written ``index`` (``u_k`` as ``u_o``)."""
-    if isinstance(node, cf.Sum) and node.index == letter:
-        return node  # the letter is bound here
-    if isinstance(node, (cf.Word, cf.Component)) and node.index == letter:
-        node = replace(node, index=index)
-    changed = {
-        f.name: _indexed(getattr(node, f.name), letter, index)
-        for f in fields(node)
-        if isinstance(getattr(node, f.name), cf.Node)
-    }
-    return replace(node, **changed) if changed else node
+    """``latex`` checked against the derived gradient, for the chain's case (an answer by cases
+    says its own)."""
+    return check_claim(
+        latex,
+        chain.loss,
+        chain.wrt,
+        instance,
+        conventions,
+        claim_id=ident,
+        time_limit_s=time_limit_s,
+        syntax="latex",
+        case="" if by_cases(latex) else chain.case,
+    )
 
 
 def read_document(path: str | Path) -> Source:

@@ -12,7 +12,7 @@ from symw2v.errors import SymW2VError
 from symw2v.reader import cases, losses, macros
 from symw2v.reader.conventions import declared
 from symw2v.reader.derivative import derivative
-from symw2v.reader.rows import answer_by_cases, cut
+from symw2v.reader.rows import by_cases, cut
 from symw2v.reader.source import source
 from symw2v.world.losses import named_loss
 
@@ -111,15 +111,10 @@ def test_a_row_that_only_states_a_case(written):
     assert cut(written).case_only in ("w != o", "w = o")
 
 
-def test_answers_by_cases():
-    answer = answer_by_cases(
-        r"\begin{cases} \hat{y}_w v_c & \text{if } w \neq o \\"
-        r" (\hat{y}_w - 1) v_c & \text{otherwise} \end{cases}"
-    )
-    assert answer == ((r"\hat{y}_w v_c", "w != o"), (r"(\hat{y}_w - 1) v_c", "w = o"))
-    array = answer_by_cases(r"\left[ \begin{array}{ll} a & k \neq o \\ b & k = o \end{array} \right.")
-    assert array == (("a", "k != o"), ("b", "k = o"))
-    assert answer_by_cases(r"\begin{cases} a & x > 0 \\ b & x < 0 \end{cases}") == ()
+def test_answers_by_cases_are_found():
+    assert by_cases(r"\begin{cases} a & \text{if } w \neq o \\ b & \text{otherwise} \end{cases}")
+    assert by_cases(r"\left[ \begin{array}{ll} a & k \neq o \\ b & k = o \end{array} \right.")
+    assert not by_cases(r"\hat{y}_w v_c")
 
 
 # -- cases, losses and conventions in the words of a document ---------------------------------

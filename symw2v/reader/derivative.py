@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.parse import parse_claim
-from symw2v.world import OUTSIDE, VARIABLES, WORDS
+from symw2v.world import CENTRE, OUTSIDE, VARIABLES, WORDS
 from symw2v.world.losses import Loss
 
 # meaning-free wrappers: a font, a size, spacing; what they wrap stays
@@ -51,6 +51,7 @@ class Written:
     case: str = ""  # "w != o" from u_{w \neq o}
     shown: str = ""  # the variable as written
     known: bool = True  # False: J is differentiated by something that is no variable (x_o)
+    centre_index: str = ""  # written v_x with x not c: a centre vector J does not depend on
 
     @property
     def name_shown(self) -> str:
@@ -213,6 +214,8 @@ def subscript_of_J(text: str) -> str | None:
     return subscript
 
 
+# v_w, v_{k}: the letter of the centre vector v_c with another index
+_OTHER_CENTRE = re.compile(r"\{?v\}?_\{?\s*([A-Za-z])\s*\}?")
 _CASE_INDEX = re.compile(r"\{?([A-Za-z])\}?(\\neq|\\ne|≠|!=|=) ?\{?([A-Za-z])\}?")
 
 
@@ -230,6 +233,9 @@ def _variable(written: str, subscript: str) -> Written | None:
             if equal:
                 return Written(subscript, index=OUTSIDE, shown=written)
             return Written(subscript, index=letter, case=f"{letter} != {OUTSIDE}", shown=written)
+    centre = _OTHER_CENTRE.fullmatch(written)
+    if centre is not None and centre.group(1) != CENTRE:
+        return Written(subscript, shown=written, known=False, centre_index=centre.group(1))
     try:
         node = parse_claim(written, "latex")
     except SymW2VError:

@@ -11,12 +11,13 @@ and checks it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from symw2v.displays import Display, Scan, displays
 from symw2v.reader import cases, losses
 from symw2v.reader.derivative import Written, derivative, is_derivative, plain, subscript_of_J
 from symw2v.reader.rows import Row, cut
+from symw2v.world import OUTSIDE
 from symw2v.world.losses import Loss
 
 # a part label at the start of a line: "(b)", "- (b):", "**(b)**", "## 1b", "\paragraph{(b) …"
@@ -35,6 +36,12 @@ _EVERY_CASE = re.compile(
     r"|for (?:all|every|any) (?:words?|w)\b)",
     re.IGNORECASE,
 )
+_SECTION = 5_000  # characters of a section's text kept to look up what its question asks about
+# "$N_k$ is the number of times w_k was sampled": a count of a sampled word, defined in words
+_COUNT = re.compile(
+    r"\$([^$\n]{1,30})\$\s*(?:is|denotes|=)\s+(?:the|a)\s+(?:number|count)\s+of\s+(?:times|occurrences)",
+    re.IGNORECASE,
+)
 _CASE_LINE = 400  # characters of a line that may state a case
 _WORDY = re.compile(r"[A-Za-z][A-Za-z\\ ]*")  # a left side that is a word: "origin = …"
 
@@ -46,6 +53,7 @@ class Step:
     latex: str
     line: int
     skip: str = ""
+    read: str = ""  # the text checked, where it differs from what is written (a count defined in words)
 
 
 @dataclass
@@ -63,6 +71,7 @@ class Equation:
     section_repeats: bool = False
     context: Signal | None = None  # the last thing before it that names or defines a loss
     branch: bool = False  # one case of the chain before it ("w = o:" inside a chain)
+    read_as: list[str] = field(default_factory=list)  # how it was read, where that differs
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,8 @@ class _Reader:
         self.defining: list[str] | None = None  # the sides of the definition being continued
         self.part = ""  # the label of the section ("b")
         self.items = 0  # the \\items of the enumerate read so far (an \\item is a part)
+        self.section = ""  # the section's text so far (its last ``_SECTION`` characters)
+        self.counts: list[tuple[str, int]] = []  # symbols defined as counts, and their lines
         self.repeats = False  # the section says the samples may repeat
         # the case the document last stated ("When $w \neq o$:", a row "(w = o)"), and where: it
         # holds for the equations after it, until its section ends, another case is stated, or
@@ -135,10 +146,16 @@ class _Reader:
                 self.repeats = False
                 self.open = None
                 self.case = ""
+                self.section = ""
             elif _ITEM.match(line):
                 self.items += 1
                 self.part = chr(ord("a") + min(self.items - 1, 25))
                 self.repeats, self.open, self.case = False, None, ""
+            self.section = (self.section + "\n" + line)[-_SECTION:]
+            for count in _COUNT.finditer(line):
+                self.counts.append(
+                    (count.group(1).strip(), self.text.count("\n", 0, start + match.start()) + 1)
+                )
             if cases.repeats(line):
                 self.repeats = True
             if _EVERY_CASE.search(line):
@@ -199,6 +216,14 @@ class _Reader:
         self._add_steps(self.open, sides, display.line, row)
 
     def _start(self, display: Display, row: Row, written: Written) -> None:
+        read_as = []
+        if written.centre_index and _asks_about(self.section, written.centre_index):
+            letter = written.centre_index
+            read_as.append(
+                f"∂J/∂{written.shown} read as ∂J/∂u_{letter}: J depends on no centre vector but v_c, "
+                f"and the question asks about u_{letter}"
+            )
+            written = replace(written, index=letter, known=True, centre_index="")
         named = losses.named(written.subscript)
         if isinstance(named, Loss):
             where = f"J_{{{written.name_shown}}} on line {display.line}"
@@ -211,6 +236,7 @@ class _Reader:
             rows=[display.latex],
             section_repeats=self.repeats,
             context=self.signals[-1] if self.signals else None,
+            read_as=read_as,
         )
         equation.case, equation.case_source = self._case(written, row)
         self._add_steps(equation, list(row.parts[1:]), display.line, row)
@@ -311,4 +337,39 @@ def read(text: str, found: Scan, in_time=lambda: None) -> tuple[Reading, list[Si
         read_up_to = display.block
         reader.row(display, first)
     equations = [e for e in reader.equations if e.steps or not e.branch]
+    for symbol, line in reader.counts:
+        for equation in equations:
+            _read_count(equation, symbol, line)
     return Reading(equations, reader.skipped, reader.definitions), reader.signals
+
+
+def _asks_about(section: str, letter: str) -> bool:
+    """Whether a section's text names the outside vector ``u_<letter>``."""
+    return re.search(rf"u\}}?_\{{?\s*{re.escape(letter)}\s*\}}?(?![A-Za-z_])", plain(section)) is not None
+
+
+def _read_count(equation: Equation, symbol: str, line: int) -> None:
+    """Read ``symbol``, defined on ``line`` as the number of times a sampled word occurs, in the
+    steps of ``equation`` (an answer about one word's vector) as the sum that counts them."""
+    letter = equation.written.index
+    if not letter.isalpha() or letter == OUTSIDE:
+        return
+    other = "j" if letter != "j" else "i"
+    count = rf"\left(\sum_{{{other}=1}}^{{K}} [w_{other} = w_{letter}]\right)"
+    pattern = _spellings(symbol)
+    used = False
+    for step in equation.steps:
+        text = step.read or step.latex
+        read = pattern.sub(lambda _: count, text)
+        if read != text:
+            step.read, used = read, True
+    if used:
+        equation.read_as.append(f"{symbol} read as the number of times w_{letter} was sampled (line {line})")
+
+
+def _spellings(symbol: str) -> re.Pattern:
+    """``symbol`` and its spellings with and without braces around a subscript (N_k, N_{k})."""
+    bare = re.sub(r"_\{(\w)\}", r"_\1", symbol.replace(" ", ""))
+    braced = re.sub(r"_(\w)", r"_{\1}", bare)
+    options = sorted({re.escape(bare), re.escape(braced)}, key=len, reverse=True)
+    return re.compile(rf"(?<![A-Za-z\\])(?:{'|'.join(options)})(?![A-Za-z])")
