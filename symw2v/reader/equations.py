@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from symw2v.displays import Display, Scan, displays
 from symw2v.reader import cases, losses
 from symw2v.reader.derivative import Written, derivative, is_derivative, plain, subscript_of_J
-from symw2v.reader.rows import Row, cut
+from symw2v.reader.rows import Row, cut, split_equals
 from symw2v.world import OUTSIDE
 from symw2v.world.losses import Loss
 
@@ -72,6 +72,7 @@ class Equation:
     context: Signal | None = None  # the last thing before it that names or defines a loss
     branch: bool = False  # one case of the chain before it ("w = o:" inside a chain)
     read_as: list[str] = field(default_factory=list)  # how it was read, where that differs
+    stated: int = 0  # how many cases the document had stated when it began
 
 
 @dataclass(frozen=True)
@@ -127,11 +128,13 @@ class _Reader:
         self.items = 0  # the \\items of the enumerate read so far (an \\item is a part)
         self.section = ""  # the section's text so far (its last ``_SECTION`` characters)
         self.counts: list[tuple[str, int]] = []  # symbols defined as counts, and their lines
+        self.names: list[tuple[str, str, int, int]] = []  # shorthands: name, meaning, line, position
         self.repeats = False  # the section says the samples may repeat
         # the case the document last stated ("When $w \neq o$:", a row "(w = o)"), and where: it
         # holds for the equations after it, until its section ends, another case is stated, or
         # the text turns to every case ("In summary", "Generally")
         self.case, self.case_source = "", ""
+        self.case_stated = 0  # how many cases have been stated so far
         self.used: dict[str, int] = {}
 
     # -- prose ----------------------------------------------------------------------------------
@@ -163,6 +166,7 @@ class _Reader:
             stated = cases.case_of(line) if len(line) < _CASE_LINE else ""
             if stated:
                 self.case, self.case_source = stated, f"“{_short(line)}”"
+                self.case_stated += 1
             named = losses.mentioned(line)
             if named is not None:
                 self.signals.append(Signal(start + match.start(), f"“{named.name}” named in the text", named))
@@ -176,6 +180,7 @@ class _Reader:
         row = cut(display.latex)
         if row.case_only:
             self.case, self.case_source = row.case_only, f"the row “{row.case_only}” on line {display.line}"
+            self.case_stated += 1
             if self.open is not None:  # "w = o:" inside a chain: the branches share its left side
                 self.open = self._branch(self.open, display, row.case_only)
             return
@@ -195,6 +200,9 @@ class _Reader:
         self.open = None
         if self._definition(display, row):
             return
+        self.names += [
+            (name, meaning, display.line, display.position) for name, meaning in names(display.latex)
+        ]
         reason = (
             "a derivative of something other than J (a Jacobian or a chain-rule factor)"
             if is_derivative(display.latex)
@@ -210,6 +218,8 @@ class _Reader:
         if self.open is None:
             self.skip(display, "a step = … with no ∂J/∂x = … before it", row.label)
             return
+        if self.case_stated > self.open.stated and self.case:  # "If $w = o$:" between two displays
+            self.open = self._branch(self.open, display, self.case)
         self.open.rows.append(display.latex)
         if display.number:
             self.open.id = self._ident(display.number, "")
@@ -237,6 +247,7 @@ class _Reader:
             section_repeats=self.repeats,
             context=self.signals[-1] if self.signals else None,
             read_as=read_as,
+            stated=self.case_stated,
         )
         equation.case, equation.case_source = self._case(written, row)
         self._add_steps(equation, list(row.parts[1:]), display.line, row)
@@ -256,6 +267,8 @@ class _Reader:
             section_repeats=chain.section_repeats,
             context=chain.context,
             branch=True,
+            read_as=list(chain.read_as),
+            stated=self.case_stated,
         )
         self.equations.append(branch)
         return branch
@@ -340,6 +353,9 @@ def read(text: str, found: Scan, in_time=lambda: None) -> tuple[Reading, list[Si
     for symbol, line in reader.counts:
         for equation in equations:
             _read_count(equation, symbol, line)
+    for name, meaning, line, position in reader.names:
+        for equation in (e for e in equations if e.position > position):
+            _read_name(equation, name, meaning, line)
     return Reading(equations, reader.skipped, reader.definitions), reader.signals
 
 
@@ -367,9 +383,55 @@ def _read_count(equation: Equation, symbol: str, line: int) -> None:
         equation.read_as.append(f"{symbol} read as the number of times w_{letter} was sampled (line {line})")
 
 
+# a shorthand a document defines in a display: "s_1 = u_o^T v_c", "\theta = U^\top v_c"
+_NAME = re.compile(r"^(?:\\[A-Za-z]{2,12}|[A-Za-z][A-Za-z0-9]{0,3})(?:_\{?[A-Za-z0-9]\}?)?$")
+
+
+def names(latex: str) -> list[tuple[str, str]]:
+    """The shorthands a display row defines (``s1 = u_o^T v_c, s2 = u_k^T v_c``): each name that
+    the claim language does not know, with the expression it stands for (one that reads)."""
+    found = []
+    for piece in _commas(latex):
+        sides = split_equals(piece)
+        if len(sides) != 2 or not _NAME.match(sides[0]) or sides[0].isalpha() and len(sides[0]) == 1:
+            continue
+        if losses.parsed(sides[0]) is None and losses.parsed(sides[1]) is not None:
+            found.append((sides[0], sides[1]))
+    return found
+
+
+def _commas(latex: str) -> list[str]:
+    """``latex`` split at its commas outside brackets."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(latex):
+        if char in "({[":
+            depth += 1
+        elif char in ")}]":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            pieces.append(latex[start:index])
+            start = index + 1
+    pieces.append(latex[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _read_name(equation: Equation, name: str, meaning: str, line: int) -> None:
+    """Read the shorthand ``name`` in ``equation``'s steps as what it stands for."""
+    pattern = _spellings(name)
+    used = False
+    for step in equation.steps:
+        text = step.read or step.latex
+        read = pattern.sub(lambda _: f"({meaning})", text)
+        if read != text:
+            step.read, used = read, True
+    if used:
+        equation.read_as.append(f"{name} read as {meaning} (line {line})")
+
+
 def _spellings(symbol: str) -> re.Pattern:
     """``symbol`` and its spellings with and without braces around a subscript (N_k, N_{k})."""
     bare = re.sub(r"_\{(\w)\}", r"_\1", symbol.replace(" ", ""))
     braced = re.sub(r"_(\w)", r"_{\1}", bare)
-    options = sorted({re.escape(bare), re.escape(braced)}, key=len, reverse=True)
-    return re.compile(rf"(?<![A-Za-z\\])(?:{'|'.join(options)})(?![A-Za-z])")
+    # a spelling that ends in a letter must not run into the next one (N_k, not N_kv)
+    options = [re.escape(o) + ("(?![A-Za-z0-9])" if o[-1:].isalnum() else "") for o in {bare, braced}]
+    return re.compile(rf"(?<![A-Za-z\\])(?:{'|'.join(sorted(options, key=len, reverse=True))})")
