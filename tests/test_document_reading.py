@@ -347,3 +347,78 @@ def test_profile_and_declarations_make_the_conventions():
     assert (found.conventions.U, found.conventions.y) == ("rows", "column")
     assert any("override the profile" in note for note in found.notes)
     assert plan("no shapes here").conventions.U is None
+
+
+# -- what a document defines in its own words -------------------------------------------------
+
+TYPO = r"""
+(c) Compute the derivative with respect to the outside vectors $u_w$.
+
+$$J = -\log \hat{y}_o$$
+
+$$\frac{\partial J}{\partial v_w} = (\hat{y}_w - y_w) v_c$$
+
+(d) And the skip-gram loss:
+
+$$\frac{\partial J}{\partial v_w} = 0$$
+"""
+
+
+def test_a_centre_vector_for_the_outside_one_the_question_asks_about():
+    found = plan(TYPO)
+    (chain,) = found.chains
+    assert chain.wrt == "u_w" and "read as ∂J/∂u_w" in chain.read_as[0]
+    assert "not a variable" in next(s.reason for s in found.skipped if s.line == 10)
+
+
+COUNTED = r"""
+(g) The negatives may repeat.
+
+$$\frac{\partial J_{\text{neg-sample}}}{\partial u_k} = N_{k} \sigma(u_k^T v_c) v_c$$
+
+where $N_k$ is the number of times the word $w_k$ was sampled.
+"""
+
+
+def test_a_count_defined_in_words_is_read_as_the_sum_that_counts():
+    (chain,) = chains(COUNTED)
+    assert chain.steps[0].latex == r"N_{k} \sigma(u_k^T v_c) v_c"
+    assert chain.steps[0].read.startswith(r"\left(\sum_{j=1}^{K} [w_j = w_k]\right)")
+    assert "N_k read as the number of times w_k was sampled" in chain.read_as[0]
+
+
+SHORTHAND = r"""
+$$J = -\log \sigma(u_o^T v_c) - \sum_{k=1}^K \log \sigma(-u_k^T v_c)$$
+
+$$s_1 = u_o^\top v_c, \quad s2 = u_k^\top v_c$$
+
+$$\frac{\partial J}{\partial u_k} = (1 - \sigma(-s2)) v_c$$
+"""
+
+
+def test_a_shorthand_a_display_defines_is_read_as_what_it_stands_for():
+    (chain,) = chains(SHORTHAND)
+    assert chain.steps[0].read == r"(1 - \sigma(-(u_k^\top v_c))) v_c"
+    assert chain.read_as == ("s2 read as u_k^\\top v_c (line 4)",)
+
+
+BRANCHES = r"""
+$$J = -\log \hat{y}_o$$
+
+$$\frac{\partial J}{\partial u_w} = \frac{\partial}{\partial u_w} \log \sum_x \exp(u_x^T v_c)$$
+
+If $w = o$:
+
+$$= (\hat{y}_w - 1) v_c$$
+
+If $w \neq o$:
+
+$$= \hat{y}_w v_c$$
+"""
+
+
+def test_a_case_stated_between_a_chain_and_its_continuation_branches_it():
+    assert [(c.case, c.expressions) for c in chains(BRANCHES)] == [
+        ("w = o", [r"(\hat{y}_w - 1) v_c"]),
+        ("w != o", [r"\hat{y}_w v_c"]),
+    ]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from symw2v.displays import Display, Scan, displays
+from symw2v.errors import SymW2VError
 from symw2v.reader import cases, losses
 from symw2v.reader.derivative import Written, derivative, is_derivative, plain, subscript_of_J
 from symw2v.reader.rows import Row, cut, split_equals
@@ -36,6 +37,8 @@ _EVERY_CASE = re.compile(
     r"|for (?:all|every|any) (?:words?|w)\b)",
     re.IGNORECASE,
 )
+MAX_ROWS = 2_000  # rows of displays in a document (a homework has a few hundred)
+MAX_NAMES = 40  # shorthands and counts a document may define
 _SECTION = 5_000  # characters of a section's text kept to look up what its question asks about
 # "$N_k$ is the number of times w_k was sampled": a count of a sampled word, defined in words
 _COUNT = re.compile(
@@ -155,7 +158,7 @@ class _Reader:
                 self.part = chr(ord("a") + min(self.items - 1, 25))
                 self.repeats, self.open, self.case = False, None, ""
             self.section = (self.section + "\n" + line)[-_SECTION:]
-            for count in _COUNT.finditer(line):
+            for count in _COUNT.finditer(line) if len(self.counts) < MAX_NAMES else ():
                 self.counts.append(
                     (count.group(1).strip(), self.text.count("\n", 0, start + match.start()) + 1)
                 )
@@ -200,9 +203,10 @@ class _Reader:
         self.open = None
         if self._definition(display, row):
             return
-        self.names += [
-            (name, meaning, display.line, display.position) for name, meaning in names(display.latex)
-        ]
+        if len(self.names) < MAX_NAMES:
+            self.names += [
+                (name, meaning, display.line, display.position) for name, meaning in names(display.latex)
+            ]
         reason = (
             "a derivative of something other than J (a Jacobian or a chain-rule factor)"
             if is_derivative(display.latex)
@@ -342,13 +346,20 @@ def read(text: str, found: Scan, in_time=lambda: None) -> tuple[Reading, list[Si
     reader = _Reader(text)
     between = found.between(text)
     read_up_to = -1  # the last block whose prose has been read
-    for display in displays(text, found):
+    rows = displays(text, found)
+    if len(rows) > MAX_ROWS:
+        raise SymW2VError(
+            f"the document has {len(rows)} rows of displayed equations; the limit is {MAX_ROWS}"
+        )
+    for display in rows:
         in_time()
         first = display.block != read_up_to
         for block in range(read_up_to + 1, display.block + 1):
             reader.prose(between[block], found.blocks[block - 1].end if block else 0)
         read_up_to = display.block
         reader.row(display, first)
+    for block in range(read_up_to + 1, len(found.blocks) + 1):  # the prose after the last display
+        reader.prose(between[block], found.blocks[block - 1].end if block else 0)
     equations = [e for e in reader.equations if e.steps or not e.branch]
     for symbol, line in reader.counts:
         for equation in equations:
@@ -392,7 +403,7 @@ def names(latex: str) -> list[tuple[str, str]]:
     the claim language does not know, with the expression it stands for (one that reads)."""
     found = []
     for piece in _commas(latex):
-        sides = split_equals(piece)
+        sides = [plain(side) for side in split_equals(piece)]
         if len(sides) != 2 or not _NAME.match(sides[0]) or sides[0].isalpha() and len(sides[0]) == 1:
             continue
         if losses.parsed(sides[0]) is None and losses.parsed(sides[1]) is not None:

@@ -20,6 +20,7 @@ MAX_PASSES = 8
 MAX_GROWTH = 4
 MAX_BODY = 4_000  # characters of one macro's body; a longer one is not a shorthand
 MAX_MACROS = 200
+MAX_WORK = 4_000_000  # characters looked at to find definitions and arguments, in all
 
 _NEWCOMMAND = re.compile(
     r"\\(?:re)?newcommand\*?|\\providecommand\*?|\\DeclareMathOperator\*?|\\def(?![A-Za-z])"
@@ -41,9 +42,26 @@ class Macro:
     default: str | None = None
 
 
+class _Work:
+    """Characters looked at so far; past ``MAX_WORK`` the document is refused (an unclosed
+    ``{`` after each of many macros would otherwise be read to its limit each time)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    def add(self, characters: int) -> None:
+        self.done += characters
+        if self.done > MAX_WORK:
+            raise SymW2VError(
+                "the document's macros take too long to read (unclosed braces after them?); "
+                "write the equations out"
+            )
+
+
 def expand(text: str) -> str:
     """``text`` with its macro definitions removed and every use of them expanded."""
-    macros, text = definitions(text)
+    work = _Work()
+    macros, text = definitions(text, work)
     if not macros:
         return text
     pattern = re.compile(
@@ -51,7 +69,7 @@ def expand(text: str) -> str:
     )
     limit = MAX_GROWTH * max(len(text), 1_000)
     for _ in range(MAX_PASSES):
-        expanded = _pass(text, pattern, macros)
+        expanded = _pass(text, pattern, macros, work)
         if len(expanded) > limit:
             raise SymW2VError(
                 f"the document's macros expand to more than {limit} characters; "
@@ -63,15 +81,16 @@ def expand(text: str) -> str:
     return text
 
 
-def definitions(text: str) -> tuple[dict[str, Macro], str]:
+def definitions(text: str, work: _Work | None = None) -> tuple[dict[str, Macro], str]:
     """The macros ``text`` defines (the last definition of a name wins), and ``text`` without
     their definitions (each replaced by the line breaks it spanned)."""
     macros: dict[str, Macro] = {}
     pieces, position = [], 0
+    work = work or _Work()
     for match in _NEWCOMMAND.finditer(text):
         if match.start() < position:
             continue
-        found = _definition(text, match)
+        found = _definition(text, match, work)
         if found is None:
             continue
         macro, end = found
@@ -83,7 +102,7 @@ def definitions(text: str) -> tuple[dict[str, Macro], str]:
     return macros, "".join(pieces)
 
 
-def _definition(text: str, match: re.Match) -> tuple[Macro, int] | None:
+def _definition(text: str, match: re.Match, work: _Work) -> tuple[Macro, int] | None:
     """The macro a definition at ``match`` defines, and where the definition ends; None when it
     is not one this reader takes (a body too long, parameters it does not know)."""
     name = _NAME.match(text, match.end())
@@ -106,7 +125,7 @@ def _definition(text: str, match: re.Match) -> tuple[Macro, int] | None:
             optional = _DEFAULT.match(text, position)
             if optional is not None:
                 default, position = optional.group(1), optional.end()
-    body = group(text, position)
+    body = group(text, position, work)
     if body is None or len(body[0]) > MAX_BODY:
         return None
     content, end = body
@@ -115,14 +134,15 @@ def _definition(text: str, match: re.Match) -> tuple[Macro, int] | None:
     return Macro(macro_name, arguments, content.replace("\n", " "), default), end
 
 
-def group(text: str, position: int) -> tuple[str, int] | None:
+def group(text: str, position: int, work: _Work | None = None) -> tuple[str, int] | None:
     """The content of the brace group at ``position`` (after spaces), and where it ends; None if
-    there is none or it does not close within ``MAX_BODY`` characters."""
+    there is none or it does not close within ``MAX_BODY`` characters.  ``work`` counts the
+    characters looked at."""
     while position < len(text) and text[position] in " \t\n":
         position += 1
     if not text.startswith("{", position):
         return None
-    depth, index = 0, position
+    depth, index, found = 0, position, None
     stop = min(len(text), position + MAX_BODY + 2)
     while index < stop:
         char = text[index]
@@ -134,19 +154,22 @@ def group(text: str, position: int) -> tuple[str, int] | None:
         elif char == "}":
             depth -= 1
             if depth == 0:
-                return text[position + 1 : index], index + 1
+                found = (text[position + 1 : index], index + 1)
+                break
         index += 1
-    return None
+    if work is not None:
+        work.add(index - position + 1)
+    return found
 
 
-def _pass(text: str, pattern: re.Pattern, macros: dict[str, Macro]) -> str:
+def _pass(text: str, pattern: re.Pattern, macros: dict[str, Macro], work: _Work) -> str:
     """``text`` with each use of a macro replaced by its body, once (not the bodies' uses)."""
     pieces, position = [], 0
     for match in pattern.finditer(text):
         if match.start() < position:
             continue
         macro = macros[match.group(1)]
-        arguments, end = _arguments(text, match.end(), macro)
+        arguments, end = _arguments(text, match.end(), macro, work)
         if arguments is None:
             continue
         body = _PARAMETER.sub(
@@ -158,7 +181,7 @@ def _pass(text: str, pattern: re.Pattern, macros: dict[str, Macro]) -> str:
     return "".join(pieces)
 
 
-def _arguments(text: str, position: int, macro: Macro) -> tuple[list[str] | None, int]:
+def _arguments(text: str, position: int, macro: Macro, work: _Work) -> tuple[list[str] | None, int]:
     """The arguments of a use of ``macro`` that ends its name at ``position``, and where they
     end; an argument is a brace group or one token.  None when they are not all there."""
     arguments = []
@@ -170,7 +193,7 @@ def _arguments(text: str, position: int, macro: Macro) -> tuple[list[str] | None
         else:
             arguments.append(macro.default)
     while len(arguments) < macro.arguments:
-        braced = group(text, position)
+        braced = group(text, position, work)
         if braced is not None:
             arguments.append(braced[0])
             position = braced[1]
