@@ -38,7 +38,7 @@ from symw2v.reader.equations import Definition, Equation, Signal, Skipped, Step
 from symw2v.reader.rows import by_cases
 from symw2v.reader.source import SUFFIXES, Source, source
 from symw2v.results import ClaimResult, Verdict
-from symw2v.world import VARIABLES, Reading
+from symw2v.world import VARIABLES
 from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, Loss
 from symw2v.world.profile import Profile
@@ -66,7 +66,6 @@ class Chain:
     line: int = 0
     loss_source: str = ""
     read_as: tuple[str, ...] = ()  # how the document was read, where that differs from what it says
-    layout: str = ""  # the profile's layout for this variable ("": the document's)
 
     @property
     def expressions(self) -> list[str]:
@@ -166,8 +165,6 @@ def plan(
     conventions, notes = _conventions(found, read.scan, profile)
     resolved = _resolve_definitions(read.definitions, limits or Limits())
     chains, skipped, loss_notes = _chains(read, resolved, loss, profile)
-    if profile is not None:
-        chains = [_with_layout(chain, profile) for chain in chains]
     return Plan(tuple(chains), tuple(skipped), tuple(notes + loss_notes), conventions)
 
 
@@ -432,20 +429,12 @@ def _failed(chain: Chain, failure: Failure) -> ClaimResult:
     )
 
 
-def _with_layout(chain: Chain, profile: Profile) -> Chain:
-    """``chain`` with the layout the profile gives a gradient by its variable."""
-    shape = VARIABLES[chain.wrt].shape(Reading(U=profile.U, y=profile.y))
-    return replace(chain, layout=profile.layout_of(shape))
-
-
 def _check_chain(chain: Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:
     """A chain's result: its last step against the derived gradient, with every step's result.
 
     The first step without ∂ is checked against the derived gradient, each later one as algebra
     against the one before; after an answer by cases or a step that does not read, the next is
     checked against the gradient again."""
-    if chain.layout:
-        conventions = replace(conventions, layout=chain.layout)
     check = partial(
         _against_gradient, chain=chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s
     )

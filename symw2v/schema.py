@@ -218,16 +218,13 @@ LOSS_TABLE = Table(
 PROFILE_INFO = Table(
     (NAME, Field("description", (str,), "the conventions, as the report says them", most=MAX_TEXT)), ("name",)
 )
-PROFILE_CONVENTIONS = Table(
-    (U, Y, LAYOUT, replace(LAYOUT, name="vector_layout", help="the layout of a vector's gradient"))
-)
 DISTINCT = Field(
     "distinct", (bool,), "whether the K negatives are distinct and none is o", choices=(True, False)
 )
 PROFILE = Table(
     (
         Field("profile", (dict,), "the profile's name and description", table=PROFILE_INFO),
-        Field("conventions", (dict,), "the conventions the course uses", table=PROFILE_CONVENTIONS),
+        Field("conventions", (dict,), "the conventions the course uses", table=CONVENTIONS),
         Field("negatives", (dict,), "what the course assumes of the negatives", table=Table((DISTINCT,))),
     ),
     ("profile", "conventions"),

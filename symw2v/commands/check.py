@@ -22,7 +22,7 @@ from symw2v.reader.source import SUFFIXES
 from symw2v.render import render_html, render_markdown, render_text
 from symw2v.results import ClaimResult, Report, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
-from symw2v.world import VARIABLES, WRT, Reading
+from symw2v.world import WRT
 from symw2v.world import profile as profiles
 from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, Loss, named_loss
@@ -280,10 +280,10 @@ def _run_claim(args: argparse.Namespace) -> int:
     K = args.K if loss.sampled is not None else max(1, min(args.K, args.V - 1))
     instance = Instance(V=args.V, d=args.d, K=K, o=args.o)
     profile = profiles.load(args.profile) if args.profile else None
-    U, y = args.U or (profile.U if profile else None), args.y or (profile.y if profile else None)
-    shape = VARIABLES[args.wrt].shape(Reading(U=U or "columns", y=y or "column"))
     conventions = Conventions(
-        U=U, y=y, layout=args.layout or (profile.layout_of(shape) if profile else "auto")
+        U=args.U or (profile.U if profile else None),
+        y=args.y or (profile.y if profile else None),
+        layout=args.layout or (profile.layout if profile else "auto"),
     )
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
     claim = _Claim(

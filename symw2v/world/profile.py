@@ -25,20 +25,14 @@ MAX_PROFILE = 100_000  # bytes of a profile file
 @dataclass(frozen=True)
 class Profile:
     """A course's conventions: ``U`` "rows" or "columns", ``y`` "row" or "column", ``layout``
-    "auto", "numerator" or "denominator" (``vector_layout``: the layout of a vector's gradient,
-    where it differs); ``distinct``: the negatives are distinct and none is o."""
+    "auto", "numerator" or "denominator"; ``distinct``: the negatives are distinct and none is o."""
 
     name: str
     description: str
     U: str
     y: str
     layout: str = "auto"
-    vector_layout: str = "auto"
     distinct: bool = True
-
-    def layout_of(self, shape: tuple[str, str]) -> str:
-        """The layout of a gradient by a variable of ``shape`` (a vector has a side of 1)."""
-        return self.vector_layout if "1" in shape else self.layout
 
 
 def from_toml(text: str, where: str) -> Profile:
@@ -62,7 +56,6 @@ def from_toml(text: str, where: str) -> Profile:
         conventions["U"],
         conventions["y"],
         conventions.get("layout", "auto"),
-        conventions.get("vector_layout", conventions.get("layout", "auto")),
         checked.get("negatives", {}).get("distinct", True),
     )
 
