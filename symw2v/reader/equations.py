@@ -325,7 +325,7 @@ class _Reader:
         """An equation's id: its number (``eq13``), else its section's label and its own
         (``(f)(i)``), else its line; made unique with ``#2``, ``#3``."""
         if number:
-            ident = f"eq{number}" if number[:1].isdecimal() else f"({number.strip('()')})"
+            ident = number if number.startswith("(") else f"eq{number}"  # \tag{(b)} is (b)
         elif self.part or label:
             ident = (f"({self.part})" if self.part else "") + label
         else:
