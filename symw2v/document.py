@@ -342,7 +342,7 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
         return (
             None,
             f"∂J/∂{written.shown}: {written.shown} is not a variable of the loss "
-            f"(J is differentiated by {', '.join(VARIABLES)})",
+            f"(J is differentiated by {', '.join(v.name for v in VARIABLES.values() if v.object)})",
         )
     steps = [s for s in equation.steps if not s.skip]
     if not steps:
