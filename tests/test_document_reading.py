@@ -76,6 +76,12 @@ def test_the_variable_of_a_word_depends_on_the_loss():
     assert derivative(r"\frac{\partial J}{\partial x_o}").known is False
 
 
+def test_a_case_after_an_evaluation_bar():
+    at_o = derivative(r"\left.\frac{\partial J}{\partial u_w}\right|_{w=o}")
+    elsewhere = derivative(r"\frac{\partial J}{\partial u_w}\Big|_{w \neq o}")
+    assert (at_o.wrt(SOFTMAX), elsewhere.wrt(SOFTMAX), elsewhere.case) == ("u_o", "u_w", "w != o")
+
+
 def test_a_case_written_into_the_variable():
     other = derivative(r"\frac{\partial J}{\partial \bm{u_{w \neq o}}}")
     assert (other.wrt(SOFTMAX), other.case) == ("u_w", "w != o")
@@ -96,6 +102,8 @@ def test_a_row_without_what_carries_no_mathematics():
     assert cut(r"\therefore = U(\hat{y} - y)").parts == ("", r"U(\hat{y} - y)")
     assert cut(r"= x \qquad (\text{a row vector})").parts == ("", "x")
     assert cut(r"= \sigma(u_k^Tv_c)v_c,\space for \space k=1,2").parts == ("", r"\sigma(u_k^Tv_c)v_c")
+    stated = cut(r"= \hat{y}_w v_c \quad (w \neq o)")
+    assert stated.parts == ("", r"\hat{y}_w v_c") and cases.case_of(stated.condition) == "w != o"
 
 
 def test_a_text_inside_the_mathematics_stays():

@@ -11,7 +11,7 @@ the loss is known (``Written.wrt``): what an index letter ranges over is the los
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
@@ -89,6 +89,7 @@ def derivative(latex: str) -> Written | None:
     text = plain(latex)
     if len(text) > MAX_LEFT:
         return None
+    text, at = _evaluated(text)
     found = _fraction(text) or _over(text) or _slashed(text) or _nabla(text) or _subscripted(text)
     if found is None:
         return None
@@ -96,7 +97,26 @@ def derivative(latex: str) -> Written | None:
     subscript = subscript_of_J(of)
     if subscript is None:
         return None
-    return _variable(variable, subscript)
+    written = _variable(variable, subscript)
+    if written is not None and at:  # ∂J/∂u_w |_{w = o}: the derivative for one case
+        relation = _CASE_INDEX.fullmatch(at)
+        if relation is not None and OUTSIDE in (relation.group(1), relation.group(3)):
+            equal = relation.group(2) == "="
+            written = (
+                replace(written, index=OUTSIDE) if equal else replace(written, case=f"{written.index} != o")
+            )
+    return written
+
+
+_EVALUATED = re.compile(r"^\.?(.*?)\|_(\{.*\}|[A-Za-z])$")
+
+
+def _evaluated(text: str) -> tuple[str, str]:
+    """``text`` without an evaluation bar (``\\left. … \\right|_{w = o}``), and what is after it."""
+    match = _EVALUATED.match(text)
+    if match is None:
+        return text, ""
+    return match.group(1), _unbraced(match.group(2))
 
 
 def is_derivative(latex: str) -> bool:

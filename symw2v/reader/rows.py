@@ -43,6 +43,10 @@ _PROSE_BEFORE = re.compile(
     r"^\s*(?:\\(?:normalsize|large|Large|small|footnotesize|displaystyle)\s*)?"
     r"(?:[A-Za-z]{2,}[,:]?(?:\s|\\ |\\space|\\quad|~)+)*(?=\\(?:d?frac|partial|part|nabla)(?![A-Za-z]))"
 )
+# a case stated after an answer: "\quad (w \neq o)", ", w = o"
+_STATED_CASE = re.compile(
+    r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*[A-Za-z]\s*(?:\\neq|\\ne|≠|!=|=)\s*o\s*\)?\s*[.,;]?\s*$"
+)
 _SHORT = 120  # characters of a row that may state only a case
 _ONLY_CASE = re.compile(
     r"^[\s(\[:,.]*(?:when|if|for|where|case\s*\d*\s*[:.-]?)?[\s:]*"
@@ -122,7 +126,10 @@ def condition_cut(text: str) -> tuple[str, str]:
             cut_at = match.end()
             break
     if cut_at is None:
-        return text, ""
+        stated = _STATED_CASE.search(text[-_SHORT:])
+        if stated is None:
+            return text, ""
+        cut_at = len(text) - len(text[-_SHORT:]) + stated.start()
     before = _without_spacing(text[:cut_at])
     while before.endswith((",", "(", ";")):
         before = _without_spacing(before[:-1])
