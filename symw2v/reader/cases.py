@@ -1,5 +1,6 @@
 """The case an answer is for, as a document says it: ``(w \\neq o)``, "when $w = o$", "Case 1:
-w = o", ``\\text{if } w \\neq o``, "otherwise", and a section about negatives that repeat.
+w = o", ``\\text{if } w \\neq o``, and a section about negatives that repeat.  (An answer by
+cases, ``\\begin{cases}``, is the claim language's: each piece says its own case.)
 
 A case is a relation between a word's letter and the outside word o; the letter is whatever
 the document uses (``k \\neq o``).  ``question.parse_case`` reads the case the checker takes
@@ -18,7 +19,6 @@ _RELATION = re.compile(
     r"(?<![A-Za-z\\])([A-Za-z])\s*(?:\}\s*)?(\\neq|\\ne(?![A-Za-z])|≠|!=|=)\s*(?:\{\s*)?([A-Za-z])(?![A-Za-z_])"
 )
 _WRAPPED = re.compile(r"\\(?:text|mbox|textrm|textbf|mathrm|mathbf|bm|boldsymbol)\s*\{([^{}]{0,200})\}")
-_OTHERWISE = re.compile(r"\b(?:otherwise|else|elsewhere|other\s+words|all\s+other)\b", re.IGNORECASE)
 # a section whose samples may repeat: the handout's "without the assumption that … distinct"
 _REPEATS = re.compile(
     r"not\s+(?:necessarily\s+)?distinct|without\s+the\s+assumption|may\s+not\s+assume|repeated\s+(?:negative|sample|word)"
@@ -47,17 +47,6 @@ def case_of(text: str) -> str:
     return "" if found is None else f"{found[0]} {found[1]} {OUTSIDE}"
 
 
-def otherwise(text: str) -> bool:
-    """Whether ``text`` says "otherwise" (the other case)."""
-    return _OTHERWISE.search(_WRAPPED.sub(r" \1 ", text)) is not None
-
-
 def repeats(text: str) -> bool:
     """Whether ``text`` says the sampled words may repeat."""
     return _REPEATS.search(text) is not None
-
-
-def other(case: str) -> str:
-    """The complement of a case: ``w != o`` for ``w = o`` and back."""
-    letter, sign, outside = case.split(" ")
-    return f"{letter} {EQUAL if sign == NOT_EQUAL else NOT_EQUAL} {outside}"
