@@ -1,195 +1,205 @@
 """Check a whole homework document: every displayed ``∂J/∂x = …``, step by step.
 
-A document is Markdown or LaTeX.  Its displayed equations (``$$…$$``, ``\\[…\\]``, ``equation``,
-``align``) are read in order; an equation's number (``\\tag{13}`` inside it, or ``(13)`` right
-after it) is its id.  The loss is the document's own: the most recent ``J = …`` before the
-equation.  A display that starts with ``=`` continues the chain of the one before it.  What
-cannot be checked is listed as skipped, with the reason.  Each chain is checked in a worker
-process with a time and a memory limit (``isolate.py``); one that runs out is ``undecided``.
+A document is Markdown, LaTeX, or a notebook's Markdown cells (``reader/source.py``).  Its
+displays are read row by row (``displays.py``) and put together into equations
+(``reader/equations.py``): ``∂J/∂x`` in any of the ways students write it, chains continued on
+the rows and displays after it, answers by cases.  Each equation's loss is the one the document
+is about there (``reader/losses.py``): ``--loss``; else the loss J's subscript names; else the
+last definition or name of a loss before it (a definition that is a built-in loss written
+differently is that loss, and one that differs from the loss it names is reported); else what
+the claim uses.  The conventions are a course profile's, overridden by what the document
+declares (``reader/conventions.py``).
+
+In a chain, a step with ∂ in it (a chain rule) is skipped with its reason; the first step
+without one is checked against the derived gradient, each later one as algebra against the one
+before, so the output says where an error entered.  What cannot be checked is listed as
+skipped, with the reason.  Each chain is checked in a worker process with a time and a memory
+limit (``isolate.py``); one that runs out is ``undecided``.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from symw2v import closed_form as cf
 from symw2v.check import Conventions, Question, check_claim, check_step
-from symw2v.displays import Scan, displays, scan, skip_space
+from symw2v.displays import Scan, scan
 from symw2v.errors import ProofTimeout, SymW2VError
 from symw2v.files import read_limited
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
-from symw2v.latex import blank
 from symw2v.limits import hard_time_limit
-from symw2v.parse import parse_claim
-from symw2v.printing import to_text
+from symw2v.question import parse_case
+from symw2v.reader import equations as reading_equations
+from symw2v.reader import losses as finding
+from symw2v.reader.conventions import declared
+from symw2v.reader.equations import Definition, Equation, Signal, Skipped, Step
+from symw2v.reader.rows import by_cases
+from symw2v.reader.source import SUFFIXES, Source, source
 from symw2v.results import ClaimResult, Verdict
-from symw2v.world import VOCABULARY, WRT
+from symw2v.world import VARIABLES
 from symw2v.world.instance import Instance
-from symw2v.world.losses import DEFAULT_LETTERS, Loss
+from symw2v.world.losses import BUILTIN, Loss
+from symw2v.world.profile import Profile
+
+__all__ = ["MAX_DOCUMENT", "DocumentResult", "Plan", "Skipped", "check_document", "plan", "read_document"]
 
 MAX_DOCUMENT = 200_000
 MAX_EQUATIONS = 200
+MAX_DEFINITIONS = 16  # definitions of J compared with the built-in losses
 READ_SECONDS = 10.0  # reading happens in the parent, outside the workers' limits
-
-_CONDITION_START = re.compile(r"\\(?:text|mbox|mathrm)")
-_BRACE = re.compile(r"[{}]")
-_FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac")
-_OF_J = "{\\partialJ}{\\partial"
-_SLASHED = "\\partialJ/\\partial"
-_WRT_NAMES = {name: name for name in WRT}
-# linear: each start is a 1, and the spaces after one 1 are not after another
-_ROWS_DECLARED = re.compile(r"1\s*(?:\\times|×|x)\s*V")
-
-
-@dataclass(frozen=True)
-class Skipped:
-    id: str
-    latex: str
-    reason: str
+COMPARE_SECONDS = 20.0  # one comparison of a document's J with a built-in loss
+REPEATED = "repeated negatives"
 
 
 @dataclass
-class _Chain:
+class Chain:
+    """One equation as a worker checks it: ``steps`` in order, each with the case it is for."""
+
     id: str
     wrt: str
     loss: Loss
-    expressions: list[str]
+    steps: list[Step]
     latex: list[str] = field(default_factory=list)
+    case: str = ""
+    line: int = 0
+    loss_source: str = ""
+    read_as: tuple[str, ...] = ()  # how the document was read, where that differs from what it says
+
+    @property
+    def expressions(self) -> list[str]:
+        return [s.latex for s in self.steps if not s.skip]
 
 
 @dataclass(frozen=True)
 class DocumentResult:
-    """Every checked equation of a document, and every skipped one with its reason."""
+    """Every checked equation of a document, every skipped one with its reason, and notes.
+
+    ``lines`` and ``sources`` go with ``claims``: each claim's line in the document and how its
+    loss was found."""
 
     claims: tuple[ClaimResult, ...]
     skipped: tuple[Skipped, ...]
     notes: tuple[str, ...]
+    lines: tuple[int, ...] = ()
+    sources: tuple[str, ...] = ()
 
-
-def _split_equals(latex: str) -> list[str]:
-    """The sides of a chain ``A = B = C``, split at ``=`` outside every bracket."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(latex):
-        if char in "({[":
-            depth += 1
-        elif char in ")}]":
-            depth -= 1
-        elif char == "=" and depth == 0:
-            parts.append(latex[start:i])
-            start = i + 1
-    parts.append(latex[start:])
-    return [p.strip() for p in parts]
-
-
-def _variable(latex: str) -> str | None:
-    """The x of ``∂J/∂x`` written on the left of an equation, as a --wrt name, or None."""
-    written = _derivative_of_J(re.sub(r"\s+", "", blank(latex)))
-    if written is None:
-        return None
-    return _WRT_NAMES.get(written.replace("{", "").replace("}", ""))
-
-
-def _derivative_of_J(latex: str) -> str | None:
-    """The x, as written, of ``\\frac{\\partialJ}{\\partial x}`` or ``\\partialJ/\\partial x``
-    (spaces removed); a braced x has at most one brace pair in it, not nested."""
-    if latex.startswith(_SLASHED):
-        return latex[len(_SLASHED) :] or None
-    fraction = next((f for f in _FRACTIONS if latex.startswith(f + _OF_J)), None)
-    if fraction is None or not latex.endswith("}"):
-        return None
-    written = latex[len(fraction + _OF_J) : -1]
-    opening, closing = written.find("{"), written.find("}")
-    if written.count("{") != written.count("}") or written.count("{") > 1 or closing < opening:
-        return None
-    return written
-
-
-def _without_condition(latex: str) -> str:
-    """``latex`` cut before its side condition: the first ``\\text{…}`` (or ``\\mbox``,
-    ``\\mathrm``), with the spaces and the one ``\\quad``, ``\\qquad`` or comma before it."""
-    searched = 0
-    while (match := _CONDITION_START.search(latex, searched)) is not None:
-        brace = skip_space(latex, match.end())
-        if latex.startswith("{", brace) and _closes(latex, brace + 1):
-            cut = len(latex[: match.start()].rstrip())
-            for before in ("\\qquad", "\\quad", ","):
-                if latex.endswith(before, 0, cut):
-                    return latex[: cut - len(before)]
-            return latex[:cut]
-        searched = match.start() + 1
-    return latex
-
-
-def _closes(text: str, position: int) -> bool:
-    """Whether the first brace at or after ``position`` is a closing one."""
-    brace = _BRACE.search(text, position)
-    return brace is not None and brace.group() == "}"
-
-
-def _loss_from(latex: str, name: str) -> Loss:
-    node = parse_claim(latex, "latex")
-    sums = [n for n in cf.walk(node) if isinstance(n, cf.Sum)]
-    # a sum up to K, or an unbounded sum over k, is over the sampled words; else k is any word
-    sampled = any(s.over == "K" or (not s.over and s.index == "k") for s in sums)
-    letters = DEFAULT_LETTERS if sampled else (("k", VOCABULARY.name),)
-    text = to_text(node)
-    return Loss(name, text, f"J = {text} (defined in the document)", letters)
+    def to_json(self) -> dict:
+        """The document's JSON: ``claims`` (each with its ``line`` and ``loss_source``),
+        ``skipped`` (``id``, ``equation``, ``reason``, ``line``) and ``notes``."""
+        claims = []
+        for index, claim in enumerate(self.claims):
+            data = claim.to_json()
+            data["line"] = self.lines[index] if index < len(self.lines) else None
+            data["loss_source"] = self.sources[index] if index < len(self.sources) else ""
+            claims.append(data)
+        skipped = [
+            {"id": s.id, "equation": s.latex, "reason": s.reason, "line": s.line} for s in self.skipped
+        ]
+        return {"claims": claims, "skipped": skipped, "notes": list(self.notes)}
 
 
 def check_document(
-    text: str,
+    text: str | Source,
     instance: Instance | None = None,
     time_limit_s: float | None = 60.0,
     progress=None,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    profile: Profile | None = None,
+    loss: Loss | None = None,
 ) -> DocumentResult:
-    """Check every ``∂J/∂x = …`` of a document against the loss it defines.
+    """Check every ``∂J/∂x = …`` of a document against the loss it is about.
 
-    ``time_limit_s`` bounds each check (a chain of n steps makes n + 1); ``memory_limit`` is the
-    bytes of address space the worker may add.  A chain past either is ``undecided``.
+    ``text``: the document (Markdown when a plain string), or ``read_document``'s ``Source``.
+    ``profile``: a course's conventions, overridden by those the document declares.  ``loss``:
+    check every equation against this loss.  ``time_limit_s`` bounds each check (a chain of n
+    steps makes n + 1); ``memory_limit`` is the bytes of address space the worker may add.  A
+    chain past either is ``undecided``.
     """
-    if len(text) > MAX_DOCUMENT:
-        raise SymW2VError(f"the document is {len(text)} characters long; the limit is {MAX_DOCUMENT}")
-    reading = _read(text)
-    instance = instance or Instance()
-    chains, conventions = reading.chains, reading.conventions
-    results = []
-    check = partial(_check_chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s)
     limits = Limits(seconds=time_limit_s, memory=memory_limit)
+    found = plan(text, profile, loss, limits)
+    results = []
+    check = partial(
+        _check_chain,
+        instance=instance or Instance(),
+        conventions=found.conventions,
+        time_limit_s=time_limit_s,
+    )
     budget = partial(_budget, time_limit_s=time_limit_s)
-    for result in run_isolated(check, chains, _failed, limits=limits, budget=budget):
+    for result in run_isolated(check, found.chains, _failed, limits=limits, budget=budget):
         results.append(result)
         if progress is not None:
             progress(result)
-    return DocumentResult(tuple(results), tuple(reading.skipped), tuple(reading.notes))
+    return DocumentResult(
+        tuple(results),
+        tuple(found.skipped),
+        tuple(found.notes),
+        tuple(c.line for c in found.chains),
+        tuple(c.loss_source for c in found.chains),
+    )
 
 
-@dataclass
-class _Reading:
-    """What reading a document found: the chains to check, what was skipped, and notes."""
+@dataclass(frozen=True)
+class Plan:
+    """What checking a document will check: each equation as a chain (its variable, loss, case
+    and steps), what is skipped and why, the conventions, and notes on all of these."""
 
-    chains: list[_Chain]
-    skipped: list[Skipped]
-    notes: list[str]
+    chains: tuple[Chain, ...]
+    skipped: tuple[Skipped, ...]
+    notes: tuple[str, ...]
     conventions: Conventions
 
 
-def _read(text: str) -> _Reading:
+def plan(
+    text: str | Source, profile: Profile | None = None, loss: Loss | None = None, limits: Limits | None = None
+) -> Plan:
+    """Read a document and decide what to check, without checking it.  Only the comparisons of
+    the document's definitions of J with the built-in losses are made (in workers, under
+    ``limits``)."""
+    raw = text.text if isinstance(text, Source) else text
+    if not isinstance(text, Source) and len(raw) > MAX_DOCUMENT:
+        raise SymW2VError(f"the document is {len(raw)} characters long; the limit is {MAX_DOCUMENT}")
+    found = text if isinstance(text, Source) else source(text)
+    read = _read(found)
+    conventions, notes = _conventions(found, read.scan, profile)
+    resolved = _resolve_definitions(read.definitions, limits or Limits())
+    chains, skipped, loss_notes = _chains(read, resolved, loss, profile)
+    return Plan(tuple(chains), tuple(skipped), tuple(notes + loss_notes), conventions)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Read:
+    """What reading found: the equations, definitions, signals of the loss, and skipped rows."""
+
+    scan: Scan
+    equations: list[Equation]
+    definitions: list[Definition]
+    signals: list[Signal]
+    skipped: list[Skipped]
+
+
+def _read(found: Source) -> _Read:
     """Read a document within ``READ_SECONDS``.
 
-    The scanner is linear, so this is a backstop; the deadline is also checked between
-    equations, since the parser may swallow the alarm's exception as an unreadable claim.
+    The scanner is linear, so this is a backstop; the deadline is also checked between rows,
+    since the parser may swallow the alarm's exception as an unreadable claim.
     """
     deadline = time.monotonic() + READ_SECONDS
     try:
         with hard_time_limit(READ_SECONDS):
-            reading = _classify(text, scan(text), deadline)
+            displayed = scan(found.text)
+            reading, signals = reading_equations.read(found.text, displayed, partial(_in_time, deadline))
+            count = len(reading.equations) + len(reading.skipped)
+            if count > MAX_EQUATIONS:
+                raise SymW2VError(
+                    f"the document has {count} displayed equations; the limit is {MAX_EQUATIONS}"
+                )
             _in_time(deadline)
-            return reading
+            return _Read(displayed, reading.equations, reading.definitions, signals, reading.skipped)
     except ProofTimeout:
         raise SymW2VError(
             f"reading the document took longer than its limit of {READ_SECONDS:g} s "
@@ -202,77 +212,207 @@ def _in_time(deadline: float) -> None:
         raise ProofTimeout("reading the document ran past its time limit")
 
 
-def _classify(text: str, found: Scan, deadline: float) -> _Reading:
-    """The chains of ``∂J/∂x = …`` equations of a document, and every display skipped, and why."""
-    equations = displays(text, found)
-    if len(equations) > MAX_EQUATIONS:
-        raise SymW2VError(
-            f"the document has {len(equations)} displayed equations; the limit is {MAX_EQUATIONS}"
+def _conventions(found: Source, displayed: Scan, profile: Profile | None) -> tuple[Conventions, list[str]]:
+    """The conventions the document is read under, and notes saying where each came from."""
+    prose = _prose(found.text, displayed)
+    said = declared(found.text, prose, found.where)
+    notes = [f"the document declares {d}" for d in said.where] + list(said.conflicts)
+    U = said.U or (profile.U if profile else None)
+    y = said.y or (profile.y if profile else None)
+    layout = profile.layout if profile else "auto"
+    if profile is not None:
+        notes.insert(0, f"profile {profile.name}: {profile.description}")
+        overridden = [
+            f"{name} as {value} (the profile says {getattr(profile, name)})"
+            for name, value in (("U", said.U), ("y", said.y))
+            if value and value != getattr(profile, name)
+        ]
+        if overridden:
+            notes.append("the document's own conventions override the profile's: " + "; ".join(overridden))
+    elif not (said.U and said.y):
+        notes.append(
+            "no profile and no complete declaration of U's and y's shapes: the reading of each "
+            "claim is inferred (the one that type-checks) and said with its verdict"
         )
-    notes = []
-    y = None
-    if _ROWS_DECLARED.search(found.outside(text)):
-        y = "row"
-        notes.append("the document declares ŷ and y as 1×V rows, so they are read as rows")
-    loss: Loss | None = None
-    chains: list[_Chain] = []
-    skipped: list[Skipped] = []
-    previous: _Chain | None = None
-    for index, display in enumerate(equations, start=1):
-        _in_time(deadline)
-        ident = f"eq{display.number}" if display.number else f"display-{index}"
-        latex = _without_condition(display.latex).strip()
-        parts = _split_equals(latex)
-        if parts[0] == "" and previous is not None:
-            previous.expressions.extend(parts[1:])
-            previous.latex.append(display.latex)
-            if display.number:
-                previous.id = ident
-            continue
-        previous = None
-        if "J" in parts[:-1] and not any("\\partial" in p for p in parts):
-            try:
-                loss = _loss_from(parts[-1], f"J of {ident}")
-                notes.append(f"{ident} defines the loss J = {loss.expression}")
-            except SymW2VError as error:
-                skipped.append(
-                    Skipped(ident, display.latex, f"a definition of J that cannot be read: {error}")
-                )
-            continue
-        wrt = _variable(parts[0])
-        reason = _why_not_checked(wrt, parts, latex, loss)
-        if reason:
-            skipped.append(Skipped(ident, display.latex, reason))
-            continue
-        previous = _Chain(ident, wrt, loss, parts[1:], [display.latex])
-        chains.append(previous)
-    return _Reading(chains, skipped, notes, Conventions(y=y))
+    return Conventions(U=U, y=y, layout=layout), notes
 
 
-def _why_not_checked(wrt: str | None, parts: list[str], latex: str, loss: Loss | None) -> str:
-    """Why an equation that defines no J is not checked; "" when it is."""
-    if wrt is None:
-        if "\\partial" in latex:
-            return "a derivative of something other than J (a Jacobian or a chain-rule factor)"
-        return "not an equation of the form ∂J/∂x = …"
-    if any("\\partial" in p for p in parts[1:]):
-        return "a chain rule written with ∂ on the right"
+def _prose(text: str, displayed: Scan) -> str:
+    """``text`` with every display blanked to its line breaks (so that lines keep their numbers)."""
+    pieces, position = [], 0
+    for block in displayed.blocks:
+        pieces += [text[position : block.start], "\n" * text.count("\n", block.start, block.end)]
+        position = block.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# -- the loss of each equation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """What a definition of J is: ``loss`` (a built-in, or the document's own), and a note."""
+
+    loss: Loss | None
+    note: str = ""
+
+
+def _resolve_definitions(definitions: list[Definition], limits: Limits) -> dict[Definition, _Resolved]:
+    """Each definition's loss, found by comparing its expression with the built-in losses."""
+    expressions = {}
+    for definition in definitions[:MAX_DEFINITIONS]:
+        node = next((n for n in map(finding.parsed, definition.sides) if n is not None), None)
+        if node is not None:
+            expressions[definition] = node
+    pairs = [(node, name) for node in dict.fromkeys(expressions.values()) for name in BUILTIN]
+    compare_limits = replace(limits, seconds=COMPARE_SECONDS)
+    same = dict(
+        zip(pairs, run_isolated(_same_loss, pairs, _not_compared, limits=compare_limits), strict=False)
+    )
+    resolved = {}
+    for definition in definitions:
+        resolved[definition] = _resolve(definition, expressions.get(definition), same)
+    return resolved
+
+
+def _resolve(definition: Definition, node, same: dict) -> _Resolved:
+    named = finding.named(definition.subscript)
+    if isinstance(named, str):  # a loss symw2v does not check (skip-gram): no loss in force
+        return _Resolved(None)
+    if not isinstance(named, Loss):
+        named = next((c for c in map(finding.called, definition.sides) if c is not None), None)
+    equal = next((BUILTIN[name] for name in BUILTIN if node is not None and same.get((node, name))), None)
+    where = f"J on line {definition.line}"
+    if isinstance(named, Loss):
+        if node is not None and equal is not named:
+            return _Resolved(
+                named,
+                f"{where} is named {named.name} but is not the {named.name} loss "
+                f"({named.description}); its equations are checked against the {named.name} loss",
+            )
+        return _Resolved(named)
+    if equal is not None:
+        return _Resolved(equal, f"{where} is the {equal.name} loss")
+    if node is None:
+        return _Resolved(None, f"{where} could not be read; it is not used")
+    own = finding.own_loss(node, f"J of line {definition.line}")
+    return _Resolved(own, f"{where} is none of the built-in losses: J = {own.expression} is used as written")
+
+
+def _same_loss(pair) -> bool:
+    """Whether a document's J (an AST) is the built-in loss ``name``: a claim about J itself."""
+    node, name = pair
+    result = check_claim(node, BUILTIN[name], "J", Instance(), with_hints=False, time_limit_s=COMPARE_SECONDS)
+    return result.verdict is Verdict.PROVED
+
+
+def _not_compared(pair, failure: Failure) -> bool:
+    return False
+
+
+def _chains(
+    read: _Read, resolved: dict[Definition, _Resolved], explicit: Loss | None, profile: Profile | None
+) -> tuple[list[Chain], list[Skipped], list[str]]:
+    """The chains to check, with their losses; the equations skipped, and notes on the losses."""
+    notes = list(dict.fromkeys(r.note for r in resolved.values() if r.note))
+    skipped = list(read.skipped)
+    chains = []
+    for equation in read.equations:
+        chain, reason = _chain(equation, resolved, explicit, profile)
+        if chain is None:
+            skipped.append(Skipped(equation.id, " ".join(equation.rows), reason, equation.line))
+            continue
+        for number, step in enumerate(equation.steps, start=1):
+            if step.skip:
+                skipped.append(Skipped(f"{equation.id}.{number}", step.latex, step.skip, step.line))
+        chains.append(chain)
+    return chains, sorted(skipped, key=lambda s: s.line), notes
+
+
+def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile | None):
+    """The chain to check for ``equation``, or (None, why it is not checked)."""
+    written = equation.written
+    named = finding.named(written.subscript)
+    if isinstance(named, str):
+        return None, named
+    if not written.known:
+        return (
+            None,
+            f"∂J/∂{written.shown}: {written.shown} is not a variable of the loss "
+            f"(J is differentiated by {', '.join(v.name for v in VARIABLES.values() if v.object)})",
+        )
+    steps = [s for s in equation.steps if not s.skip]
+    if not steps:
+        reason = (
+            "every step has ∂ in it (a chain rule): nothing to check" if equation.steps else "nothing after ="
+        )
+        return None, reason
+    loss, source = _loss_of(equation, named, resolved, explicit, steps)
     if loss is None:
-        return "no J = … is defined before this equation"
+        return None, (
+            "no loss: the document neither defines J (J = …) nor names the loss (naive-softmax, "
+            "neg-sample) before this equation; give --loss"
+        )
+    wrt = written.wrt(loss)
+    if wrt is None:
+        return (
+            None,
+            f"∂J/∂{written.shown}: the gradient by one word's vector is checked as ∂J/∂u_w or ∂J/∂u_k",
+        )
+    case = _case(equation, wrt, loss, profile)
+    chain = Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source)
+    return replace(chain, read_as=tuple(equation.read_as)), ""
+
+
+def _loss_of(equation: Equation, named, resolved, explicit: Loss | None, steps: list[Step]):
+    """The loss of an equation, and how it was found."""
+    if explicit is not None:
+        return explicit, "--loss"
+    if isinstance(named, Loss):
+        return named, f"J_{{{equation.written.name_shown}}} on its left"
+    context, source = None, ""
+    signal = equation.context
+    if signal is not None:
+        if signal.definition is not None:
+            context = resolved.get(signal.definition, _Resolved(None)).loss
+        else:
+            context = signal.loss
+        source = signal.where
+    used = frozenset().union(*(finding.used_by(s.latex) for s in steps))
+    marked = finding.marked(used)
+    if marked is not None and marked is not context and (context is None or context.name in BUILTIN):
+        shown = ", ".join(sorted(finding.marks()[marked.name] & used))
+        return marked, f"the claim uses {shown}, which only the {marked.name} loss has"
+    return context, source
+
+
+def _case(equation: Equation, wrt: str, loss: Loss, profile: Profile | None) -> str:
+    """The case an equation's answer is checked for ("" for every case at once)."""
+    free = VARIABLES[wrt].free
+    sampled = bool(free) and loss.index_set(free).sampled
+    if equation.case and free:
+        if equation.case == "repeated" or not (sampled and equation.case.split(" ")[1] == "="):
+            return REPEATED if equation.case == "repeated" else equation.case
+    if sampled and (equation.section_repeats or (profile is not None and not profile.distinct)):
+        return REPEATED
     return ""
 
 
-def _budget(chain: _Chain, time_limit_s: float | None) -> float | None:
+# -- checking -----------------------------------------------------------------------------------
+
+
+def _budget(chain: Chain, time_limit_s: float | None) -> float | None:
     """The seconds a chain's checks may take in all: one per step, and the final claim."""
     if time_limit_s is None:
         return None
-    steps = len([e for e in chain.expressions if e])
-    return time_limit_s * (steps + 1 if steps > 1 else 1)
+    checks = sum(2 if by_cases(s.latex) else 1 for s in chain.steps if not s.skip)
+    return time_limit_s * (checks + 1 if checks > 1 else 1)
 
 
-def _failed(chain: _Chain, failure: Failure) -> ClaimResult:
+def _failed(chain: Chain, failure: Failure) -> ClaimResult:
     """The result of a chain whose worker ran out of time or memory, or died."""
-    expressions = [e for e in chain.expressions if e]
+    expressions = chain.expressions
     return ClaimResult(
         chain.id,
         chain.loss.name,
@@ -282,62 +422,80 @@ def _failed(chain: _Chain, failure: Failure) -> ClaimResult:
         method=failure.reason,
         message=failure.message,
         seconds=failure.seconds,
-        equation_latex=" = ".join(chain.latex),
+        equation_latex=" ".join(chain.latex),
+        case=chain.case,
     )
 
 
-def _check_chain(chain: _Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:
-    expressions = [e for e in chain.expressions if e]
-    equation = " = ".join(chain.latex)
-    if not expressions:
-        return ClaimResult(
-            chain.id, chain.loss.name, chain.wrt, "", Verdict.PARSE_ERROR, message="nothing after ="
-        )
-    final = check_claim(
-        expressions[-1],
+def _check_chain(chain: Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:
+    """A chain's result: its last step against the derived gradient, with every step's result.
+
+    The first step without ∂ is checked against the derived gradient, each later one as algebra
+    against the one before; after an answer by cases or a step that does not read, the next is
+    checked against the gradient again."""
+    check = partial(
+        _against_gradient, chain=chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s
+    )
+    question = Question(chain.loss, chain.wrt, instance, conventions, parse_case(chain.case))
+    results, anchor = [], None
+    numbered = [(n, s) for n, s in enumerate(chain.steps, start=1) if not s.skip]
+    for number, step in numbered:
+        ident, text = f"{chain.id}.{number}", step.read or step.latex
+        if anchor is None or len(numbered) == 1 or by_cases(text):
+            result = check(text, ident)
+        else:
+            result = check_step(anchor, text, question, ident, "latex", time_limit_s)
+        readable = result.verdict is not Verdict.PARSE_ERROR and not by_cases(text)
+        anchor = text if readable else None
+        results.append(replace(result, claim=step.latex))
+    last = numbered[-1][1]
+    final = results[-1] if len(numbered) == 1 else check(last.read or last.latex, chain.id)
+    final = replace(final, id=chain.id, claim=last.latex, equation_latex=" ".join(chain.latex))
+    notes = [final.message] if final.message else []
+    if len(results) > 1:
+        where = next((r for r in results if r.verdict is not Verdict.PROVED), None)
+        if where is not None:
+            notes.append(f"the error enters at step {where.id.rsplit('.', 1)[1]}")
+    skipped = [str(n) for n, s in enumerate(chain.steps, start=1) if s.skip]
+    if skipped:
+        notes.append(f"step{'s' if len(skipped) > 1 else ''} {', '.join(skipped)} (with ∂) not checked")
+    notes += chain.read_as
+    steps = tuple(results) if len(results) > 1 else final.steps
+    return replace(final, steps=steps, message="; ".join(notes))
+
+
+def _against_gradient(
+    latex: str, ident: str, chain: Chain, instance: Instance, conventions: Conventions, time_limit_s
+) -> ClaimResult:
+    """``latex`` checked against the derived gradient, for the chain's case (an answer by cases
+    says its own)."""
+    return check_claim(
+        latex,
         chain.loss,
         chain.wrt,
         instance,
         conventions,
-        claim_id=chain.id,
-        equation_latex=equation,
+        claim_id=ident,
         time_limit_s=time_limit_s,
         syntax="latex",
+        case="" if by_cases(latex) else chain.case,
     )
-    if len(expressions) == 1:
-        return final
-    question = Question(chain.loss, chain.wrt, instance, conventions)
-    steps = [
-        check_claim(
-            expressions[0],
-            chain.loss,
-            chain.wrt,
-            instance,
-            conventions,
-            claim_id=f"{chain.id}.1",
-            time_limit_s=time_limit_s,
-            syntax="latex",
-        )
-    ]
-    for number, (left, right) in enumerate(zip(expressions, expressions[1:], strict=False), start=2):
-        steps.append(check_step(left, right, question, f"{chain.id}.{number}", "latex", time_limit_s))
-    where = next((s for s in steps if s.verdict is not Verdict.PROVED), None)
-    message = final.message
-    if where is not None:
-        message = (
-            message + "; " if message else ""
-        ) + f"the error enters at step {where.id.rsplit('.', 1)[1]}"
-    return ClaimResult(**{**final.__dict__, "steps": tuple(steps), "message": message})
 
 
-def read_document(path: str | Path) -> str:
-    """The text of a document file, with a clear error when it cannot be read.
+def read_document(path: str | Path) -> Source:
+    """The text of a document file as the reader sees it, with a clear error when it cannot be read.
 
     Only a regular file of at most ``4 * MAX_DOCUMENT`` bytes is read (UTF-8 takes up to four
     bytes a character); ``check_document`` then holds it to ``MAX_DOCUMENT`` characters.
     """
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise SymW2VError(f"{path}: a document is a {', '.join(SUFFIXES)} file")
     data = read_limited(path, MAX_DOCUMENT * 4, "document")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SymW2VError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    if len(text) > MAX_DOCUMENT:
+        raise SymW2VError(f"{path}: the document is {len(text)} characters long; the limit is {MAX_DOCUMENT}")
+    return source(text, path.suffix)

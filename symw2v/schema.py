@@ -214,6 +214,21 @@ LOSS_TABLE = Table(
     ),
     ("name", "expression"),
 )
+# a course profile: symw2v/world/profiles/*.toml, or a file of a user's
+PROFILE_INFO = Table(
+    (NAME, Field("description", (str,), "the conventions, as the report says them", most=MAX_TEXT)), ("name",)
+)
+DISTINCT = Field(
+    "distinct", (bool,), "whether the K negatives are distinct and none is o", choices=(True, False)
+)
+PROFILE = Table(
+    (
+        Field("profile", (dict,), "the profile's name and description", table=PROFILE_INFO),
+        Field("conventions", (dict,), "the conventions the course uses", table=CONVENTIONS),
+        Field("negatives", (dict,), "what the course assumes of the negatives", table=Table((DISTINCT,))),
+    ),
+    ("profile", "conventions"),
+)
 SWEEP = Table(tuple(SWEEP_SIZES.values()))
 EXPORT = Table(
     (

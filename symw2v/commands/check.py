@@ -18,10 +18,12 @@ from symw2v.files import check_writable, write_text
 from symw2v.gradescope import results_json
 from symw2v.interrupt import held, signal_name
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
+from symw2v.reader.source import SUFFIXES
 from symw2v.render import render_html, render_markdown, render_text
 from symw2v.results import ClaimResult, Report, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
 from symw2v.world import WRT
+from symw2v.world import profile as profiles
 from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, Loss, named_loss
 
@@ -38,16 +40,23 @@ integer powers, sigma() exp() e^() log() softmax(), sum_k (negatives for negativ
 the vocabulary for softmax), sum_w (vocabulary). LaTeX: \\boldsymbol{u}_o^\\top \\mathbf{v}_c,
 \\sigma(…), \\frac{a}{b}, e^{…}, \\hat{y}_w, \\sum_{k=1}^{K}, u_o \\cdot v_c, \\left( \\right), …
 
-A document defines its own loss (the most recent J = … before an equation); an equation's
-number, (13) after it or \\tag{13}, is its id; a chain ∂J/∂x = A = B is checked step by step.
+A document (.md, .tex, .ipynb) is read as students write it: ∂J/∂x in any spelling
+(\\frac{\\partial J_{neg-sample}(v_c, o, U)}{\\partial v_c}, \\part, \\nabla_{v_c} J, …), chains
+on the rows of an aligned, answers by cases. Each equation is checked against the loss it is
+about: --loss if given, else the loss J's subscript names, else the last definition or name of
+a loss before it; a chain ∂J/∂x = A = B is checked step by step, steps with ∂ skipped.
+--profile cs224n (or a profile FILE.toml) reads claims and documents under a course's
+conventions; shapes a document declares override the profile's.
 A batch file has one JSON object per line: id, loss, wrt, claim and optional U, y, layout, V,
 d, K, o, syntax; one result per line comes out, in the same order.
 
 Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse error;
-3 some undecided and none refuted.
+3 some undecided and none refuted; 4 a document with no equation ∂J/∂x = … in it.
 """
 
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".txt")
+NOTHING_FOUND = 4
+
+DOCUMENT_SUFFIXES = SUFFIXES
 REPORT_SUFFIXES = (".md", ".html")
 _LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
 
@@ -65,7 +74,26 @@ def add_parser(commands) -> None:
     parser.add_argument(
         "target", nargs="?", metavar="CLAIM|FILE", help="a claim (with --loss, --wrt) or a document"
     )
-    parser.add_argument("--loss", choices=sorted(BUILTIN), help="the loss J (for a single claim)")
+    losses = sorted(
+        {
+            name
+            for loss in BUILTIN.values()
+            for name in (loss.name, *loss.aliases)
+            if "-" in name or name == loss.name
+        }
+    )
+    parser.add_argument(
+        "--loss",
+        choices=losses,
+        metavar="{" + ",".join(sorted(BUILTIN)) + "}",
+        help="the loss J: of a single claim, or of every equation of a document",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME|FILE",
+        help=f"a course's conventions: {', '.join(profiles.builtin())}, or a profile FILE.toml "
+        "(for a claim or a document; --U, --y, --layout and a document's declarations override it)",
+    )
     parser.add_argument("--wrt", choices=WRT, help="the variable J is differentiated by (for a single claim)")
     parser.add_argument(
         "--case",
@@ -81,13 +109,18 @@ def add_parser(commands) -> None:
         metavar="N",
         help=f"{schema.JOBS.help} (default 1, at most {schema.JOBS.high})",
     )
-    conventions = ((schema.U, None), (schema.Y, None), (schema.LAYOUT, "auto"), (schema.SYNTAX, "auto"))
-    for field, default in conventions:
+    conventions = (
+        (schema.U, None, "inferred"),
+        (schema.Y, None, "inferred"),
+        (schema.LAYOUT, None, "auto"),
+        (schema.SYNTAX, "auto", "auto"),
+    )
+    for field, default, shown in conventions:
         parser.add_argument(
             f"--{field.name}",
             choices=field.choices,
             default=default,
-            help=f"{field.help} (default: {default or 'inferred'})",
+            help=f"{field.help} (default: {shown}, or the profile's)",
         )
     for field, default in ((schema.V, 5), (schema.D, 3), (schema.K, 3), (schema.OUTSIDE, 2)):
         parser.add_argument(
@@ -246,7 +279,12 @@ def _run_claim(args: argparse.Namespace) -> int:
     # the softmax has no negatives; keep the default K from clashing with a small V
     K = args.K if loss.sampled is not None else max(1, min(args.K, args.V - 1))
     instance = Instance(V=args.V, d=args.d, K=K, o=args.o)
-    conventions = Conventions(U=args.U, y=args.y, layout=args.layout)
+    profile = profiles.load(args.profile) if args.profile else None
+    conventions = Conventions(
+        U=args.U or (profile.U if profile else None),
+        y=args.y or (profile.y if profile else None),
+        layout=args.layout or (profile.layout if profile else "auto"),
+    )
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
     claim = _Claim(
         args.target, loss, args.wrt, instance, conventions, args.time_limit, args.syntax, grid, args.case
@@ -272,41 +310,55 @@ def _run_claim(args: argparse.Namespace) -> int:
 def _run_document(args: argparse.Namespace) -> int:
     path = Path(args.target)
     if path.suffix.lower() not in DOCUMENT_SUFFIXES:
-        raise SymW2VError(f"{path}: a document is a .md, .tex or .txt file")
+        raise SymW2VError(f"{path}: a document is a {', '.join(DOCUMENT_SUFFIXES)} file")
+    profile = profiles.load(args.profile) if args.profile else None
+    loss = named_loss(args.loss) if args.loss else None
+    if args.U or args.y or args.layout:
+        raise SymW2VError("--U, --y and --layout are for a single claim; for a document, give --profile")
 
     def progress(result: ClaimResult) -> None:
-        print(
-            f"  {result.id:<14} {result.verdict.value:<11} {result.seconds:6.2f} s",
-            file=sys.stderr,
-            flush=True,
-        )
+        seconds = f"{result.seconds:6.2f} s" if isinstance(result.seconds, (int, float)) else ""
+        print(f"  {result.id:<14} {result.verdict.value:<11} {seconds}", file=sys.stderr, flush=True)
 
-    document = check_document(read_document(path), time_limit_s=args.time_limit, progress=progress)
+    document = check_document(
+        read_document(path), time_limit_s=args.time_limit, progress=progress, profile=profile, loss=loss
+    )
     results = list(document.claims)
     skipped = [(s.id, s.reason) for s in document.skipped]
     fmt = _format(args)
     if fmt == "json":
-        data = {
-            "claims": [r.to_json() for r in results],
-            "skipped": [{"id": s.id, "equation": s.latex, "reason": s.reason} for s in document.skipped],
-            "notes": list(document.notes),
-        }
-        _emit(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", args)
+        _emit(json.dumps(document.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", args)
     elif fmt == "gradescope":
         _emit(results_json(results, skipped), args)
     else:
-        lines = [f"{path.as_posix()}: {len(results)} equations checked, {len(skipped)} skipped"]
-        lines += [f"  note: {note}" for note in document.notes]
-        for result in results:
-            lines += render_text(result, "  ")
-        lines += [f"  {ident}: skipped: {reason}" for ident, reason in skipped]
-        _emit("\n".join(lines) + "\n", args)
+        _emit("\n".join(_document_lines(path, document)) + "\n", args)
     if args.report:
         _write_report(args.report, f"Check of {path.name}", results, None, Instance(), document.skipped)
     if not results:
-        print("no equation of the form ∂J/∂x = … was found", file=sys.stderr)
-        return 2
+        print(
+            "no equation of the form ∂J/∂x = … was found "
+            f"(exit code {NOTHING_FOUND}; the skipped displays above say why each was not read)",
+            file=sys.stderr,
+        )
+        return NOTHING_FOUND
     return exit_code(results)
+
+
+def _document_lines(path: Path, document) -> list[str]:
+    """A document's results as text: each claim with its line, then the skipped ones."""
+    results = document.claims
+    lines = [f"{path.as_posix()}: {len(results)} equations checked, {len(document.skipped)} skipped"]
+    lines += [f"  note: {note}" for note in document.notes]
+    for index, result in enumerate(results):
+        where = document.lines[index] if index < len(document.lines) else 0
+        source = document.sources[index] if index < len(document.sources) else ""
+        rendered = render_text(result, "  ")
+        rendered[0] += f"  (line {where})" if where else ""
+        if source:
+            rendered.insert(1, f"    loss: {result.loss} ({source})")
+        lines += rendered
+    lines += [f"  {s.id} (line {s.line}): skipped: {s.reason}" for s in document.skipped]
+    return lines
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -314,6 +366,10 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise SymW2VError("--batch reads its claims from the file; give no CLAIM")
     if args.jobs < 1:
         raise SymW2VError("--jobs must be at least 1")
+    if args.profile:
+        raise SymW2VError(
+            "--profile is for a claim or a document; a batch line gives its own U, y and layout"
+        )
     items = read_batch(args.batch)
     results: list[ClaimResult] = []
     lines = None if _format(args) == "gradescope" else _Lines(args.output)
@@ -413,6 +469,6 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args)
     if args.target is None:
         raise SymW2VError("give a CLAIM (with --loss and --wrt), a document FILE, or --batch FILE.jsonl")
-    if args.loss is None and args.wrt is None:
+    if args.wrt is None and (args.loss is None or Path(args.target).suffix.lower() in DOCUMENT_SUFFIXES):
         return _run_document(args)
     return _run_claim(args)

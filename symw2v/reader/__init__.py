@@ -1,0 +1,14 @@
+"""Reading a homework document as a student writes it, one stage per module.
+
+- ``source``: the file's text, whatever its format (Markdown, LaTeX, a notebook's Markdown
+  cells), with LaTeX comments dropped and the document's own macros expanded (``macros``);
+- ``symw2v.displays``: the displayed equations, row by row;
+- ``derivative``: a left-hand side that is a derivative of J (``∂J/∂x`` in all its spellings);
+- ``rows``: a row cut into its label, its sides and its side condition;
+- ``cases``: the case an answer is for (``w ≠ o``, ``w = o``, repeated negatives);
+- ``losses``: the loss an equation is about (a definition, a name, a section, the claim);
+- ``conventions``: the shapes a document declares, over a course profile's;
+- ``equations``: the rows put together into equations and chains, each with its loss.
+
+``symw2v.document`` runs these stages and checks what they found.
+"""

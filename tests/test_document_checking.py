@@ -1,0 +1,142 @@
+"""Checking a document end to end: chains with ∂ steps, answers by cases, a course profile, the
+JSON a reader of the results relies on, and the command line's exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from symw2v.cli import main
+from symw2v.document import check_document
+from symw2v.world.profile import load
+
+HOMEWORK = r"""
+**(b)** The naive-softmax loss.
+
+$$
+\begin{aligned}
+\frac{\partial J_{\text{naive-softmax}}(v_c, o, U)}{\partial v_c}
+  &= \frac{\partial J}{\partial z}\frac{\partial z}{\partial v_c} \\
+  &= -u_o + \sum_{w=1}^{V} \hat{y}_w u_w \\
+  &= U(y - \hat{y})
+\end{aligned}
+$$
+
+**(c)**
+
+$$
+\frac{\partial J}{\partial u_w} =
+\begin{cases} \hat{y}_w v_c & \text{if } w \neq o \\ (\hat{y}_w - 1) v_c & \text{otherwise} \end{cases}
+$$
+
+$$\frac{\partial J}{\partial v_c} = (\hat{y} - y) U \tag{4}$$
+
+**(d)** $$\frac{\partial J}{\partial U} = (\hat{y} - y) v_c^\top$$
+
+**(g)** We may not assume that the negatives are distinct.
+
+$$\frac{\partial J_{\text{neg-sample}}}{\partial u_k} = (1 - \sigma(-u_k^\top v_c)) v_c$$
+"""
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return check_document(HOMEWORK, profile=load("cs224n"), time_limit_s=30)
+
+
+def by_id(result, ident):
+    return next(c for c in result.claims if c.id == ident)
+
+
+def test_a_chain_skips_its_chain_rule_and_locates_the_error(checked):
+    chain = by_id(checked, "(b)")
+    assert chain.verdict.value == "refuted"
+    assert [(s.id, s.verdict.value) for s in chain.steps] == [("(b).2", "proved"), ("(b).3", "refuted")]
+    assert "the error enters at step 3" in chain.message and "step 1 (with ∂) not checked" in chain.message
+    assert any(s.id == "(b).1" and "∂" in s.reason for s in checked.skipped)
+
+
+def test_an_answer_by_cases_is_checked_case_by_case(checked):
+    answer = by_id(checked, "(c)")
+    assert answer.verdict.value == "proved"
+    assert [s.case for s in answer.steps] == ["w != o", "w = o"]
+
+
+def test_under_the_profile_a_row_reading_is_ill_typed_never_proved(checked):
+    row_form = by_id(checked, "eq4")
+    assert row_form.verdict.value == "ill-typed"
+    assert "type-checks with U rows" in row_form.message
+
+
+def test_under_the_profile_a_matrix_gradient_has_the_matrix_shape(checked):
+    assert by_id(checked, "(d)").verdict.value == "refuted"
+
+
+def test_a_section_whose_negatives_repeat_checks_its_case(checked):
+    repeated = by_id(checked, "(g)")
+    assert (repeated.case, repeated.verdict.value) == ("repeated negatives", "refuted")
+
+
+def test_the_json_of_a_document(checked):
+    data = checked.to_json()
+    first = data["claims"][0]
+    assert first["claim"] == r"U(y - \hat{y})" and first["line"] == 6 and first["id"] == "(b)"
+    assert [s["claim"] for s in first["steps"]] == [r"-u_o + \sum_{w=1}^{V} \hat{y}_w u_w", r"U(y - \hat{y})"]
+    assert first["loss_source"] == "J_{naive-softmax} on its left"
+    assert {"id", "equation", "reason", "line"} <= set(data["skipped"][0])
+    assert any(note.startswith("profile cs224n") for note in data["notes"])
+
+
+def test_a_declared_row_reading_overrides_the_profile():
+    text = "$U \\in \\mathbb{R}^{|V| \\times d}$, $y$ and $\\hat{y}$ are row vectors.\n\n"
+    text += "$$\\frac{\\partial J_{\\text{naive-softmax}}}{\\partial v_c} = (\\hat{y} - y) U$$"
+    (claim,) = check_document(text, profile=load("cs224n")).claims
+    assert (claim.verdict.value, claim.U, claim.y) == ("proved", "rows", "row")
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_check_help_names_the_profile_option_and_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    shown = capsys.readouterr().out
+    assert "--profile" in shown and "4 a document with no equation" in shown
+
+
+def test_a_document_with_no_equation_exits_4(tmp_path, capsys):
+    path = tmp_path / "empty.md"
+    path.write_text("$$x = 1$$\n", encoding="utf-8")
+    assert main(["check", str(path), "--json"]) == 4
+    data = json.loads(capsys.readouterr().out)
+    assert data["claims"] == [] and data["skipped"][0]["reason"] == "not an equation of the form ∂J/∂x = …"
+
+
+def test_an_empty_right_hand_side_does_not_crash_the_progress(tmp_path, capsys):
+    path = tmp_path / "hw.md"
+    path.write_text("$$\\frac{\\partial J}{\\partial v_c} = \\text{see above}$$\n", encoding="utf-8")
+    assert main(["check", str(path), "--loss", "softmax"]) == 4
+    assert "nothing after =" in capsys.readouterr().out
+
+
+def test_a_notebook_and_a_profile_file(tmp_path, capsys):
+    notebook = tmp_path / "hw.ipynb"
+    cell = "$$\\frac{\\partial J}{\\partial u_o} = (\\sigma(u_o^T v_c) - 1) v_c$$"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "source": cell}]}), encoding="utf-8")
+    profile = tmp_path / "course.toml"
+    profile.write_text('[profile]\nname = "mine"\n[conventions]\nU = "rows"\ny = "row"\n', encoding="utf-8")
+    assert main(["check", str(notebook), "--profile", str(profile), "--loss", "neg-sample", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["claims"][0]["verdict"] == "proved" and data["notes"][0].startswith("profile mine")
+
+
+def test_a_bad_profile_says_what_to_fix(tmp_path, capsys):
+    profile = tmp_path / "bad.toml"
+    profile.write_text('[profile]\nname = "x"\n[conventions]\nU = "sideways"\ny = "row"\n', encoding="utf-8")
+    assert (
+        main(["check", "--loss", "softmax", "--wrt", "z", "--profile", str(profile), "--", "yhat - y"]) == 2
+    )
+    assert "U must be one of" in capsys.readouterr().err
+    assert main(["check", "--loss", "softmax", "--wrt", "z", "--profile", "nosuch", "--", "yhat - y"]) == 2
+    assert "cs224n" in capsys.readouterr().err
