@@ -40,7 +40,7 @@ from symw2v.reader.source import SUFFIXES, Source, source
 from symw2v.results import ClaimResult, Verdict
 from symw2v.world import VARIABLES
 from symw2v.world.instance import Instance
-from symw2v.world.losses import BUILTIN, Loss
+from symw2v.world.losses import Loss
 from symw2v.world.profile import Profile
 
 __all__ = ["MAX_DOCUMENT", "DocumentResult", "Plan", "Skipped", "check_document", "plan", "read_document"]
@@ -265,7 +265,7 @@ def _resolve_definitions(definitions: list[Definition], limits: Limits) -> dict[
         node = next((n for n in map(finding.parsed, definition.sides) if n is not None), None)
         if node is not None:
             expressions[definition] = node
-    pairs = [(node, name) for node in dict.fromkeys(expressions.values()) for name in BUILTIN]
+    pairs = [(node, name) for node in dict.fromkeys(expressions.values()) for name in finding.HOMEWORK]
     compare_limits = replace(limits, seconds=COMPARE_SECONDS)
     same = dict(
         zip(pairs, run_isolated(_same_loss, pairs, _not_compared, limits=compare_limits), strict=False)
@@ -282,7 +282,10 @@ def _resolve(definition: Definition, node, same: dict) -> _Resolved:
         return _Resolved(None)
     if not isinstance(named, Loss):
         named = next((c for c in map(finding.called, definition.sides) if c is not None), None)
-    equal = next((BUILTIN[name] for name in BUILTIN if node is not None and same.get((node, name))), None)
+    equal = next(
+        (finding.HOMEWORK[name] for name in finding.HOMEWORK if node is not None and same.get((node, name))),
+        None,
+    )
     where = f"J on line {definition.line}"
     if isinstance(named, Loss):
         if node is not None and equal is not named:
@@ -303,7 +306,9 @@ def _resolve(definition: Definition, node, same: dict) -> _Resolved:
 def _same_loss(pair) -> bool:
     """Whether a document's J (an AST) is the built-in loss ``name``: a claim about J itself."""
     node, name = pair
-    result = check_claim(node, BUILTIN[name], "J", Instance(), with_hints=False, time_limit_s=COMPARE_SECONDS)
+    result = check_claim(
+        node, finding.HOMEWORK[name], "J", Instance(), with_hints=False, time_limit_s=COMPARE_SECONDS
+    )
     return result.verdict is Verdict.PROVED
 
 
@@ -381,7 +386,7 @@ def _loss_of(equation: Equation, named, resolved, explicit: Loss | None, steps: 
         source = signal.where
     used = frozenset().union(*(finding.used_by(s.latex) for s in steps))
     marked = finding.marked(used)
-    if marked is not None and marked is not context and (context is None or context.name in BUILTIN):
+    if marked is not None and marked is not context and (context is None or context.name in finding.HOMEWORK):
         shown = ", ".join(sorted(finding.marks()[marked.name] & used))
         return marked, f"the claim uses {shown}, which only the {marked.name} loss has"
     return context, source

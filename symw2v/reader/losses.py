@@ -34,6 +34,10 @@ _CALL = re.compile(
     r"\s*(?:\\(?:text|mathrm|operatorname|textrm)\s*\{\s*)?([A-Za-z][A-Za-z\- ]{0,30})\}?\s*\\?(?:left)?\("
 )
 
+# the losses a homework's gradients are about: those of the word vectors (an activation's loss
+# of a number x, such as σ(x), is a derivation file's question, never a document's loss)
+HOMEWORK: dict[str, Loss] = {name: loss for name, loss in BUILTIN.items() if loss.of_vectors}
+
 
 def normal(name: str) -> str:
     """A name as letters only, lower case: ``{\\text{Neg}}-Sample`` is ``negsample``."""
@@ -43,7 +47,7 @@ def normal(name: str) -> str:
 @cache
 def _by_name() -> dict[str, Loss]:
     found = {}
-    for loss in BUILTIN.values():
+    for loss in HOMEWORK.values():
         for name in (loss.name, *loss.aliases):
             found.setdefault(normal(name), loss)
     return found
@@ -69,7 +73,7 @@ def called(latex: str) -> Loss | None:
 def _phrases() -> tuple[tuple[re.Pattern, Loss], ...]:
     """A pattern for every name of two words or more (one word, "softmax", is a function too)."""
     found = []
-    for loss in BUILTIN.values():
+    for loss in HOMEWORK.values():
         for name in (loss.name, *loss.aliases):
             words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)
             if len(words) >= 2:
@@ -112,8 +116,10 @@ def features(node: cf.Node, seen: frozenset[str] = frozenset()) -> frozenset[str
 
 @cache
 def marks() -> dict[str, frozenset[str]]:
-    """For each built-in loss, what it uses that no other built-in loss does."""
-    used = {name: features(parse_claim(loss.expression)) for name, loss in BUILTIN.items()}
+    """For each built-in loss of the word vectors, what it uses that no other one does (a
+    homework's gradients are of the word vectors: an activation's loss of a number x, such as
+    σ(x), is never what they are about)."""
+    used = {name: features(parse_claim(loss.expression)) for name, loss in HOMEWORK.items()}
     return {
         name: own - frozenset().union(*(other for key, other in used.items() if key != name))
         for name, own in used.items()
@@ -122,7 +128,7 @@ def marks() -> dict[str, frozenset[str]]:
 
 def marked(used: frozenset[str]) -> Loss | None:
     """The one built-in loss that the functions and objects ``used`` mark as theirs, or None."""
-    found = [BUILTIN[name] for name, own in marks().items() if own & used]
+    found = [HOMEWORK[name] for name, own in marks().items() if own & used]
     return found[0] if len(found) == 1 else None
 
 
