@@ -313,8 +313,10 @@ def _check_parsed(
         if certificate.holds:
             fields["certificate_argument"] = certificate.argument
         if grid is not None and not repeated:
-            covered, failing = sweep(node, question, grid)
+            certified = lambda i: certificate.holds and in_domain(i, loss, question.wrt)  # noqa: E731
+            covered, failing = sweep(node, question, grid, certified)
             fields["sweep"] = tuple(i.describe(sets) for i in covered)
+            fields["sweep_by"] = "certificate" if certificate.holds and all(map(certified, covered)) else ""
             if failing is not None:
                 return _failing_instance(node, question, failing, certificate, base, result, show)
     return result(proof.verdict, **fields)
