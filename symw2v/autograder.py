@@ -97,10 +97,14 @@ class Asked:
     visibility: str
 
     @property
+    def shown(self) -> str:
+        """The label as the results show it: ``(b)``, ``f(ii)``."""
+        return self.label if "(" in self.label else f"({self.label})"
+
+    @property
     def name(self) -> str:
-        """The question as Gradescope lists it: ``(b) naive-softmax: ∂J/∂v_c``, ``f(ii) …``."""
-        label = self.label if "(" in self.label else f"({self.label})"
-        return f"{label} {self.title}"
+        """The question as Gradescope lists it: ``(b) naive-softmax: ∂J/∂v_c``."""
+        return f"{self.shown} {self.title}"
 
     @property
     def asked(self) -> str:
@@ -257,6 +261,15 @@ def _own(candidate: Candidate, loss: Loss) -> bool:
     it under that loss, under a J of its own, or under none."""
     natural = candidate.natural
     return natural is None or natural.loss.name == loss.name or natural.loss.name not in finding.HOMEWORK
+
+
+def eligible(question: Asked, candidate: Candidate) -> bool:
+    """Whether the equation may be the answer to ``question``: it is about what the question
+    asks, and labelled as the question (or its part), or under no other course loss."""
+    written, label = label_tokens(candidate.chain.id), label_tokens(question.label)
+    return answers(question, candidate) and (
+        written == label or _part_of(written, label) or _own(candidate, question.loss)
+    )
 
 
 def assign(questions: tuple[Asked, ...], candidates: dict[str, list[Candidate]]) -> list[Candidate | None]:
@@ -486,7 +499,7 @@ def _loss_said(question: Asked, candidate: Candidate) -> list[str]:
     if natural is None:
         return []
     if natural.loss.name not in finding.HOMEWORK:
-        return [f"Your J here is your own, {natural.loss.description} ({natural.loss_source}); {graded}."]
+        return [f"Your J here is your own, J = {natural.loss.expression} ({natural.loss_source}); {graded}."]
     if natural.loss.name != course.name:
         return [f"Your answer is under the {natural.loss.name} loss ({natural.loss_source}); {graded}."]
     return []
@@ -496,7 +509,7 @@ def _not_found(question: Asked) -> str:
     return (
         f"Not found: no equation gives {question.asked}.  Write it as a displayed equation "
         f"∂J/∂{question.wrt} = … (LaTeX: \\frac{{\\partial J}}{{\\partial {question.wrt}}} = …) "
-        f"in the part labelled ({question.label})."
+        f"in the part labelled {question.shown}."
     )
 
 
@@ -509,14 +522,14 @@ def _own_losses(
         natural = candidate.natural if candidate is not None else None
         if natural is not None and natural.loss.name not in finding.HOMEWORK:
             name = documents[candidate.document].name
-            found.setdefault(f"{name}: {natural.loss.description} ({natural.loss_source})", None)
+            found.setdefault(f"{name}: your J = {natural.loss.expression} ({natural.loss_source})", None)
     if not found:
         return []
     course = "; ".join(
         f"{loss.name}: J = {loss.expression}" for loss in dict.fromkeys(q.loss for q in questions.questions)
     )
     return [
-        f"your own J, {said}, is not a course loss; every answer is graded against the course's ({course})"
+        f"{said} is none of the course's losses; every answer is graded against the course's ({course})"
         for said in found
     ]
 
@@ -535,11 +548,10 @@ def _not_graded(
         asked = [
             q
             for q in questions.questions
-            if any(c.chain.loss.name == q.loss.name and answers(q, c) for c in group)
+            if any(c.chain.loss.name == q.loss.name and eligible(q, c) for c in group)
         ]
         why = (
-            f"it answers {', '.join(dict.fromkeys(f'({q.label})' for q in asked))}, "
-            "which another equation answers"
+            f"it answers {', '.join(dict.fromkeys(q.shown for q in asked))}, which another equation answers"
             if asked
             else "it answers none of the questions"
         )
