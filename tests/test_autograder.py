@@ -333,6 +333,29 @@ def test_wrong_answers_in_another_notation_score_0_with_what_to_fix(cs224n, tmp_
     assert [t["status"] for t in results["tests"]] == ["passed", "passed", "failed"]
 
 
+def test_an_answer_by_cases_answers_each_case_question(cs224n, tmp_path):
+    shutil.copy(ROOT / "examples" / "homework_cs224n.md", tmp_path)
+    graded = grade_submission(tmp_path, questions_from_toml(FEW, "few"), cs224n)
+    assert [g.score for g in graded.grades] == [1.5, 1.5, 0]  # (c) by cases: both right; (d) transposed
+    assert [g.result.id for g in graded.grades[:2]] == ["(c).1.2", "(c).1.1"]  # w = o is the second case
+    assert [g.result.case for g in graded.grades[:2]] == ["w = o", "w != o"]
+
+
+def test_the_labelled_equation_answers_before_a_later_one(cs224n, tmp_path):
+    (tmp_path / "answers.md").write_text(
+        "The naive softmax loss.\n\n(b)\n\n$$\\frac{\\partial J}{\\partial v_c} = U(\\hat{y} - y)$$\n\n"
+        "(e) Again:\n\n$$\\frac{\\partial J}{\\partial v_c} = U(y - \\hat{y})$$\n",
+        encoding="utf-8",
+    )
+    only_b = '[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\npoints = 3\n'
+    graded = grade_submission(tmp_path, questions_from_toml(only_b, "b"), cs224n)
+    assert graded.grades[0].answer.id == "(b)" and graded.grades[0].score == 3
+    assert (
+        "not graded: (e) on line 9 of answers.md (∂J/∂v_c): it answers (b), which another equation answers"
+        in (graded.notes)
+    )
+
+
 @pytest.mark.skipif(
     os.environ.get("SYMW2V_AUTOGRADER") != "all", reason="set SYMW2V_AUTOGRADER=all (about 30 s)"
 )
