@@ -26,7 +26,7 @@ from pathlib import Path
 import jinja2
 
 import symw2v
-from symw2v.autograder import load_questions, shipped_questions
+from symw2v.assignment import load_questions, shipped_questions
 from symw2v.errors import SymW2VError
 from symw2v.files import write_text
 from symw2v.world import profile as profiles

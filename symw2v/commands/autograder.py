@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from symw2v.autograder import grade_submission, load_questions
+from symw2v.assignment import load_questions
+from symw2v.autograder import grade_submission
 from symw2v.autograder_kit import write_kit
 from symw2v.files import check_writable, write_text
 from symw2v.gradescope import grading_json
