@@ -36,6 +36,9 @@ from symw2v.world.profile import Profile
 
 MAX_DOCUMENTS = 8  # documents of one submission that are read (a homework is one or two)
 MAX_LISTED = 20  # files named in the output as not read
+MAX_SKIPPED_SHOWN = 3  # unread displays a question's feedback names
+_HEADS = {Verdict.PROVED: "Right", Verdict.UNDECIDED: "Not decided", Verdict.PARSE_ERROR: "Not read"}
+_STEP = re.compile(r"\.\d+$")  # the id of one step of a chain: (b).1
 
 # -- what an equation answers -------------------------------------------------------------------
 
@@ -308,7 +311,7 @@ def _check(questions: Questions, chosen: list[Candidate | None], documents: list
 
 def _grade(question: Asked, candidate: Candidate | None, checked: dict, documents: list[_Document]) -> Grade:
     if candidate is None:
-        return Grade(question, 0, None, None, None, (_not_found(question),))
+        return Grade(question, 0, None, None, None, _not_found(question, documents))
     chain = _checked_chain(question, candidate)
     result = checked[(candidate.document, chain.id, question.loss.name, chain.case)]
     where = Answer(documents[candidate.document].name, candidate.chain.id, candidate.chain.line)
@@ -321,10 +324,7 @@ def _grade(question: Asked, candidate: Candidate | None, checked: dict, document
             return Grade(question, 0, result.verdict, result, where, (f"Not found: {why}.",))
         result = piece
     right = result.verdict is Verdict.PROVED
-    feedback = [
-        f"{'Right' if right else 'Wrong' if result.verdict is not Verdict.UNDECIDED else 'Not decided'}: "
-        f"the answer is {shown}."
-    ]
+    feedback = [f"{_HEADS.get(result.verdict, 'Wrong')}: the answer is {shown}."]
     feedback += _to_fix(result)
     feedback += _loss_said(question, candidate)
     return Grade(question, question.points if right else 0, result.verdict, result, where, tuple(feedback))
@@ -359,12 +359,22 @@ def _loss_said(question: Asked, candidate: Candidate) -> list[str]:
     return []
 
 
-def _not_found(question: Asked) -> str:
-    return (
+def _not_found(question: Asked, documents: list[_Document]) -> tuple[str, ...]:
+    """Why a question has no answer, how to write one, and the displays under its label that
+    could not be read (a step of a chain, skipped for its ∂, is no answer: it is left out)."""
+    lines = [
         f"Not found: no equation gives {question.asked}.  Write it as a displayed equation "
         f"∂J/∂{question.wrt} = … (LaTeX: \\frac{{\\partial J}}{{\\partial {question.wrt}}} = …) "
         f"in the part labelled {question.shown}."
-    )
+    ]
+    label = label_tokens(question.label)
+    for document in documents:
+        for skipped in document.plan.skipped:
+            written = label_tokens(skipped.id)
+            if not _STEP.search(skipped.id) and (written == label or _part_of(written, label)):
+                where = f"{skipped.id} on line {skipped.line} of {document.name}"
+                lines.append(f"The display {where} was not read: {skipped.reason}.")
+    return tuple(lines[: 1 + MAX_SKIPPED_SHOWN])
 
 
 def _own_losses(

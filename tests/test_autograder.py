@@ -350,6 +350,22 @@ def test_the_labelled_equation_answers_before_a_later_one(cs224n, tmp_path):
     )
 
 
+def test_not_found_names_the_display_under_its_label_that_was_not_read(cs224n, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "The naive softmax loss.\n\n(d)\n\n"
+        "$$\\frac{\\partial J}{\\partial U} = "
+        "\\frac{\\partial J}{\\partial z} \\frac{\\partial z}{\\partial U}$$\n",
+        encoding="utf-8",
+    )
+    only_d = '[[questions]]\nlabel = "d"\nloss = "softmax"\nwrt = "U"\npoints = 2\n'
+    (graded,) = grade_submission(tmp_path, questions_from_toml(only_d, "d"), cs224n).grades
+    assert graded.score == 0 and graded.verdict is None
+    assert graded.feedback[1] == (
+        "The display (d) on line 5 of a.md was not read: "
+        "every step has ∂ in it (a chain rule): nothing to check."
+    )
+
+
 @pytest.mark.skipif(
     os.environ.get("SYMW2V_AUTOGRADER") != "all", reason="set SYMW2V_AUTOGRADER=all (about 30 s)"
 )
