@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from importlib import metadata
 from pathlib import Path
@@ -57,6 +58,8 @@ def write_kit(folder: str | Path, profile: str, questions: str | Path | None = N
     if not shipped:
         files[PROFILE_FILE] = Path(profile).read_text(encoding="utf-8")
     version = symw2v.__version__
+    if not re.fullmatch(r"[0-9A-Za-z.+!-]{1,40}", version):  # it goes into the scripts' comments
+        raise SymW2VError(f"symw2v's version {version!r} is not a version number")
     context = {"version": version, "profile": profile, "profile_file": "" if shipped else PROFILE_FILE}
     files["setup.sh"] = _render("autograder_setup.sh.j2", context)
     files["run_autograder"] = _render("autograder_run.j2", context)

@@ -328,9 +328,13 @@ def test_wrong_answers_in_another_notation_score_0_with_what_to_fix(cs224n, tmp_
 
 
 def test_an_answer_by_cases_answers_each_case_question(cs224n, tmp_path):
-    shutil.copy(ROOT / "examples" / "homework_cs224n.md", tmp_path)
+    (tmp_path / "c.md").write_text(
+        "The naive softmax loss.\n\n(c)\n\n$$\\frac{\\partial J}{\\partial u_w} = \\begin{cases} "
+        "\\hat{y}_w v_c & w \\neq o \\\\ (\\hat{y}_w - 1) v_c & w = o \\end{cases}$$\n",
+        encoding="utf-8",
+    )
     graded = grade_submission(tmp_path, questions_from_toml(FEW, "few"), cs224n)
-    assert [g.score for g in graded.grades] == [1.5, 1.5, 0]  # (c) by cases: both right; (d) transposed
+    assert [g.score for g in graded.grades] == [1.5, 1.5, 0]  # no (d)
     assert [g.result.id for g in graded.grades[:2]] == ["(c).1.2", "(c).1.1"]  # w = o is the second case
     assert [g.result.case for g in graded.grades[:2]] == ["w = o", "w != o"]
 
