@@ -80,8 +80,8 @@ def answers(question: Asked, candidate: Candidate) -> bool:
     """Whether the equation is about what ``question`` asks: its variable (any word's vector by
     any letter that ranges over the same words), and a case that contains the question's."""
     chain = candidate.chain
-    asked, relation = VARIABLES[question.wrt], parse_case(question.case).relation
-    written = parse_case(chain.case).relation if chain.case else ""
+    asked, relation = VARIABLES[question.wrt], _relation(question.case)
+    written = _relation(chain.case)
     if relation == "=" and chain.wrt == _at_outside(question.wrt):
         return not written
     if not _same_variable(question.loss, question.wrt, chain.wrt):
@@ -91,6 +91,14 @@ def answers(question: Asked, candidate: Candidate) -> bool:
     if not relation:
         return not written
     return candidate.by_cases or (written in ("", relation) and bool(asked.free))
+
+
+def _relation(case: str) -> str:
+    """A case as its relation: "!=", "=", "repeated", "" for none, "?" for one that does not read."""
+    try:
+        return parse_case(case).relation
+    except SymW2VError:
+        return "?"
 
 
 def _same_variable(loss: Loss, asked: str, written: str) -> bool:
@@ -317,11 +325,11 @@ def _grade(question: Asked, candidate: Candidate | None, checked: dict, document
     where = Answer(documents[candidate.document].name, candidate.chain.id, candidate.chain.line)
     shown = f"{where.id} on line {where.line} of {where.file}"
     if result.case == "cases" and question.case:
-        relation = parse_case(question.case).relation
-        piece = next((s for s in result.steps if s.case and parse_case(s.case).relation == relation), None)
+        relation = _relation(question.case)
+        piece = next((s for s in result.steps if s.case and _relation(s.case) == relation), None)
         if piece is None:
             why = f"your answer by cases ({shown}) has no case {question.case}"
-            return Grade(question, 0, result.verdict, result, where, (f"Not found: {why}.",))
+            return Grade(question, 0, None, result, where, (f"Not found: {why}.",))
         result = piece
     right = result.verdict is Verdict.PROVED
     feedback = [f"{_HEADS.get(result.verdict, 'Wrong')}: the answer is {shown}."]
