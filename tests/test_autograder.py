@@ -16,6 +16,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -180,8 +181,12 @@ def test_init_writes_setup_run_autograder_questions_and_symw2vs_source(autograde
     assert not list(source.rglob("__pycache__"))
 
 
-def test_init_writes_the_same_bytes_every_time(autograder, tmp_path):
-    assert main(["autograder", "init", str(tmp_path / "again"), "--profile", "cs224n"]) == 0
+def test_init_writes_the_same_bytes_every_time_and_zips_the_kit_at_the_zips_root(autograder, tmp_path):
+    zipped = tmp_path / "autograder.zip"
+    assert (
+        main(["autograder", "init", str(tmp_path / "again"), "--profile", "cs224n", "--zip", str(zipped)])
+        == 0
+    )
     first = {p.relative_to(autograder / "source"): p.read_bytes() for p in (autograder / "source").rglob("*")
              if p.is_file()}  # fmt: skip
     again = {
@@ -190,6 +195,9 @@ def test_init_writes_the_same_bytes_every_time(autograder, tmp_path):
         if p.is_file()
     }
     assert first == again
+    with zipfile.ZipFile(zipped) as archive:
+        assert {Path(n): archive.read(n) for n in archive.namelist()} == first
+        assert archive.getinfo("run_autograder").external_attr >> 16 & 0o777 == 0o755
 
 
 def test_init_quotes_a_profile_file_and_refuses_what_it_cannot_write(tmp_path, capsys):

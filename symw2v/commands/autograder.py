@@ -9,7 +9,7 @@ from pathlib import Path
 
 from symw2v.assignment import load_questions
 from symw2v.autograder import grade_submission
-from symw2v.autograder_kit import write_kit
+from symw2v.autograder_kit import write_kit, write_zip
 from symw2v.files import check_writable, write_text
 from symw2v.gradescope import grading_json
 from symw2v.world import profile as profiles
@@ -17,11 +17,11 @@ from symw2v.world import profile as profiles
 HELP = """\
 Grade word2vec written homework on Gradescope, question by question.
 
-  symw2v autograder init DIR --profile cs224n [--questions FILE]
+  symw2v autograder init DIR --profile cs224n [--questions FILE] [--zip FILE.zip]
       writes an autograder into DIR: setup.sh (installs symw2v), run_autograder (grades
       /autograder/submission into /autograder/results/results.json), questions.toml (each
       question's label, loss, variable, case, points and visibility) and vendor/ (symw2v's
-      source). Zip DIR's contents (not DIR) and upload the zip as the autograder.
+      source). Upload the --zip file (or a zip of DIR's contents, not of DIR) to Gradescope.
 
   symw2v autograder grade SUBMISSION --questions FILE [--profile NAME|FILE] [-o results.json]
       grades the documents (.md, .tex, .ipynb) in the folder SUBMISSION: each question is
@@ -50,6 +50,9 @@ def add_parser(commands) -> None:
     init.add_argument(
         "--questions", metavar="FILE", help="the questions file (default: the one shipped for the profile)"
     )
+    init.add_argument(
+        "--zip", metavar="FILE", help="also write the kit as FILE.zip, ready to upload (files at its root)"
+    )
     init.set_defaults(run=_init)
     grade = actions.add_parser("grade", help="grade one submission, as run_autograder does")
     grade.add_argument("submission", metavar="SUBMISSION", help="the folder of the student's files")
@@ -60,7 +63,11 @@ def add_parser(commands) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
+    if args.zip:
+        check_writable(args.zip, "--zip")
     written = write_kit(args.folder, args.profile, args.questions)
+    if args.zip:
+        write_zip(args.folder, args.zip)
     print(f"wrote {len(written)} files into {args.folder}:", file=sys.stderr)
     for name in written:
         if not name.startswith("vendor/"):
@@ -68,10 +75,10 @@ def _init(args: argparse.Namespace) -> int:
     print(
         f"  vendor/ (symw2v's source, {sum(n.startswith('vendor/') for n in written)} files)", file=sys.stderr
     )
-    print(
-        f"zip the contents of {args.folder} (not the folder) and upload the zip to Gradescope",
-        file=sys.stderr,
-    )
+    if args.zip:
+        print(f"wrote {args.zip}: upload it to Gradescope as the autograder", file=sys.stderr)
+    else:
+        print(f"zip the contents of {args.folder} (not the folder) and upload the zip", file=sys.stderr)
     return 0
 
 
