@@ -261,8 +261,19 @@ def submission_files(folder: str | Path) -> tuple[list[Path], list[str]]:
     return found, notes
 
 
-def grade_submission(folder: str | Path, questions: Questions, profile: Profile | None = None) -> Grading:
-    """Grade the documents in ``folder`` against ``questions``, under ``profile``'s conventions."""
+@dataclass(frozen=True)
+class Matching:
+    """Which equation answers each question (None: not found), before any is checked; the
+    documents read, and notes on the submission (what was not read or not graded, a J of the
+    student's own)."""
+
+    chosen: tuple[Candidate | None, ...]
+    documents: tuple[_Document, ...]
+    notes: tuple[str, ...]
+
+
+def match_submission(folder: str | Path, questions: Questions, profile: Profile | None = None) -> Matching:
+    """Read the documents in ``folder`` and give each question of ``questions`` its equation."""
     paths, notes = submission_files(folder)
     losses = tuple(dict.fromkeys(q.loss for q in questions.questions))
     documents, candidates = [], {loss.name: [] for loss in losses}
@@ -281,11 +292,21 @@ def grade_submission(folder: str | Path, questions: Questions, profile: Profile 
     if not documents:
         notes.insert(0, "no document was read: submit your answers as a .md, .tex or .ipynb file")
     chosen = assign(questions.questions, candidates)
-    checked = _check(questions, chosen, documents)
-    grades = tuple(_grade(q, c, checked, documents) for q, c in zip(questions.questions, chosen, strict=True))
     notes += _own_losses(chosen, documents, questions)
     notes += _not_graded(candidates, chosen, questions, documents)
-    return Grading(grades, tuple(notes))
+    return Matching(tuple(chosen), tuple(documents), tuple(notes))
+
+
+def grade_submission(folder: str | Path, questions: Questions, profile: Profile | None = None) -> Grading:
+    """Grade the documents in ``folder`` against ``questions``, under ``profile``'s conventions:
+    each question's equation checked once, against the question's loss."""
+    matching = match_submission(folder, questions, profile)
+    documents = list(matching.documents)
+    checked = _check(questions, list(matching.chosen), documents)
+    grades = tuple(
+        _grade(q, c, checked, documents) for q, c in zip(questions.questions, matching.chosen, strict=True)
+    )
+    return Grading(grades, matching.notes)
 
 
 def _checked_chain(question: Asked, candidate: Candidate):
