@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 
-from symw2v.errors import ProofTimeout
+from symw2v.limits import cpu_deadline
 from symw2v.rational import to_rational
 from symw2v.results import Counterexample, Proof, Verdict
 from symw2v.world.symbols import Coordinate
@@ -315,15 +315,6 @@ def _interval(expr: sympy.Expr):
 
 
 def time_limit(seconds: float | None):
-    """A deadline callable for ``decide``: raises ``ProofTimeout`` once ``seconds`` have passed."""
-    import time
-
-    if not seconds:
-        return lambda: None
-    end = time.monotonic() + seconds
-
-    def tick() -> None:
-        if time.monotonic() > end:
-            raise ProofTimeout(f"the proof ran past its time limit of {seconds:g} s")
-
-    return tick
+    """A deadline callable for ``decide``: raises ``ProofTimeout`` once ``seconds`` of CPU time
+    have passed."""
+    return cpu_deadline(seconds)
