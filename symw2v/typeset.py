@@ -15,9 +15,9 @@ The converter writes MathML 3 as TeX users read it; Chromium typesets less of it
   little short: ``\\left( u^\\top v \\right)`` keeps the normal size unless its contents hold a
   fraction, a matrix or a large operator with limits.
 
-It moves, renames and restyles elements the converter made and adds ``mrow``s; it never adds
-text or attributes of its own but ``stretchy="false"`` and zero ``lspace``/``rspace``, so the sanitiser's allow-list still
-decides everything that is written out.
+It moves, renames and restyles elements the converter made and adds ``mrow``s; it adds no
+text, and no attribute but ``stretchy="false"`` and zero ``lspace``/``rspace``, so the
+sanitiser's allow-list still decides everything that is written out.
 """
 
 from __future__ import annotations
