@@ -279,7 +279,9 @@ def test_a_hostile_homework_checked_with_report_runs_nothing(root, tmp_path):
 # report's formulas, measured in the page and in a screenshot
 
 VECTOR = r"\left[\begin{matrix}1\\2\\3\end{matrix}\right]"
-SUM = r"\sum_{k=1}^{K} \sigma\left(\boldsymbol{u}_k^\top \boldsymbol{v}_c\right) \boldsymbol{u}_k"
+CLAIM = r"\sigma\left(\boldsymbol{u}_k^\top \boldsymbol{v}_c\right) \boldsymbol{u}_k"
+# the converter writes these limits as scripts (msubsup): the report makes them limits
+SUM = r"\left(-\sum_{k=1}^{K} \boldsymbol{u}_k\right)^{\top}"
 # run by the test's copy of the page, never by a report: the boxes the browser laid out
 MEASURE = """<script>
 document.fonts.ready.then(() => {
@@ -287,7 +289,8 @@ document.fonts.ready.then(() => {
   const middle = e => box(e).left + box(e).width / 2;
   const em = e => parseFloat(getComputedStyle(e).fontSize);
   const mo = text => [...document.querySelectorAll("mo")].find(e => e.textContent.trim() === text);
-  const bracket = mo("["), paren = mo("("), sum = document.querySelector("munderover");
+  const bracket = mo("["), paren = mo("(");
+  const sum = document.querySelector("munderover") || document.querySelector("msubsup");
   const [op, under, over] = sum.children;
   const sweep = [...document.querySelectorAll("details")].find(d => d.textContent.includes("V = 3"));
   const measured = {
@@ -313,15 +316,16 @@ document.fonts.ready.then(() => {
 
 
 def _probe_report() -> DerivationResult:
-    """A report with a 3-row vector, a sum with limits, bold vectors and a sweep."""
+    """A report with a fence around one line, a 3-row vector, a sum, bold vectors and a sweep."""
     result = ClaimResult(
         "probe",
         "negative-sampling",
         "u_k",
         "sum_k sigma(u_k^T v_c) u_k",
         Verdict.PROVED,
-        claim_latex=SUM,
+        claim_latex=CLAIM,
         derived_latex=VECTOR,
+        residual_latex=SUM,
         sweep=("V = 2, d = 1", "V = 3, d = 2"),
     )
     spec = ClaimSpec("probe", "u_k", result.claim, "", "proved", "", Conventions())
@@ -348,7 +352,7 @@ def test_the_math_font_is_embedded_and_loads(measured):
 
 def test_a_bracket_around_a_three_row_vector_stretches_and_a_one_line_fence_does_not(measured):
     assert measured["bracket_em"] > 2.5, measured
-    assert measured["paren_em"] < 1.6, measured  # σ(u_kᵀv_c) keeps its parentheses' own size
+    assert measured["paren_em"] < 1.15, measured  # σ(u_kᵀv_c) keeps its parentheses' own size
 
 
 def test_a_displayed_sum_is_large_with_its_limits_under_and_over_it(measured):
@@ -358,7 +362,7 @@ def test_a_displayed_sum_is_large_with_its_limits_under_and_over_it(measured):
 
 
 def test_bold_vectors_are_bold_letters(measured):
-    assert measured["bold"] == 2  # 𝒖 (U+1D496): MathML Core ignores mathvariant="bold-italic"
+    assert measured["bold"] == 3  # 𝒖 (U+1D496): MathML Core ignores mathvariant="bold-italic"
     assert set(measured["variants"]) <= {"normal"}
 
 
