@@ -186,7 +186,17 @@ TEMPLATE_TAGS = {
     "details": set(),
     "summary": set(),
 }
-CLASSES = {"math", "point", "facts", "claim", "fix", "clear", "nowrap", *(v.value for v in Verdict)}
+CLASSES = {
+    "math",
+    "point",
+    "facts",
+    "claim",
+    "fix",
+    "clear",
+    "nowrap",
+    "reading",
+    *(v.value for v in Verdict),
+}
 ANCHOR = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
