@@ -196,6 +196,7 @@ def _context(report: Report, timings: bool) -> dict:
             "loss": report.kind in (ReportKind.DOCUMENT, ReportKind.BATCH),
             "certificate": any(r.certificate for r in results),
             "sweep": any(r.sweep for r in results),
+            "reading": any(r.reading for r in results),
         },
         "title": report.title,
         "description": " ".join(report.description.split()),

@@ -358,8 +358,8 @@ def assert_markdown_is_the_templates(markdown: str, result: Report) -> None:
     # title, Not as expected (a derivation's claims all expect "proved"), Summary, one per claim, Skipped
     assert len(headings) == 3 + (not result.as_expected) + claims
     rows = [line for line in lines if line.startswith("|")]
-    # the summary's columns: all sizes and swept only where some claim has them
-    summary = 7 + any(c.certificate for c in result.results) + any(c.sweep for c in result.results)
+    # the summary's columns: all sizes, swept and reading only where some claim has them
+    summary = 6 + sum(any(getattr(c, f) for c in result.results) for f in ("certificate", "sweep", "reading"))
     widths = [summary] * (2 + claims) + [4, 4] * claims + [4] * claims + [2, 2, 2]
     assert sorted(len(_cells(row)) for row in rows) == sorted(widths), "a table cell was split"
     summary_links = 0
