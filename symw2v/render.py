@@ -214,15 +214,18 @@ def _context(report: Report, timings: bool) -> dict:
 
 
 def render_markdown(report: Report, timings: bool = False) -> str:
+    """``report`` as Markdown (GitHub's dialect, math in ``math`` blocks), every string escaped."""
     return _environment().get_template("report.md.j2").render(_context(report, timings))
 
 
 def render_html(report: Report, timings: bool = False) -> str:
+    """``report`` as one self-contained HTML page: MathML, the math font embedded, no script."""
     context = {**_context(report, timings), "math_font": math_font()}
     return _environment().get_template("report.html.j2").render(context)
 
 
 def render_json(report: Report, timings: bool = False) -> str:
+    """``report`` as JSON with the exact values (keys sorted; ``seconds`` null unless ``timings``)."""
     claims = []
     for claim in report.results:
         data = claim.to_json()
