@@ -258,7 +258,7 @@ def render_text(result: ClaimResult, indent: str = "") -> list[str]:
         ("hint", result.hint),
         ("scope", result.scope),
         ("all sizes", result.certificate),
-        ("swept", f"{len(result.sweep)} instances" if result.sweep else ""),
+        ("swept", _swept(result)),
         ("message", result.message),
     ):
         if value:
@@ -277,6 +277,14 @@ def render_text(result: ClaimResult, indent: str = "") -> list[str]:
         if detail:
             lines.append(f"{indent}    {detail}")
     return [plain_text(line) for line in lines]
+
+
+def _swept(result: ClaimResult) -> str:
+    if not result.sweep:
+        return ""
+    if result.sweep_by == "certificate":
+        return f"{len(result.sweep)} instances, by the all-sizes certificate"
+    return f"{len(result.sweep)} instances"
 
 
 # C0 and C1 controls but the newline and the tab (a terminal acts on ESC, CSI, CR, BS), and the

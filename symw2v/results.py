@@ -75,6 +75,7 @@ class ClaimResult:
     certificate: str = ""
     certificate_argument: str = ""
     sweep: tuple[str, ...] = ()
+    sweep_by: str = ""  # how the sweep's instances were proved: "" one by one, or "certificate"
     steps: tuple[ClaimResult, ...] = ()
     case: str = ""  # the case the answer is for ("w != o", "repeated negatives"), if one
 

@@ -69,12 +69,12 @@ def test_usage_errors_exit_2_without_traceback():
     assert run("check", "--loss", "cubic", "--wrt", "v_c", "u_o").returncode == 2
 
 
-def test_prove_writes_reports_and_exits_0(root, tmp_path):
-    result = run("prove", "--out", str(tmp_path), "--format", "md,json", cwd=root)
+def test_prove_writes_reports_and_exits_0(root, shipped_in_a_process):
+    result, out = shipped_in_a_process
     assert result.returncode == 0, result.stderr
     shipped = sorted(p.stem for p in (root / "derivations").glob("*.toml"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{name}.{suffix}" for name in shipped for suffix in ("json", "md")
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{name}.{suffix}" for name in shipped for suffix in ("html", "json", "md")
     )
     assert {"negative_sampling", "softmax"} <= set(shipped)
     assert "eq13" in result.stderr and "refuted" in result.stderr  # progress per claim

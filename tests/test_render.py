@@ -28,12 +28,8 @@ from symw2v.world.losses import named_loss
 
 
 @pytest.fixture(scope="module")
-def regenerated(root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        assert main(["prove", "--out", str(out)]) == 0
-    return out
+def regenerated(shipped):
+    return shipped[0]
 
 
 def test_committed_reports_are_current(root, regenerated):

@@ -52,9 +52,12 @@ d, K, o, syntax; one result per line comes out, in the same order.
 
 Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse error;
 3 some undecided and none refuted; 4 a document with no equation ∂J/∂x = … in it.
+With --format gradescope: 0 whenever results.json is written (the verdicts are in it).
 """
 
 NOTHING_FOUND = 4
+# results.json written: the verdicts are in it, and an autograder script under `set -e` goes on
+_GRADESCOPE_WRITTEN = 0
 
 DOCUMENT_SUFFIXES = SUFFIXES
 REPORT_SUFFIXES = (".md", ".html")
@@ -312,7 +315,7 @@ def _run_claim(args: argparse.Namespace) -> int:
         _emit("\n".join(render_text(result)) + "\n", args)
     if args.report:
         _write_report(args.report, f"Check of ∂J/∂{result.wrt}", [result], loss, instance)
-    return exit_code([result])
+    return _GRADESCOPE_WRITTEN if fmt == "gradescope" else exit_code([result])
 
 
 def _run_document(args: argparse.Namespace) -> int:
@@ -345,6 +348,8 @@ def _run_document(args: argparse.Namespace) -> int:
         _write_report(
             args.report, title, results, None, Instance(), document.skipped, ReportKind.DOCUMENT, where
         )
+    if fmt == "gradescope":
+        return _GRADESCOPE_WRITTEN
     if not results:
         print(
             "no equation of the form ∂J/∂x = … was found "
@@ -394,6 +399,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     if args.report:
         title, where = f"Check of {Path(args.batch).name}", Path(args.batch).as_posix()
         _write_report(args.report, title, results, None, Instance(), (), ReportKind.BATCH, where)
+    if results and _format(args) == "gradescope":
+        return _GRADESCOPE_WRITTEN
     return exit_code(results) if results else 2
 
 
