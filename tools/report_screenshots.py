@@ -43,7 +43,9 @@ if (openDetails) document.querySelectorAll("details").forEach(d => { d.open = tr
 def _homework_report(folder: Path) -> Path:
     report = folder / "homework.html"
     command = [sys.executable, "-m", "symw2v", "check", HOMEWORK, "--report", str(report)]
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if not report.exists():  # exit code 1 is the refuted answer; no report is a failure
+        raise SystemExit(f"symw2v check wrote no report:\n{done.stderr}")
     return report
 
 
