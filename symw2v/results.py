@@ -96,6 +96,15 @@ class ClaimResult:
         return data
 
 
+class ReportKind(StrEnum):
+    """What a report is of; its header and its first section follow from it."""
+
+    DERIVATION = "derivation"  # a derivation file: the instructor's reference, verdicts as expected
+    DOCUMENT = "document"  # a homework document: a student's answers, what to fix first
+    CLAIM = "claim"  # one claim from the command line
+    BATCH = "batch"  # a batch file: many claims, each with its own loss
+
+
 @dataclass(frozen=True)
 class Report:
     """What a report shows, as plain values: built by whoever checked the claims (a derivation
@@ -113,6 +122,7 @@ class Report:
     instance_note: str = ""  # said after the instance, e.g. that negatives repeat
     notes: tuple[tuple[str, str], ...] = ()  # (claim id, remark)
     skipped: tuple = ()  # objects with id, latex and reason
+    kind: ReportKind = ReportKind.DERIVATION
 
     @property
     def as_expected(self) -> bool:

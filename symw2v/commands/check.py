@@ -20,7 +20,7 @@ from symw2v.interrupt import held, signal_name
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
 from symw2v.reader.source import SUFFIXES
 from symw2v.render import render_html, render_markdown, render_text
-from symw2v.results import ClaimResult, Report, Verdict
+from symw2v.results import ClaimResult, Report, ReportKind, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
 from symw2v.world import WRT
 from symw2v.world import profile as profiles
@@ -198,14 +198,21 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _write_report(
-    target: str, title: str, results: list[ClaimResult], loss: Loss | None, instance, skipped=()
+    target: str,
+    title: str,
+    results: list[ClaimResult],
+    loss: Loss | None,
+    instance,
+    skipped=(),
+    kind: ReportKind = ReportKind.CLAIM,
+    source: str = "command line",
 ) -> None:
     """A report of checked claims; ``loss`` None when each claim names its own."""
     renderers = {".md": render_markdown, ".html": render_html}
     path = Path(target)
     report = Report(
         title=title,
-        source="command line",
+        source=source,
         loss_name=loss.name if loss else "per claim",
         loss_expression=loss.expression if loss else "",
         loss_description=loss.description if loss else "each claim names its loss",
@@ -213,6 +220,7 @@ def _write_report(
         instance_text=instance.describe(loss.index_sets) if loss else instance.describe(),
         results=tuple(results),
         skipped=tuple(skipped),
+        kind=kind,
     )
     write_text(path, renderers[path.suffix](report))
 
@@ -336,7 +344,10 @@ def _run_document(args: argparse.Namespace) -> int:
     else:
         _emit("\n".join(_document_lines(path, document)) + "\n", args)
     if args.report:
-        _write_report(args.report, f"Check of {path.name}", results, None, Instance(), document.skipped)
+        title, where = f"Check of {path.name}", path.as_posix()
+        _write_report(
+            args.report, title, results, None, Instance(), document.skipped, ReportKind.DOCUMENT, where
+        )
     if fmt == "gradescope":
         return _GRADESCOPE_WRITTEN
     if not results:
@@ -386,7 +397,8 @@ def _run_batch(args: argparse.Namespace) -> int:
         elif results:  # stopped or not, Gradescope gets the results there are, one per line
             _emit(results_json(results), args)
     if args.report:
-        _write_report(args.report, f"Check of {Path(args.batch).name}", results, None, Instance())
+        title, where = f"Check of {Path(args.batch).name}", Path(args.batch).as_posix()
+        _write_report(args.report, title, results, None, Instance(), (), ReportKind.BATCH, where)
     if results and _format(args) == "gradescope":
         return _GRADESCOPE_WRITTEN
     return exit_code(results) if results else 2
