@@ -8,7 +8,7 @@ holds beyond its instance is ``sweep.scope`` and ``sweep.sweep``.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from symw2v import closed_form as cf
@@ -280,7 +280,7 @@ def _check_parsed(
                 counterexample=counterexample,
                 hint=hint(node, small, show) if with_hints else "",
             )
-    base["derived_latex"] = _derived_form(loss, question.wrt, question.where, reading, kind, question.region)
+    base["derived_form"] = DerivedForm(loss, question.wrt, question.where, reading, kind, question.region)
 
     try:
         found, conditions = pairs(node, question, typing, used, instance)
@@ -358,6 +358,21 @@ def _failing_instance(
         hint=hint(node, question, show),
         **fields,
     )
+
+
+@dataclass(frozen=True)
+class DerivedForm:
+    """The readable derived gradient of a question, written when a report or JSON shows it."""
+
+    loss: Loss
+    wrt: str
+    instance: Instance
+    reading: Reading
+    kind: str
+    region: tuple = ()
+
+    def __call__(self) -> str:
+        return _derived_form(self.loss, self.wrt, self.instance, self.reading, self.kind, self.region)
 
 
 @lru_cache(maxsize=64)

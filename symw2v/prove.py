@@ -46,7 +46,7 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
     tick = deadline or (lambda: None)
     # a wrong claim is usually visibly wrong at the first point: refute it there, exactly,
     # before any cancel (which is most of the cost of a refutation, and grows with the size)
-    screened = _first_point_counterexample(pairs, tick)
+    screened = _first_point_counterexample(pairs, tick) if len(_symbols(pairs)) > SCREEN_FROM else None
     if screened is not None:
         return Proof(Verdict.REFUTED, "exact counterexample", counterexample=screened)
     residuals = [pair.claimed - pair.derived for pair in pairs]
@@ -117,6 +117,7 @@ def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample 
 
 
 SCREEN_DIGITS = 30
+SCREEN_FROM = 30  # symbols past which the cancel costs more than the screen: below, no screen
 _SCREEN_TOLERANCE = sympy.Float(10) ** -20
 
 

@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import re
+from dataclasses import replace
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 
@@ -213,14 +214,19 @@ def _context(report: Report, timings: bool) -> dict:
     }
 
 
+def _complete(report: Report) -> Report:
+    """The report with every result's fields written out (the derived gradients, made lazily)."""
+    return replace(report, results=tuple(r.complete() for r in report.results))
+
+
 def render_markdown(report: Report, timings: bool = False) -> str:
     """``report`` as Markdown (GitHub's dialect, math in ``math`` blocks), every string escaped."""
-    return _environment().get_template("report.md.j2").render(_context(report, timings))
+    return _environment().get_template("report.md.j2").render(_context(_complete(report), timings))
 
 
 def render_html(report: Report, timings: bool = False) -> str:
     """``report`` as one self-contained HTML page: MathML, the math font embedded, no script."""
-    context = {**_context(report, timings), "math_font": math_font()}
+    context = {**_context(_complete(report), timings), "math_font": math_font()}
     return _environment().get_template("report.html.j2").render(context)
 
 

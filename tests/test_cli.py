@@ -171,3 +171,20 @@ def test_sigterm_exits_143_and_sigint_130():
 
     assert exit_status(Terminated()) == 143
     assert exit_status(KeyboardInterrupt()) == 130
+
+
+def test_a_claim_without_loss_and_variable_is_told_how_to_ask(tmp_path):
+    result = run("check", "U(yhat-y)", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not a document file" in result.stderr
+    assert "--loss softmax --wrt v_c -- 'U(yhat-y)'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_report_in_an_unknown_format_is_refused_before_any_check(tmp_path):
+    result = run(
+        "check", "--loss", "softmax", "--wrt", "v_c", "--report", str(tmp_path / "r.pdf"), "--", "U(yhat-y)"
+    )
+    assert result.returncode == 2
+    assert ".md or .html" in result.stderr
+    assert not (tmp_path / "r.pdf").exists()

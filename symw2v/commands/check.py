@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from contextlib import closing
 from dataclasses import dataclass
@@ -482,6 +483,18 @@ class _Lines:
             self._file.close()
 
 
+def _a_document(target: str) -> None:
+    """Refuse a target that is neither a document nor a file, saying how to check it as a claim."""
+    path = Path(target)
+    if path.suffix.lower() in DOCUMENT_SUFFIXES or path.exists():
+        return
+    shown = target if len(target) <= 60 else target[:57] + "..."
+    raise SymW2VError(
+        f"{shown!r} is not a document file; to check it as a claim, say what it is the gradient "
+        f"of: symw2v check --loss softmax --wrt v_c -- {shlex.quote(shown)}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     if args.batch:
@@ -489,5 +502,6 @@ def run(args: argparse.Namespace) -> int:
     if args.target is None:
         raise SymW2VError("give a CLAIM (with --loss and --wrt), a document FILE, or --batch FILE.jsonl")
     if args.wrt is None and (args.loss is None or Path(args.target).suffix.lower() in DOCUMENT_SUFFIXES):
+        _a_document(args.target)
         return _run_document(args)
     return _run_claim(args)
