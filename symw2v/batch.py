@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.derive import derive
 from symw2v.errors import InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited

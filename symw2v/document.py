@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from symw2v.check import Conventions, Question, check_claim, check_step
+from symw2v.claim import Conventions, Question, check_claim, check_step
 from symw2v.displays import Scan, scan
 from symw2v.errors import ProofTimeout, SymW2VError
 from symw2v.files import read_limited
@@ -94,6 +94,16 @@ class DocumentResult:
     notes: tuple[str, ...]
     lines: tuple[int, ...] = ()
     sources: tuple[str, ...] = ()
+
+    def _repr_markdown_(self) -> str:  # Jupyter
+        from symw2v import notebook  # rendering needs Jinja: only when a notebook asks
+
+        return notebook.markdown(notebook.document_report(self))
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from symw2v import notebook
+
+        return notebook.framed_html(notebook.document_report(self))
 
     def to_json(self) -> dict:
         """The document's JSON: ``claims`` (each with its ``line`` and ``loss_source``),

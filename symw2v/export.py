@@ -21,7 +21,7 @@ import jinja2
 import sympy
 
 from symw2v import __version__
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.derive import derive, loss_expression
 from symw2v.errors import SymW2VError
 from symw2v.export_printers import (

@@ -101,6 +101,16 @@ class ClaimResult:
         steps = tuple(step.complete() for step in self.steps)
         return replace(self, derived_latex=derived, derived_form=None, steps=steps)
 
+    def _repr_markdown_(self) -> str:  # Jupyter
+        from symw2v import notebook  # rendering needs Jinja: only when a notebook asks
+
+        return notebook.markdown(notebook.claim_report(self))
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from symw2v import notebook
+
+        return notebook.framed_html(notebook.claim_report(self))
+
     def to_json(self) -> dict:
         """The JSON object of this result (the fields DESIGN.md lists, and a few more)."""
         data = _without_forms(asdict(self.complete()))

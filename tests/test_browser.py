@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from symw2v.check import Conventions
+from symw2v.claim import Conventions
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
 from symw2v.mathml import mathml
 from symw2v.render import render_html

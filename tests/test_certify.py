@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from symw2v.certify import certify, in_domain
-from symw2v.check import check_claim
+from symw2v.claim import check_claim
 from symw2v.instantiate import resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.sweep import DEFAULT

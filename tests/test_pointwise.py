@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.pointwise import OTHERS
 from symw2v.results import Verdict
 from symw2v.world.instance import Instance

@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.cli import main
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
 from symw2v.render import (

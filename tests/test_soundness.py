@@ -32,10 +32,10 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symw2v import check
+import symw2v.claim as check_module
 from symw2v import closed_form as cf
 from symw2v.certify import certify
-from symw2v.check import Conventions, Question, check_claim, holds
+from symw2v.claim import Conventions, Question, check_claim, holds
 from symw2v.derive import WRT, derive, loss_context, variable_shape
 from symw2v.errors import ShapeError, SymW2VError
 from symw2v.instantiate import Instantiator, resolve_sums
@@ -888,7 +888,7 @@ def test_a_certificate_never_identifies_different_sums(monkeypatch):
     loss = named_loss("negative-sampling")
     assert not certify(resolve_sums(parse_claim(claim), loss), loss, "u_k", Reading()).holds
     # every instance is "large": the certificate is tried first, as it is past 60 components
-    monkeypatch.setattr(check, "LARGE", 0)
+    monkeypatch.setattr(check_module, "LARGE", 0)
     assert check_claim(claim, loss, "u_k", Instance(K=3), with_hints=False).verdict is Verdict.REFUTED
     # at K = 1 the two sums are the k-th terms alone, so the claim is true there
     assert check_claim(claim, loss, "u_k", Instance(K=1), with_hints=False).verdict is Verdict.PROVED

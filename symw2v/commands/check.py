@@ -12,16 +12,17 @@ from pathlib import Path
 
 from symw2v import schema
 from symw2v.batch import check_batch, read_batch, unchecked
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.document import check_document, read_document
 from symw2v.errors import SymW2VError
 from symw2v.files import check_writable, write_text
 from symw2v.gradescope import results_json
 from symw2v.interrupt import held, signal_name
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
+from symw2v.notebook import report_of
 from symw2v.reader.source import SUFFIXES
 from symw2v.render import render_html, render_markdown, render_text
-from symw2v.results import ClaimResult, Report, ReportKind, Verdict
+from symw2v.results import ClaimResult, ReportKind, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
 from symw2v.world import WRT
 from symw2v.world import profile as profiles
@@ -211,18 +212,7 @@ def _write_report(
     """A report of checked claims; ``loss`` None when each claim names its own."""
     renderers = {".md": render_markdown, ".html": render_html}
     path = Path(target)
-    report = Report(
-        title=title,
-        source=source,
-        loss_name=loss.name if loss else "per claim",
-        loss_expression=loss.expression if loss else "",
-        loss_description=loss.description if loss else "each claim names its loss",
-        instance=instance.as_dict(),
-        instance_text=instance.describe(loss.index_sets) if loss else instance.describe(),
-        results=tuple(results),
-        skipped=tuple(skipped),
-        kind=kind,
-    )
+    report = report_of(results, title, loss, instance, skipped, kind, source)
     write_text(path, renderers[path.suffix](report))
 
 
