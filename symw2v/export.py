@@ -197,7 +197,7 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
         code = printer.result(nodes[form.wrt], form.wrt)
         results.append(Printed(_VARIABLES[form.wrt], f"∂J/∂{form.wrt} = {_plain(form.text)}", code))
     functions = _settings(loss.name)["functions"]
-    public = sorted(("instance_gradients", "log_sigmoid", "sigmoid", "softplus", *functions))
+    public = sorted(("instance_gradients", "log_sigmoid", "sgd_step", "sigmoid", "softplus", *functions))
     first = functions[0]
     sampled_words = f", {[w - 1 for w in loss.sampled.members(_INSTANCE)]}" if loss.sampled else ""
     context = {
