@@ -21,6 +21,7 @@ import jinja2
 import sympy
 
 from symw2v import __version__
+from symw2v import closed_form as cf
 from symw2v.check import Conventions, check_claim
 from symw2v.derive import derive, loss_expression
 from symw2v.errors import SymW2VError
@@ -74,6 +75,9 @@ TARGETS = {"numpy": ArrayPrinter, "jax": JaxPrinter, "torch": TorchPrinter}
 _TEMPLATES = {"numpy": "export_module.py.j2", "jax": "export_jax.py.j2", "torch": "export_torch.py.j2"}
 _TITLES = {"numpy": "NumPy", "jax": "JAX", "torch": "PyTorch"}
 _VARIABLES = {name: f"dJ_d{name}" for name in WRT}
+# Rows of U gathered at words (u_o = U[o], u_k = U[negatives]), and the letter of each: their
+# gradients are exported as multiples of v_c, summed into ∂J/∂U's rows where they are built.
+_GATHERED = {"u_o": "o", "u_k": "k"}
 _INSTANCE = Instance()
 _CONVENTIONS = Conventions(U="rows")
 
@@ -194,8 +198,13 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
     printer = TARGETS[target]((*nodes.values(), *([loss_node] if printed_loss else [])), sampled)
     results = [Printed("J", f"J = {loss.expression}", printer.result(loss_node, "J"))] if printed_loss else []
     for form in forms:
-        code = printer.result(nodes[form.wrt], form.wrt)
-        results.append(Printed(_VARIABLES[form.wrt], f"∂J/∂{form.wrt} = {_plain(form.text)}", code))
+        comment = f"∂J/∂{form.wrt} = {_plain(form.text)}"
+        if form.wrt in _GATHERED:  # a multiple of v_c: its rows are built only where added
+            name = f"scale_{_GATHERED[form.wrt]}"
+            code = printer.multiple(nodes[form.wrt], form.wrt, cf.Name("v_c"))
+            results.append(Printed(name, f"{comment}: {name} v_c", code))
+        else:
+            results.append(Printed(_VARIABLES[form.wrt], comment, printer.result(nodes[form.wrt], form.wrt)))
     functions = _settings(loss.name)["functions"]
     public = sorted(("instance_gradients", "log_sigmoid", "sgd_step", "sigmoid", "softplus", *functions))
     first = functions[0]
