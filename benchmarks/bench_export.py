@@ -1,8 +1,8 @@
 """Time the exported NumPy gradients against hand-written NumPy, beside the memory-traffic floor.
 
 A script, not a test: ``python benchmarks/bench_export.py [--batch B] [--dtype float32|float64]
-[--quick] [--sweep]``.  At d = 300, K = 10, V = 50 000 and a batch of 256, in float32 and
-float64 (both unless ``--dtype``):
+[--loss negative-sampling|softmax] [--quick] [--sweep]``.  At d = 300, K = 10, V = 50 000 and
+a batch of 256, in float32 and float64 (both unless ``--dtype``):
 
 1. every implementation is run once and checked to agree with the exported module
    (``np.allclose``); the script stops, naming the culprit, when one does not;
@@ -308,14 +308,24 @@ def softmax_bytes(v_c, U) -> tuple[int, int]:
     return words * d * U.itemsize, (words * d + 2 * B * words + 2 * B * d + B) * U.itemsize
 
 
-def bench_dtype(dtype: str, batch: int, repetitions: int, exported: dict, baselines: dict) -> None:
+def bench_dtype(
+    dtype: str, batch: int, repetitions: int, exported: dict, baselines: dict, losses: tuple[str, ...]
+) -> None:
     rng = np.random.default_rng(0)
     U = (0.1 * rng.standard_normal((V, D))).astype(dtype)
     v_c = (0.1 * rng.standard_normal((batch, D))).astype(dtype)
     o, negatives = rng.integers(0, V, batch), rng.integers(0, V, (batch, K))
     print(f"\n{dtype}: d = {D}, K = {K}, V = {V}, batch = {batch}")
 
-    ns = exported["negative-sampling"]
+    if "negative-sampling" in losses:
+        bench_negative_sampling(exported["negative-sampling"], (v_c, o, U, negatives), repetitions, baselines)
+    if "softmax" in losses:
+        bench_softmax(exported["softmax"], (v_c, o, U), repetitions, baselines)
+
+
+def bench_negative_sampling(ns, args: tuple, repetitions: int, baselines: dict) -> None:
+    v_c, o, U, negatives = args
+    dtype = str(U.dtype)
     sparse_name, dense_name = "exported, sparse dJ/dU", "exported, dense dJ/dU"
     sparse = {sparse_name: ns.negative_sampling_loss_and_gradients_sparse}
     for idiom in ("passes on scales", "sort + reduceat", "unique + bincount", "np.add.at"):
@@ -328,18 +338,20 @@ def bench_dtype(dtype: str, batch: int, repetitions: int, exported: dict, baseli
     for name, table in baselines.items():
         if "negative-sampling" in table:
             dense_ones[name] = table["negative-sampling"]
-    args = (v_c, o, U, negatives)
     check_agreement(sparse, args, sparse_name, dtype)
     check_agreement(dense_ones, args, dense_name, dtype)
     floor = floor_seconds(*negative_sampling_bytes(v_c, o, negatives, U.itemsize), 2 * U.nbytes)
     report("negative sampling, sparse dJ/dU", interleaved(sparse, args, repetitions), sparse_name, floor)
     report("negative sampling, dense dJ/dU", interleaved(dense_ones, args, repetitions), dense_name, floor)
 
-    softmax = {"exported": exported["softmax"].softmax_loss_and_gradients, "hand-written": hand_softmax}
+
+def bench_softmax(module, args: tuple, repetitions: int, baselines: dict) -> None:
+    v_c, o, U = args
+    dtype = str(U.dtype)
+    softmax = {"exported": module.softmax_loss_and_gradients, "hand-written": hand_softmax}
     for name, table in baselines.items():
         if "softmax" in table:
             softmax[name] = table["softmax"]
-    args = (v_c, o, U)
     check_agreement(softmax, args, "exported", dtype)
     print("  naive softmax is bound by its three matrix products, not by memory traffic")
     floor = floor_seconds(*softmax_bytes(v_c, U), 2 * U.nbytes)
@@ -371,6 +383,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dtype", choices=("float32", "float64"), help="only this dtype (default: both)")
     parser.add_argument("--batch", type=int, default=256, help="examples per call (default: 256)")
+    parser.add_argument(
+        "--loss", choices=("negative-sampling", "softmax"), help="only this loss (default: both)"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--sweep", action="store_true", help="also time the sparse form over V")
     args = parser.parse_args()
@@ -381,7 +396,8 @@ def main() -> int:
     torch_fns = torch_functions()
     for dtype in (args.dtype,) if args.dtype else ("float32", "float64"):
         baselines = {"PyTorch autograd, CPU": torch_fns, "jax.jit(jax.value_and_grad)": jax_functions(dtype)}
-        bench_dtype(dtype, args.batch, repetitions, exported, baselines)
+        losses = (args.loss,) if args.loss else ("negative-sampling", "softmax")
+        bench_dtype(dtype, args.batch, repetitions, exported, baselines, losses)
     if args.sweep:
         sweep(exported, args.batch, repetitions)
     return 0
