@@ -157,11 +157,42 @@ def _header(loss: Loss, target: str, checked: tuple[CheckedForm, ...], digest: s
         f"instance is {_instance_text(loss, zero_based=True)} here. Outputs have the dtype of the",
         "inputs (float32 or float64).",
         "",
+        *_usage(loss, target),
+        "",
         "Content hash, the sha256 of everything below this docstring:",
         f"    {digest}",
         '"""',
     ]
     return "\n".join(lines) + "\n"
+
+
+def _usage(loss: Loss, target: str) -> list[str]:
+    """How to call the module: its functions, and ``sgd_step`` to train with them."""
+    functions = _settings(loss.name)["functions"]
+    arguments = "v_c, o, U, negatives" if loss.sampled else "v_c, o, U"
+    batch = "v_c (B, d), o (B,), negatives (B, K)" if loss.sampled else "v_c (B, d), o (B,)"
+    lines = [
+        f"Use: one example (v_c (d,), o an int) or a batch ({batch}):",
+        "",
+        f"    loss, dJ_dv_c, dJ_dU = {functions[0]}({arguments})",
+    ]
+    if len(functions) > 1:  # the sparse form: the rows of ∂J/∂U it touches
+        lines.append(f"    loss, dJ_dv_c, rows, row_grads = {functions[1]}(...)")
+    lines += [
+        "    sgd_step(V_centre, U, c, dJ_dv_c, dJ_dU, lr)  # V_centre[c], U -= lr * gradients",
+    ]
+    if len(functions) > 1:
+        lines.append("    sgd_step(V_centre, U, c, dJ_dv_c, row_grads, lr, rows=rows)  # those rows only")
+    checks = "shapes and dtypes" if target == "jax" else "shapes, dtypes, indices in range"
+    lines += [
+        "",
+        f"Each function checks its arguments first ({checks}) and raises",
+        "ValueError or TypeError naming the argument and what it expected.",
+        "sgd_step returns new V_centre and U: JAX arrays are immutable."
+        if target == "jax"
+        else "sgd_step updates V_centre and U in place and returns them.",
+    ]
+    return lines
 
 
 def _instance_text(loss: Loss, zero_based: bool = False) -> str:
