@@ -6,8 +6,8 @@ a batch of 256, in float32 and float64 (both unless ``--dtype``):
 
 1. every implementation is run once and checked to agree with the exported module
    (``np.allclose``); the script stops, naming the culprit, when one does not;
-2. the implementations run interleaved (each repetition calls each once, in an order that
-   rotates) and the medians are printed with their ratio to the exported code;
+2. the implementations run interleaved (each repetition calls each once, in an order
+   shuffled with a fixed seed) and the medians are printed with their ratio to the exported code;
 3. beside them, the memory-traffic floor: the bytes a gradient must move (read the gathered
    rows of U and v_c once, write ∂J/∂v_c, the loss and the rows of ∂J/∂U once) divided by
    the bandwidth that ``np.copyto`` reaches moving the same number of bytes, and again by
@@ -243,17 +243,19 @@ def check_agreement(functions: dict, args: tuple, reference: str, dtype: str) ->
 def interleaved(functions: dict, args: tuple, repetitions: int) -> dict[str, float]:
     """Median seconds per call of each function, the functions called in turn each repetition.
 
-    The order rotates from one repetition to the next, so that no function always follows the
-    same one (allocator state and PyTorch's and XLA's spinning worker threads carry over).
+    The order is shuffled (with a fixed seed) from one repetition to the next, so that each
+    function follows each other one about as often: what a call leaves behind (the allocator's
+    state, PyTorch's and XLA's worker threads still spinning) is shared out evenly.  A rotation
+    would not do: in it a function nearly always follows the same one.
     """
     names = list(functions)
     times = {name: [] for name in names}
-    for repetition in range(repetitions):
-        shift = repetition % len(names)
-        for name in names[shift:] + names[:shift]:
+    order = np.random.default_rng(0)
+    for _ in range(repetitions):
+        for index in order.permutation(len(names)):
             start = time.perf_counter()
-            functions[name](*args)
-            times[name].append(time.perf_counter() - start)
+            functions[names[index]](*args)
+            times[names[index]].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -280,6 +282,10 @@ def floor_seconds(from_memory: int, rest: int, large: int) -> float:
         f"  floor {seconds * 1e3:.3f} ms: {from_memory / 1e6:.1f} MB from memory at {memory / 1e9:.1f} GB/s"
         f" + {rest / 1e6:.1f} MB at {near / 1e9:.1f} GB/s (np.copyto bandwidths at those sizes)"
     )
+    # The same bytes all at the bandwidth of one copy of their size, as if U were in cache
+    total = from_memory + rest
+    cached = total / copy_bandwidth(total)
+    print(f"  (all {total / 1e6:.1f} MB at the bandwidth of a copy of that size: {cached * 1e3:.3f} ms)")
     return seconds
 
 
