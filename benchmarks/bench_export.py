@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symw2v.export import export_module
+from symw2v.exporter import export_module
 
 D, K, V = 300, 10, 50_000
 SWEEP = (1_000, 10_000, 100_000, 1_000_000)

@@ -111,7 +111,7 @@ def neighbours(vectors: np.ndarray, words: tuple[str, ...], word: str, count: in
 def load_module(path: str | None):
     """The exported module at ``path``; or, without one, exported now by symw2v."""
     if path is None:
-        from symw2v.export import export_module
+        from symw2v.exporter import export_module
 
         directory = Path(tempfile.mkdtemp(prefix="symw2v_example_"))
         target = directory / "w2v_negative_sampling.py"

@@ -17,7 +17,7 @@ from pathlib import Path
 from symw2v.claim import Conventions, check_claim
 from symw2v.document import DocumentResult, read_document
 from symw2v.document import check_document as _check_document
-from symw2v.export import export_module
+from symw2v.exporter import export_module
 from symw2v.results import ClaimResult
 from symw2v.sweep import DEFAULT
 from symw2v.world import profile as profiles

@@ -1,4 +1,4 @@
-"""The Python interface: symw2v.claim, symw2v.check_document, symw2v.export, and results that
+"""The Python interface: symw2v.check, symw2v.check_document, symw2v.export, and results that
 show themselves in Jupyter."""
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ import pytest
 import sympy
 
 import symw2v
-from symw2v import export
+from symw2v import exporter as export
 from symw2v.errors import SymW2VError
-from symw2v.export import ClosedForm, content_hash, export_module
 from symw2v.export_printers import ArrayPrinter
+from symw2v.exporter import ClosedForm, content_hash, export_module
 from symw2v.parse import parse_claim
 
 LOSSES = ("negative-sampling", "softmax")
@@ -436,7 +436,7 @@ def test_the_printer_names_what_it_cannot_print(claim):
 def test_output_is_deterministic_across_processes():
     here = {(loss, target): _source(loss, target) for loss in LOSSES for target in export.TARGETS}
     script = (
-        "import hashlib, symw2v.export as e\n"
+        "import hashlib, symw2v.exporter as e\n"
         "for loss in ('negative-sampling', 'softmax'):\n"
         "    for target in e.TARGETS:\n"
         "        print(hashlib.sha256(e.export_module(loss, target).encode()).hexdigest())\n"

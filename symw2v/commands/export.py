@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symw2v.export import TARGETS, closed_forms, export_module
+from symw2v.exporter import TARGETS, closed_forms, export_module
 from symw2v.files import check_writable, write_text
 from symw2v.world.losses import named_loss
 
