@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import runpy
 
 import pytest
 
@@ -58,3 +59,12 @@ def test_a_document_needs_a_path_or_its_text():
 def test_export_gives_a_module_that_computes_the_gradients():
     source = symw2v.export("softmax")
     assert "def softmax_loss_and_gradients" in source
+
+
+def test_the_example_script_runs(root, capsys):
+    # the example a notebook would be (nbclient and a kernel would double the test dependencies
+    # for the same calls; the results' display methods are tested above)
+    main = runpy.run_path(str(root / "examples" / "python_api.py"))["main"]
+    assert main() == 0
+    out = capsys.readouterr().out
+    assert "proved" in out and "refuted" in out and "exported" in out
