@@ -40,3 +40,40 @@ def test_derivation_file_sweep_table(tmp_path):
     assert load_derivation(path).grid == Grid(d=(1,), V=(3,), K=(1, 2, 3))
     path.write_text("loss = 'negative-sampling'\nsweep = false\n" + claim, encoding="utf-8")
     assert load_derivation(path).grid is None
+
+
+def test_a_certified_claim_is_swept_by_its_certificate_and_proved_once_at_the_smallest(monkeypatch):
+    from symw2v import sweep as sweep_module
+    from symw2v.claim import Conventions, check_claim
+    from symw2v.sweep import smallest_generic
+    from symw2v.world.instance import Instance
+    from symw2v.world.losses import named_loss
+
+    proved_at = []
+    real = sweep_module.holds
+
+    def counting(node, question, instance=None):
+        proved_at.append(instance)
+        return real(node, question, instance)
+
+    monkeypatch.setattr(sweep_module, "holds", counting)
+    loss = named_loss("negative-sampling")
+    result = check_claim(
+        "(sigma(u_o^T v_c) - 1) v_c", loss, "u_o", Instance(), Conventions(), grid=DEFAULT, with_hints=False
+    )
+    assert result.verdict.value == "proved" and result.certificate_argument
+    assert result.sweep_by == "certificate"
+    assert len(result.sweep) == len(instances(DEFAULT, loss.index_sets))
+    assert proved_at == [smallest_generic(DEFAULT, loss.index_sets)]
+
+
+def test_a_claim_without_a_certificate_is_proved_at_every_instance_of_the_sweep(monkeypatch):
+    from symw2v.claim import Conventions, check_claim
+    from symw2v.world.instance import Instance
+    from symw2v.world.losses import named_loss
+
+    grid = Grid(d=(1, 2), V=(2, 3), K=(1,))
+    claim, conventions = "v_c (yhat - y)^T", Conventions(U="columns")
+    result = check_claim(claim, named_loss("softmax"), "U", Instance(), conventions, grid=grid)
+    assert result.verdict.value == "proved"
+    assert result.sweep_by == "" and len(result.sweep) == 4
