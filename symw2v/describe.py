@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy
 
@@ -157,7 +158,14 @@ def linear_combination(column: sympy.Matrix, instance: Instance) -> list[tuple[s
     """``[(coefficient, "u_3" or "v_c"), …]`` with ``column == Σ coefficient · vector``, or None.
 
     Coefficients are expressions in the dot-product symbols; zero coefficients are left out.
+    Found once for a column and an instance: a result writes it in LaTeX and in plain text.
     """
+    found = _linear_combination(sympy.ImmutableMatrix(column), instance)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=256)
+def _linear_combination(column: sympy.ImmutableMatrix, instance: Instance) -> tuple | None:
     entries = list(column)
     rewritten, basis = to_rational(entries, prefix="s", prefer=_scores(instance, entries))
     reader = _Reader(basis, instance)
@@ -187,11 +195,11 @@ def linear_combination(column: sympy.Matrix, instance: Instance) -> list[tuple[s
         if any(sympy.cancel(a - b) != 0 for a, b in zip(row, coefficients[0], strict=True)):
             return None
     labels = ["o" if w == instance.o else str(w) for w in range(1, instance.V + 1)] + ["v_c"]
-    return [
+    return tuple(
         (reader.readable(coefficient), label)
         for coefficient, label in zip(coefficients[0], labels, strict=True)
         if coefficient != 0
-    ]
+    )
 
 
 @dataclass(frozen=True)
@@ -287,11 +295,16 @@ def combination_form(
 
 def readable_matrix(matrix: sympy.Matrix, instance: Instance) -> sympy.Matrix:
     """Per-component, with the exponentials' arguments named as dot products where possible."""
+    return sympy.Matrix(_readable_matrix(sympy.ImmutableMatrix(matrix), instance))
+
+
+@lru_cache(maxsize=256)
+def _readable_matrix(matrix: sympy.ImmutableMatrix, instance: Instance) -> sympy.ImmutableMatrix:
     rewritten, basis = to_rational(list(matrix), prefix="s", prefer=_scores(instance, list(matrix)))
     reader = _Reader(basis, instance)
     if reader.mapping is None:
         return matrix
-    return sympy.Matrix(matrix.rows, matrix.cols, [reader.readable(e) for e in rewritten])
+    return sympy.ImmutableMatrix(matrix.rows, matrix.cols, [reader.readable(e) for e in rewritten])
 
 
 def _outer_product(matrix: sympy.Matrix, instance: Instance, U: str, style: _Style) -> str | None:
