@@ -20,11 +20,26 @@ def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     )
 
 
-def test_module_entry_point_version_and_help():
+def here(*args: str, capsys, cwd=None, monkeypatch=None) -> tuple[int, str]:
+    """The command run in this process (cheaper than a process of its own): exit code, stderr."""
+    if cwd is not None:
+        monkeypatch.chdir(cwd)
+    try:
+        code = main(list(args))
+    except SystemExit as exit:  # argparse's usage errors
+        code = exit.code
+    return code, capsys.readouterr().err
+
+
+def test_module_entry_point_version_and_help(capsys):
     assert run("--version").stdout.strip() == f"symw2v {__version__}"
-    help_text = run("check", "--help").stdout
+    for command in ("check", "prove"):
+        with pytest.raises(SystemExit) as exit:
+            main([command, "--help"])
+        assert exit.value.code == 0
+    help_text = capsys.readouterr().out
     assert "Exit codes" in help_text and "--loss" in help_text and "sum_k" in help_text
-    assert "derivation" in run("prove", "--help").stdout
+    assert "derivation" in help_text
 
 
 @pytest.mark.parametrize(
@@ -62,11 +77,11 @@ def test_check_report(tmp_path, capsys):
     assert "--report" in capsys.readouterr().err
 
 
-def test_usage_errors_exit_2_without_traceback():
-    result = run("check", "--loss", "softmax", "--wrt", "v_c", "--V", "1", "u_o")
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr and "V must be" in result.stderr
-    assert run("check", "--loss", "cubic", "--wrt", "v_c", "u_o").returncode == 2
+def test_usage_errors_exit_2_without_traceback(capsys):
+    code, err = here("check", "--loss", "softmax", "--wrt", "v_c", "--V", "1", "u_o", capsys=capsys)
+    assert code == 2
+    assert "Traceback" not in err and "V must be" in err
+    assert here("check", "--loss", "cubic", "--wrt", "v_c", "u_o", capsys=capsys)[0] == 2
 
 
 def test_prove_writes_reports_and_exits_0(root, shipped_in_a_process):
@@ -92,11 +107,11 @@ def test_prove_exits_1_when_a_verdict_is_not_the_expected_one(tmp_path):
     assert "expected proved" in result.stderr
 
 
-def test_prove_usage_errors(tmp_path):
-    assert run("prove", str(tmp_path / "missing.toml")).returncode == 2
-    assert run("prove", "--format", "pdf", cwd=tmp_path).returncode == 2
-    empty = run("prove", cwd=tmp_path)
-    assert empty.returncode == 2 and "derivations/" in empty.stderr
+def test_prove_usage_errors(tmp_path, capsys, monkeypatch):
+    assert here("prove", str(tmp_path / "missing.toml"), capsys=capsys)[0] == 2
+    assert here("prove", "--format", "pdf", capsys=capsys, cwd=tmp_path, monkeypatch=monkeypatch)[0] == 2
+    code, err = here("prove", capsys=capsys, cwd=tmp_path, monkeypatch=monkeypatch)
+    assert code == 2 and "derivations/" in err
 
 
 def test_check_document_json_and_report(root, tmp_path, capsys):
@@ -173,18 +188,18 @@ def test_sigterm_exits_143_and_sigint_130():
     assert exit_status(KeyboardInterrupt()) == 130
 
 
-def test_a_claim_without_loss_and_variable_is_told_how_to_ask(tmp_path):
-    result = run("check", "U(yhat-y)", cwd=tmp_path)
-    assert result.returncode == 2
-    assert "not a document file" in result.stderr
-    assert "--loss softmax --wrt v_c -- 'U(yhat-y)'" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_a_claim_without_loss_and_variable_is_told_how_to_ask(tmp_path, capsys, monkeypatch):
+    code, err = here("check", "U(yhat-y)", capsys=capsys, cwd=tmp_path, monkeypatch=monkeypatch)
+    assert code == 2
+    assert "not a document file" in err
+    assert "--loss softmax --wrt v_c -- 'U(yhat-y)'" in err
 
 
-def test_a_report_in_an_unknown_format_is_refused_before_any_check(tmp_path):
-    result = run(
-        "check", "--loss", "softmax", "--wrt", "v_c", "--report", str(tmp_path / "r.pdf"), "--", "U(yhat-y)"
+def test_a_report_in_an_unknown_format_is_refused_before_any_check(tmp_path, capsys):
+    report = str(tmp_path / "r.pdf")
+    code, err = here(
+        "check", "--loss", "softmax", "--wrt", "v_c", "--report", report, "--", "U(y-yhat)", capsys=capsys
     )
-    assert result.returncode == 2
-    assert ".md or .html" in result.stderr
+    assert code == 2
+    assert ".md or .html" in err
     assert not (tmp_path / "r.pdf").exists()
