@@ -17,6 +17,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from symw2v.cache import ResultCache
 from symw2v.claim import Conventions, check_claim
 from symw2v.derive import derive
 from symw2v.errors import InputError, ProofTimeout, SymW2VError
@@ -204,32 +205,46 @@ def check_batch(
     progress: Callable[[int, int], None] | None = None,
     time_limit_s: float | None = 60.0,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    cache: ResultCache | None = None,
 ) -> Iterator[ClaimResult]:
     """Results in input order, one for every item, each checked in one of ``jobs`` workers.
 
     ``time_limit_s`` and ``memory_limit`` (bytes a worker may add to its address space) bound
-    each line; a line past either is ``undecided``, with the reason as its method.  Whatever
-    goes wrong in the parent, every item still gets a result (``undecided``, "internal error").
+    each line; a line past either is ``undecided``, with the reason as its method.  A question
+    several lines ask is checked once; one ``cache`` holds is not checked at all.  Whatever goes
+    wrong in the parent, every item still gets a result (``undecided``, "internal error").
     """
     total = len(items)
-    _prepare_safely(items)
+    firsts, first_of, keys = _distinct(items)
+    answers: dict[int, ClaimResult] = {}  # by the position of the first line that asks it
+    for first in firsts:
+        stored = cache.get(keys[first]) if cache is not None and keys[first] is not None else None
+        if stored is not None:
+            answers[first] = _as_line(stored, items[first])
+    todo = [first for first in firsts if first not in answers]
+    _prepare_safely([items[i] for i in todo])
     check = partial(check_line, time_limit_s=time_limit_s)
     limits = Limits(seconds=time_limit_s or None, memory=memory_limit)
-    firsts, first_of = _distinct(items)
     done = 0
-    answers: dict[int, ClaimResult] = {}  # by the position of the first line that asks it
+
+    def answered() -> Iterator[ClaimResult]:
+        """Every line whose question is answered now, in order, from the first not yet out."""
+        nonlocal done
+        while done < total and first_of[done] in answers:
+            first = first_of[done]
+            yield answers[first] if first == done else _as_line(answers[first], items[done])
+            done += 1
+            if progress:
+                progress(done, total)
+
     try:
-        distinct = [items[i] for i in firsts]
-        for position, result in enumerate(run_isolated(check, distinct, _failed, jobs, limits)):
-            answers[firsts[position]] = result
-            # every line up to the next distinct question is answered once this one is
-            last = firsts[position + 1] if position + 1 < len(firsts) else total
-            while done < last:
-                first = first_of[done]
-                yield answers[first] if first == done else _as_line(answers[first], items[done])
-                done += 1
-                if progress:
-                    progress(done, total)
+        yield from answered()
+        results = run_isolated(check, [items[i] for i in todo], _failed, jobs, limits)
+        for first, result in zip(todo, results, strict=True):
+            answers[first] = result
+            if cache is not None and keys[first] is not None:
+                cache.put(keys[first], result)
+            yield from answered()
     except Exception as error:  # noqa: BLE001 - a bug here must not cost the lines after it their results
         message = f"internal error ({type(error).__name__}) before this line was checked; please report it"
         for item in items[done:]:
@@ -239,18 +254,19 @@ def check_batch(
 KEY_SECONDS = 1.0  # reading one line's claim in the parent, to find the lines that ask the same
 
 
-def _distinct(items: list[tuple[int, dict | str]]) -> tuple[list[int], list[int]]:
-    """The positions of the lines that ask a question no line before them asks, and for every
-    line the position of the first that asks its question.
+def _distinct(items: list[tuple[int, dict | str]]) -> tuple[list[int], list[int], list[tuple | None]]:
+    """The positions of the lines that ask a question no line before them asks, for every line
+    the position of the first that asks its question, and every line's question (its key).
 
     Two lines ask the same when their validated fields (loss, variable, instance, conventions,
     case) and their claims' trees are the same, and the claims are written in the same syntax
     (a hint quotes the claim in its own notation): handed in fifteen times, a form is checked
     once.  A line whose claim cannot be read quickly here is its own question.
     """
-    firsts, first_of, seen = [], [], {}
+    firsts, first_of, seen, keys = [], [], {}, []
     for position, item in enumerate(items):
         key = _question_key(item)
+        keys.append(key)
         if key is None or key not in seen:
             firsts.append(position)
             if key is not None:
@@ -258,7 +274,7 @@ def _distinct(items: list[tuple[int, dict | str]]) -> tuple[list[int], list[int]
             first_of.append(position)
         else:
             first_of.append(seen[key])
-    return firsts, first_of
+    return firsts, first_of, keys
 
 
 def _question_key(item: tuple[int, dict | str]) -> tuple | None:

@@ -111,6 +111,21 @@ class ClaimResult:
 
         return notebook.framed_html(notebook.claim_report(self))
 
+    @classmethod
+    def from_json(cls, data: dict) -> ClaimResult:
+        """The result whose ``to_json`` is ``data`` (``ValueError``, ``TypeError`` or
+        ``KeyError`` when it is not one)."""
+        data = dict(data)
+        data.pop("as_expected", None)
+        data["verdict"] = Verdict(data["verdict"])
+        if data.get("counterexample") is not None:
+            found = dict(data["counterexample"])
+            found["approximate"] = tuple(found["approximate"])
+            data["counterexample"] = Counterexample(**found)
+        data["sweep"] = tuple(data.get("sweep", ()))
+        data["steps"] = tuple(cls.from_json(step) for step in data.get("steps", ()))
+        return cls(**data)
+
     def to_json(self) -> dict:
         """The JSON object of this result (the fields DESIGN.md lists, and a few more)."""
         data = _without_forms(asdict(self.complete()))

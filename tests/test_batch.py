@@ -261,9 +261,10 @@ SAME = [
 
 def test_lines_asking_the_same_question_are_found_before_any_check():
     items = list(enumerate(SAME, start=1))
-    firsts, first_of = batch._distinct(items)
+    firsts, first_of, keys = batch._distinct(items)
     assert first_of == [0, 0, 2, 3, 4, 0, 6]
     assert firsts == [0, 2, 3, 4, 6]
+    assert keys[6] is None and keys[0] == keys[1] == keys[5]
 
 
 def test_a_repeated_question_gets_its_first_lines_evidence_under_its_own_id_and_text(tmp_path):
@@ -283,3 +284,37 @@ def test_a_repeated_question_gets_its_first_lines_evidence_under_its_own_id_and_
             first.hint,
         )
     assert results[3].verdict.value == "parse-error" and "o" in results[3].message
+
+
+def test_a_cached_result_is_reused_in_a_later_run_byte_for_byte(tmp_path, capsys):
+    lines = [SAME[0], SAME[2]]
+    path = tmp_path / "class.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    arguments = ["check", "--batch", str(path), "--cache", str(tmp_path / "cache")]
+    main(arguments)
+    first = [_without_seconds(json.loads(line)) for line in capsys.readouterr().out.splitlines()]
+    stored = list((tmp_path / "cache").rglob("*.json"))
+    assert len(stored) == 2
+    renamed = {**SAME[0], "id": "later", "claim": "(U (y - yhat))"}
+    path.write_text("".join(json.dumps(line) + "\n" for line in [renamed, SAME[2]]), encoding="utf-8")
+    calls = []
+    real = batch.run_isolated
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(
+        batch, "run_isolated", lambda f, items, *a, **k: calls.append(items) or real(f, items, *a, **k)
+    )
+    try:
+        main(arguments)
+    finally:
+        monkeypatch.undo()
+    second = [_without_seconds(json.loads(line)) for line in capsys.readouterr().out.splitlines()]
+    assert not any(calls)  # nothing left to check
+    assert second[0] == {**first[0], "id": "later", "claim": "(U (y - yhat))"}
+    assert second[1] == first[1]
+    stored[0].write_text("{not json", encoding="utf-8")  # a damaged entry is checked again
+    main(arguments)
+    assert [_without_seconds(json.loads(line)) for line in capsys.readouterr().out.splitlines()] == second
+
+
+def _without_seconds(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "seconds"}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from symw2v import schema
 from symw2v.batch import check_batch, read_batch, unchecked
+from symw2v.cache import ResultCache
 from symw2v.claim import Conventions, check_claim
 from symw2v.document import check_document, read_document
 from symw2v.errors import SymW2VError
@@ -107,6 +108,12 @@ def add_parser(commands) -> None:
         help="the answer is for one case: 'w != o', 'w = o' or 'repeated negatives' (default: every case)",
     )
     parser.add_argument("--batch", metavar="FILE.jsonl", help="check every line of a JSON Lines file")
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="with --batch: keep each decided result in DIR and reuse it in later runs "
+        "(by question, time limit and the symw2v and SymPy versions; trust DIR like the batch)",
+    )
     parser.add_argument(
         "--jobs",
         type=schema.option(schema.JOBS),
@@ -406,7 +413,8 @@ def _check_lines(items: list, args: argparse.Namespace, results: list, lines: _L
     On SIGINT or SIGTERM, each line not checked yet gets an ``interrupted`` result, so that the
     output still has one result per line, and the interruption goes on.
     """
-    checked = check_batch(items, args.jobs, _progress, args.time_limit)
+    cache = ResultCache(args.cache, args.time_limit) if args.cache else None
+    checked = check_batch(items, args.jobs, _progress, args.time_limit, cache=cache)
     try:
         with closing(checked):
             for item, result in zip(items, checked, strict=False):
