@@ -13,7 +13,6 @@ import json
 import re
 from importlib.metadata import PackageNotFoundError, version
 
-import jinja2
 import sympy
 
 from symw2v.markdown import md_anchor, md_code, md_hint, md_math, md_prose, md_term
@@ -64,7 +63,10 @@ def code_parts(text: object) -> list[tuple[bool, str]]:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
+def _environment():
+    # imported here: the checker page runs render_text in a browser that has no Jinja
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=True),
