@@ -266,6 +266,10 @@ async function checkDocument(event) {
   try {
     const answer = await python.ask("document", request, { limitS: limitS * CHAIN_CHECKS, onProgress });
     summary = answer.error ? errorCard(answer.error) : documentSummary(answer);
+    (answer.lines || []).forEach((line, index) => {
+      const what = list.children[index] && list.children[index].querySelector(".what");
+      if (what && line) what.textContent += ` (line ${line})`;
+    });
   } catch (error) {
     summary = errorCard(error.timeLimit
       ? `an equation ran past its time limit (${limitS} s a check) and was stopped; the ones above were checked`
