@@ -22,14 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from symw2v.check import check_claim
 from symw2v.cli import main
 from symw2v.errors import SymW2VError
-from symw2v.render import render_text
 from symw2v.site import build_site, page, pyodide, wheels
 from symw2v.site.browser import Chromium, find_chromium
-from symw2v.world.instance import Instance
-from symw2v.world.losses import named_loss
 
 EQ13 = "-u_o (1 - sigma(u_o^T v_c)) - sum_k u_k (1 - sigma(u_k^T v_c))"
 EQ14 = r"(\sigma(\boldsymbol{u}_o^\top \boldsymbol{v}_c) - 1) \boldsymbol{v}_c"
@@ -199,6 +195,9 @@ def browser(tmp_path_factory):
         wheels.dependencies(pyodide.cache_folder())
     except SymW2VError as error:
         pytest.skip(f"cannot fetch Pyodide or the wheels (npm, pip or the network): {error}")
+    # the command line's answer to the same claim, computed while the page loads
+    command = [sys.executable, "-m", "symw2v", "check", "--profile", "cs224n", "--loss", "negative-sampling"]
+    cli = subprocess.Popen([*command, "--wrt", "v_c", "--", EQ13], stdout=subprocess.PIPE, text=True)
     folder = tmp_path_factory.mktemp("site")
     build_site(folder, profile="cs224n")
     handler = type("Handler", (_Logged,), {"log": []})
@@ -211,8 +210,9 @@ def browser(tmp_path_factory):
     try:
         chromium.goto(origin)
         chromium.wait_for("window.symw2vTimings && window.symw2vTimings.ready_s", timeout=120)
-        yield chromium, origin, handler.log
+        yield chromium, origin, handler.log, cli
     finally:
+        cli.kill()
         chromium.close()
         server.shutdown()
         server.server_close()
@@ -240,37 +240,26 @@ def _check(chromium: Chromium, loss: str, wrt: str, claim: str) -> dict:
 
 
 def test_page_refutes_eq13_with_the_lost_minus_hint_in_the_command_lines_words(browser):
-    chromium, _, _ = browser
+    chromium, _, _, cli = browser
     shown = _check(chromium, "negative-sampling", "v_c", EQ13)
     assert shown["verdict"] == "refuted"
     assert "lost the inner minus sign" in shown["text"]
     assert "residual (claimed − derived): -Σ_k u_k" in shown["text"]
     assert shown["math"] >= 2  # the claim and the residual, typeset
-    # the command line's text for the same claim (its conventions: the page's profile, cs224n)
-    from symw2v.site.page import _profile
-
-    cs224n = _profile({"profile": "cs224n"})
-    conventions = page.Conventions(U=cs224n.U, y=cs224n.y, layout=cs224n.layout)
-    result = check_claim(
-        EQ13,
-        named_loss("negative-sampling"),
-        "v_c",
-        Instance(V=5, d=3, K=3, o=2),
-        conventions,
-        time_limit_s=60,
-    )
-    assert shown["text"].splitlines()[:8] == render_text(result)[:8]
+    # word for word what `symw2v check --profile cs224n` says (the page's profile)
+    out, _ = cli.communicate(timeout=60)
+    assert shown["text"] + "\n" == out
 
 
 def test_page_proves_a_true_claim(browser):
-    chromium, _, _ = browser
+    chromium, *_ = browser
     shown = _check(chromium, "negative-sampling", "u_o", EQ14)
     assert shown["verdict"] == "proved"
     assert "scope: proved at V = 5, d = 3, K = 3" in shown["text"]
 
 
 def test_page_shows_a_parse_errors_column(browser):
-    chromium, _, _ = browser
+    chromium, *_ = browser
     shown = _check(chromium, "softmax", "u_k", BROKEN)
     assert shown["verdict"] == "parse-error"
     assert "(at column 19)" in shown["text"]
@@ -282,7 +271,7 @@ def test_page_shows_a_parse_errors_column(browser):
 
 
 def test_page_checks_every_equation_of_a_document(browser):
-    chromium, _, _ = browser
+    chromium, *_ = browser
     chromium.evaluate(
         f"""(() => {{
         document.getElementById('tab-document').click();
@@ -302,7 +291,7 @@ def test_page_checks_every_equation_of_a_document(browser):
 
 
 def test_page_made_no_request_outside_its_origin(browser):
-    chromium, origin, log = browser
+    chromium, origin, log, _ = browser
     assert chromium.requests, "the browser recorded no request at all"
     assert [url for url in chromium.requests if not url.startswith(origin)] == []
     assert {path for path, _ in log} >= {"/", "/worker.js", "/pyodide/pyodide.asm.wasm", "/site.json"}
