@@ -60,7 +60,12 @@ class Chromium:
             os.dup2(high[0], 3)
             os.dup2(high[1], 4)
 
-        argv = [executable, *FLAGS, f"--user-data-dir={self._profile.name}", f"--window-size={width},{height}"]
+        argv = [
+            executable,
+            *FLAGS,
+            f"--user-data-dir={self._profile.name}",
+            f"--window-size={width},{height}",
+        ]
         quiet = subprocess.DEVNULL
         self._process = subprocess.Popen(
             argv, stdin=quiet, stdout=quiet, stderr=quiet, preexec_fn=descriptors, pass_fds=(3, 4)

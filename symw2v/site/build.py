@@ -16,7 +16,7 @@ from pathlib import Path
 
 from symw2v import __version__
 from symw2v.errors import SymW2VError
-from symw2v.site import pyodide, wheels
+from symw2v.site import page, pyodide, wheels
 from symw2v.world import profile as profiles
 
 ASSETS = ("index.html", "app.js", "worker.js", "style.css")
@@ -71,6 +71,8 @@ def _manifest(wheel_files: dict[str, bytes], profile: str | None) -> bytes:
         "pyodide": pyodide.VERSION,
         "python": pyodide.PYTHON,
         "profile": profile or "",
+        # the form's choices, so the page can show them before Python has loaded
+        "options": json.loads(page.options()),
         "time_limit_s": TIME_LIMIT_S,
         "wheels": [
             {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}

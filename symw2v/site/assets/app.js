@@ -48,6 +48,8 @@ class Python {
   }
 
   start() {
+    this.isReady = false;
+    enableChecks(false);
     this.worker = new Worker("worker.js");
     this.worker.onmessage = (event) => this.received(event.data);
     this.worker.onerror = (event) => showStatus(`Python could not start: ${event.message}`, "failed");
@@ -75,8 +77,10 @@ class Python {
     if (this.readyAt === null) {
       this.readyAt = performance.now();
       window.symw2vTimings.ready_s = (this.readyAt - this.began) / 1000;
-      setUp(this.options, this.site);
+      schedulePreview();
     }
+    this.isReady = true;
+    enableChecks(true);
     showStatus(`Python is ready (loaded in ${message.seconds.toFixed(1)} s): symw2v ${this.site.symw2v} on Pyodide ${this.site.pyodide}.`, "ready");
   }
 
@@ -109,12 +113,25 @@ class Python {
   }
 }
 
+function enableChecks(enabled) {
+  $("check").disabled = !enabled;
+  $("check-document").disabled = !enabled;
+}
+
 window.symw2vTimings = { ready_s: null, checks: [] };
 const python = new Python();
 
+// the status line; while busy it counts the seconds, so a slow start never looks stuck
+let statusTimer = null;
 function showStatus(text, state) {
-  $("status-text").textContent = text;
+  clearInterval(statusTimer);
   $("status").className = `status ${state}`;
+  $("status-text").textContent = text;
+  if (state !== "busy") return;
+  const since = performance.now();
+  statusTimer = setInterval(() => {
+    $("status-text").textContent = `${text} ${Math.floor((performance.now() - since) / 1000)} s`;
+  }, 1000);
 }
 
 // ---- the forms ------------------------------------------------------------------------
@@ -123,7 +140,10 @@ function fill(select, values, labels = {}) {
   select.replaceChildren(...values.map((value) => el("option", { value }, labels[value] ?? value)));
 }
 
+let choices = null; // the form's options, from site.json
+
 function setUp(options, site) {
+  choices = options;
   fill($("loss"), options.losses.map((l) => l.name));
   $("loss").value = "negative-sampling";
   fill($("wrt"), options.wrt.filter((w) => w !== "J"));
@@ -138,12 +158,9 @@ function setUp(options, site) {
     button.addEventListener("click", () => useExample(example));
     return button;
   }));
-  $("check").disabled = false;
-  $("check-document").disabled = false;
   $("footer").textContent = `symw2v ${site.symw2v} · SymPy in Pyodide ${site.pyodide} (Python ${site.python}) · `
     + `the same checks as \`symw2v check\`, time limit ${options.time_limit_s} s per claim · nothing you type leaves this page`;
   updateAsked();
-  schedulePreview();
 }
 
 function useExample(example) {
@@ -178,7 +195,6 @@ function schedulePreview() {
 }
 
 async function preview() {
-  if (!python.options) return;
   if (previewing) { previewAgain = true; return; }
   previewing = true;
   const request = claimRequest();
@@ -231,7 +247,7 @@ async function checkClaim(event) {
   event.preventDefault();
   const request = claimRequest();
   const limitS = python.options.time_limit_s;
-  $("check").disabled = true;
+  enableChecks(false);
   showStatus("Checking: deriving the gradient and proving…", "busy");
   const started = performance.now();
   let card;
@@ -245,8 +261,10 @@ async function checkClaim(event) {
   window.symw2vTimings.checks.push({ kind: "claim", ms, sinceLoad_ms: performance.now() - python.began });
   card.setAttribute("data-ms", ms.toFixed(0));
   $("claim-result").replaceChildren(card);
-  $("check").disabled = false;
-  if (python.options) showStatus(`Checked in ${(ms / 1000).toFixed(1)} s.`, "ready");
+  if (python.isReady) {
+    enableChecks(true);
+    showStatus(`Checked in ${(ms / 1000).toFixed(1)} s.`, "ready");
+  }
 }
 
 async function checkDocument(event) {
@@ -255,7 +273,7 @@ async function checkDocument(event) {
   const limitS = python.options.time_limit_s;
   const list = el("div", { class: "document" });
   $("document-result").replaceChildren(list);
-  $("check-document").disabled = true;
+  enableChecks(false);
   showStatus("Checking the document's equations…", "busy");
   const started = performance.now();
   const onProgress = (shown) => {
@@ -279,8 +297,10 @@ async function checkDocument(event) {
   window.symw2vTimings.checks.push({ kind: "document", ms });
   summary.setAttribute("data-ms", ms.toFixed(0));
   $("document-result").prepend(summary);
-  $("check-document").disabled = false;
-  showStatus(`Checked in ${(ms / 1000).toFixed(1)} s.`, "ready");
+  if (python.isReady) {
+    enableChecks(true);
+    showStatus(`Checked in ${(ms / 1000).toFixed(1)} s.`, "ready");
+  }
 }
 
 function documentSummary(answer) {
@@ -301,7 +321,7 @@ async function openFile() {
   const file = $("file").files[0];
   if (!file) return;
   const suffix = file.name.slice(file.name.lastIndexOf(".")).toLowerCase();
-  if (python.options && python.options.suffixes.includes(suffix)) $("suffix").value = suffix;
+  if (choices && choices.suffixes.includes(suffix)) $("suffix").value = suffix;
   $("document").value = await file.text();
 }
 
@@ -311,6 +331,9 @@ function showTab(name) {
     $(`panel-${other}`).hidden = other !== name;
   }
 }
+
+// the form's choices are in site.json: the page is usable while Python loads
+fetch("site.json").then((response) => response.json()).then((site) => setUp(site.options, site));
 
 $("claim-form").addEventListener("submit", checkClaim);
 $("document-form").addEventListener("submit", checkDocument);
