@@ -239,6 +239,7 @@ def _check(chromium: Chromium, loss: str, wrt: str, claim: str) -> dict:
     )
 
 
+@pytest.mark.browser
 def test_page_refutes_eq13_with_the_lost_minus_hint_in_the_command_lines_words(browser):
     chromium, _, _, cli = browser
     shown = _check(chromium, "negative-sampling", "v_c", EQ13)
@@ -251,6 +252,7 @@ def test_page_refutes_eq13_with_the_lost_minus_hint_in_the_command_lines_words(b
     assert shown["text"] + "\n" == out
 
 
+@pytest.mark.browser
 def test_page_proves_a_true_claim(browser):
     chromium, *_ = browser
     shown = _check(chromium, "negative-sampling", "u_o", EQ14)
@@ -258,6 +260,7 @@ def test_page_proves_a_true_claim(browser):
     assert "scope: proved at V = 5, d = 3, K = 3" in shown["text"]
 
 
+@pytest.mark.browser
 def test_page_shows_a_parse_errors_column(browser):
     chromium, *_ = browser
     shown = _check(chromium, "softmax", "u_k", BROKEN)
@@ -270,6 +273,7 @@ def test_page_shows_a_parse_errors_column(browser):
     assert "(at column 19)" in preview
 
 
+@pytest.mark.browser
 def test_page_checks_every_equation_of_a_document(browser):
     chromium, *_ = browser
     chromium.evaluate(
@@ -290,6 +294,7 @@ def test_page_checks_every_equation_of_a_document(browser):
     chromium.evaluate("document.getElementById('tab-claim').click()")
 
 
+@pytest.mark.browser
 def test_page_made_no_request_outside_its_origin(browser):
     chromium, origin, log, _ = browser
     assert chromium.requests, "the browser recorded no request at all"
