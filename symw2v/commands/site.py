@@ -42,14 +42,22 @@ def add_parser(commands) -> None:
     parser.add_argument(
         "--cache", metavar="DIR", type=Path, help="where downloads are kept (default ~/.cache/symw2v)"
     )
+    parser.add_argument(
+        "--source-wheels",
+        action="store_true",
+        help="ship the wheels as source, not compiled to bytecode with Node.js (the page starts slower)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    summary = build_site(args.folder, profile=args.profile, runtime=args.pyodide, cache=args.cache)
+    summary = build_site(
+        args.folder, args.profile, runtime=args.pyodide, cache=args.cache, compile=not args.source_wheels
+    )
     mib = 1024**2
     print(f"{summary.folder}: {len(summary.files)} files, {summary.total / mib:.1f} MiB")
     runtime, wheels = summary.size_of("pyodide/") / mib, summary.size_of("wheels/") / mib
-    print(f"  Pyodide runtime {runtime:.1f} MiB, wheels {wheels:.1f} MiB")
+    form = "bytecode" if summary.compiled else "source"
+    print(f"  Pyodide runtime {runtime:.1f} MiB, wheels {wheels:.1f} MiB ({form})")
     print(f"serve it: python -m http.server -d {summary.folder} (or copy the folder to any static host)")
     return 0
