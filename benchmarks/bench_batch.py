@@ -1,8 +1,10 @@
-"""Time a class's batch: 200 claims through `symw2v check --batch --jobs N`, whole process.
+"""Time a class's batch against its distinct forms: `symw2v check --batch`, whole process.
 
-Usage: python benchmarks/bench_batch.py [--jobs 2] [--claims 200]
-Prints the wall time of the whole command (start-up, derivations, every claim) and the
-verdict counts. A measurement, not a test: nothing here asserts a time.
+Usage: python benchmarks/bench_batch.py [--jobs 2] [--copies 15]
+A class hands in the 20 forms below, each ``--copies`` times with small notational variations
+that read as the same claim (spacing, outer parentheses).  The batch of all of them is timed
+against the batch of the 20 forms alone, in one run, and the ratio printed; the results of the
+copies are checked to be the results of their forms.  A measurement, not a test.
 """
 
 from __future__ import annotations
@@ -46,28 +48,59 @@ CLAIMS = [
 ]
 
 
+def variant(claim: str, copy: int) -> str:
+    """The claim as the ``copy``-th student writes it: the same tree, other spacing and brackets."""
+    wrapped = f"({claim})" if copy % 2 else claim
+    return " " * (copy % 3) + wrapped.replace(" ", " " * (1 + copy // 6)) + " " * (copy % 5)
+
+
+def run(lines: list[dict], folder: Path, name: str, jobs: int) -> tuple[float, list[dict]]:
+    batch = folder / f"{name}.jsonl"
+    batch.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    command = [sys.executable, "-m", "symw2v", "check", "--batch", str(batch), "--jobs", str(jobs)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    return seconds, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def _evidence(result: dict) -> dict:
+    return {k: v for k, v in result.items() if k not in ("id", "claim", "seconds")}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--claims", type=int, default=200)
+    parser.add_argument("--copies", type=int, default=15)
     args = parser.parse_args()
+    forms = [
+        {"id": f"form-{i:02d}", "loss": loss, "wrt": wrt, "claim": claim}
+        for i, (loss, wrt, claim) in enumerate(CLAIMS)
+    ]
+    handed_in = [
+        {**form, "id": f"student-{copy:02d}-{form['id']}", "claim": variant(form["claim"], copy)}
+        for copy in range(args.copies)
+        for form in forms
+    ]
     with tempfile.TemporaryDirectory() as folder:
-        batch = Path(folder) / "class.jsonl"
-        lines = []
-        for i in range(args.claims):
-            loss, wrt, claim = CLAIMS[i % len(CLAIMS)]
-            lines.append(json.dumps({"id": f"student-{i:03d}", "loss": loss, "wrt": wrt, "claim": claim}))
-        batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        command = [sys.executable, "-m", "symw2v", "check", "--batch", str(batch), "--jobs", str(args.jobs)]
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-    results = [json.loads(line) for line in done.stdout.splitlines()]
+        alone, by_form = run(forms, Path(folder), "forms", args.jobs)
+        whole, results = run(handed_in, Path(folder), "class", args.jobs)
+    expected = {r["id"]: _evidence(r) for r in by_form}
+    wrong = [
+        r["id"]
+        for r, line in zip(results, handed_in, strict=True)
+        if _evidence(r) != expected[line["id"].split("-", 2)[2]]
+    ]
     counts = collections.Counter(r["verdict"] for r in results)
-    each = seconds / len(results) * 1000
-    print(f"{len(results)} claims, --jobs {args.jobs}: {seconds:.1f} s wall ({each:.0f} ms a claim)")
+    print(f"{len(forms)} distinct forms: {alone:.1f} s; the class's {len(results)} lines: {whole:.1f} s")
+    print(f"ratio: {whole / alone:.2f}x (--jobs {args.jobs})")
     print("verdicts:", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    return 0
+    print(
+        "every copy has its form's result"
+        if not wrong
+        else f"{len(wrong)} copies differ from their form: {wrong[:5]}"
+    )
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,24 @@
-"""Time the exported NumPy code against hand-written NumPy, PyTorch autograd and JAX.
+"""Time the exported NumPy gradients against hand-written NumPy, beside the memory-traffic floor.
 
-A script, not a test: ``python benchmarks/bench_export.py [--dtype float32|float64] [--quick]``.
-In one process, the implementations run interleaved (each repetition calls each once, in
-turn) at d = 300, K = 10, V = 20 000 and a batch of 256; the medians and their ratios are
-printed.  Then the sparse form of the negative-sampling gradient is timed over a sweep of V,
-to show that its cost does not depend on V.  PyTorch and JAX are skipped, with a message,
-where they are not installed.
+A script, not a test: ``python benchmarks/bench_export.py [--batch B] [--dtype float32|float64]
+[--loss negative-sampling|softmax] [--quick] [--sweep]``.  At d = 300, K = 10, V = 50 000 and
+a batch of 256, in float32 and float64 (both unless ``--dtype``):
+
+1. every implementation is run once and checked to agree with the exported module
+   (``np.allclose``); the script stops, naming the culprit, when one does not;
+2. the implementations run interleaved (each repetition calls each once, in an order
+   shuffled with a fixed seed) and the medians are printed with their ratio to the exported code;
+3. beside them, the memory-traffic floor: the bytes a gradient must move (read the gathered
+   rows of U and v_c once, write ∂J/∂v_c, the loss and the rows of ∂J/∂U once) divided by
+   the bandwidth that ``np.copyto`` reaches moving the same number of bytes, and again by
+   the bandwidth of a copy as large as U (from main memory, as U's rows are).
+
+The hand-written negative-sampling baselines differ only in how they add the rows of ∂J/∂U
+that fall on the same word, each with the best idiom NumPy offers for that approach:
+``np.add.at``, sort + ``np.add.reduceat``, ``np.unique`` + ``np.bincount``, and sort + passes
+over v_c's multiples (the exported code's own idiom, written by hand).  A dense one-hot
+matrix product is not among them: at this size it is gigaflops for a scatter.  PyTorch
+autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed.
 """
 
 from __future__ import annotations
@@ -20,10 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
-from symw2v.export import export_module
+from symw2v.exporter import export_module
 
-D, K, V, B = 300, 10, 20_000, 256
+D, K, V = 300, 10, 50_000
 SWEEP = (1_000, 10_000, 100_000, 1_000_000)
+TOLERANCE = {"float32": {"rtol": 1e-4, "atol": 1e-6}, "float64": {"rtol": 1e-10, "atol": 1e-12}}
 
 
 def load_exported(loss: str, directory: Path):
@@ -45,25 +59,89 @@ def _sigmoid(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def hand_negative_sampling(v_c, o, U, negatives, sorted_scatter=False):
+def _hand_scores(v_c, o, U, negatives):
+    """Loss, ∂J/∂v_c, and the scale of v_c in each gathered row's gradient (o's, then the k's)."""
     u_o, u_k = U[o], U[negatives]  # (B, d), (B, K, d)
     z_o = np.einsum("bd,bd->b", u_o, v_c)
     z_k = np.matmul(u_k, v_c[:, :, None])[:, :, 0]
     loss = np.logaddexp(0, -z_o) + np.logaddexp(0, z_k).sum(axis=1)
     s_o, s_k = _sigmoid(z_o), _sigmoid(z_k)
     grad_v = (s_o - 1)[:, None] * u_o + np.matmul(s_k[:, None, :], u_k)[:, 0, :]
+    return loss, grad_v, s_o - 1, s_k
+
+
+def _hand_rows(v_c, o, negatives, scale_o, scale_k):
+    """The words gathered and the gradient row of each occurrence, stored."""
     words = np.concatenate([o, negatives.ravel()])
-    rows_k = (s_k[:, :, None] * v_c[:, None, :]).reshape(-1, U.shape[1])
-    rows = np.concatenate([(s_o - 1)[:, None] * v_c, rows_k])
-    grad_U = np.zeros(U.shape, dtype=U.dtype)
-    if sorted_scatter:  # the fast idiom: sort the words, add each run of equal words
-        order = np.argsort(words, kind="stable")
-        sorted_words = words[order]
-        starts = np.flatnonzero(np.r_[True, sorted_words[1:] != sorted_words[:-1]])
-        grad_U[sorted_words[starts]] = np.add.reduceat(rows[order], starts, axis=0)
-    else:  # the textbook idiom
-        np.add.at(grad_U, words, rows)
-    return loss, grad_v, grad_U
+    rows = np.concatenate([scale_o[:, None] * v_c, (scale_k[:, :, None] * v_c[:, None]).reshape(-1, D)])
+    return words, rows
+
+
+def _add_at(words, rows):
+    distinct, inverse = np.unique(words, return_inverse=True)
+    summed = np.zeros((len(distinct), rows.shape[1]), rows.dtype)
+    np.add.at(summed, inverse, rows)
+    return distinct, summed
+
+
+def _reduceat(words, rows):
+    order = np.argsort(words, kind="stable")
+    ordered = words[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.add.reduceat(rows[order], starts, axis=0)
+
+
+def _bincount(words, rows):
+    distinct, inverse = np.unique(words, return_inverse=True)
+    flat = (inverse[:, None] * rows.shape[1] + np.arange(rows.shape[1])).ravel()
+    summed = np.bincount(flat, weights=rows.ravel(), minlength=len(distinct) * rows.shape[1])
+    return distinct, summed.reshape(len(distinct), -1).astype(rows.dtype, copy=False)
+
+
+def _passes_on_scales(v_c, o, negatives, scale_o, scale_k):
+    """Sort the words; build each distinct word's row from v_c where it is stored, then add
+    the repeats in passes (each pass at most one occurrence per word)."""
+    B = len(o)
+    words = np.concatenate([o, negatives.ravel()])
+    scales = np.concatenate([scale_o, scale_k.ravel()])
+    examples = np.concatenate([np.arange(B), np.arange(B).repeat(negatives.shape[1])])
+    order = np.argsort(words, kind="stable")
+    ordered = words[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    starts = np.flatnonzero(first)
+    run = np.cumsum(first) - 1
+    rank = np.arange(len(words)) - starts[run]
+    summed = v_c[examples[order[starts]]]
+    summed *= scales[order[starts], None]
+    for r in range(1, rank.max() + 1):
+        again = order[rank == r]
+        summed[run[rank == r]] += scales[again, None] * v_c[examples[again]]
+    return ordered[starts], summed
+
+
+def hand_negative_sampling(idiom: str):
+    """Hand-written negative sampling returning (loss, ∂J/∂v_c, rows, row_grads)."""
+
+    def call(v_c, o, U, negatives):
+        loss, grad_v, scale_o, scale_k = _hand_scores(v_c, o, U, negatives)
+        if idiom == "passes on scales":
+            return (loss, grad_v, *_passes_on_scales(v_c, o, negatives, scale_o, scale_k))
+        scatter = {"np.add.at": _add_at, "sort + reduceat": _reduceat, "unique + bincount": _bincount}
+        return (loss, grad_v, *scatter[idiom](*_hand_rows(v_c, o, negatives, scale_o, scale_k)))
+
+    return call
+
+
+def dense(sparse):
+    """A sparse-form implementation with ∂J/∂U written out as a (V, d) array."""
+
+    def call(v_c, o, U, negatives):
+        loss, grad_v, rows, row_grads = sparse(v_c, o, U, negatives)
+        grad_U = np.zeros(U.shape, U.dtype)
+        grad_U[rows] = row_grads
+        return loss, grad_v, grad_U
+
+    return call
 
 
 def hand_softmax(v_c, o, U):
@@ -80,7 +158,7 @@ def hand_softmax(v_c, o, U):
     return loss, z @ U, z.T @ v_c
 
 
-# -- autodiff baselines
+# -- autodiff baselines, where installed
 
 
 def torch_functions():
@@ -98,7 +176,7 @@ def torch_functions():
             words = None if negatives is None else torch.from_numpy(negatives)
             loss = loss_fn(v, torch.from_numpy(o), u, words)
             loss.sum().backward()
-            return loss.detach(), v.grad, u.grad
+            return loss.detach().numpy(), v.grad.numpy(), u.grad.numpy()
 
         return call
 
@@ -113,110 +191,189 @@ def torch_functions():
     return {"negative-sampling": run(ns), "softmax": run(sm)}
 
 
-def jax_functions(dtype):
+def jax_functions(dtype: str):
     try:
         import jax
         import jax.numpy as jnp
     except ImportError:
-        print("JAX is not installed: skipping its jax.jit(jax.grad) baseline")
+        print("JAX is not installed: skipping its jax.jit(jax.value_and_grad) baseline")
         return {}
-    if dtype == "float64":
-        jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_enable_x64", dtype == "float64")
 
     def ns(v, u, o, negatives):
         z_o = jnp.einsum("bd,bd->b", u[o], v)
         z_k = jnp.einsum("bkd,bd->bk", u[negatives], v)
-        return (-jax.nn.log_sigmoid(z_o) - jax.nn.log_sigmoid(-z_k).sum(1)).sum()
+        losses = -jax.nn.log_sigmoid(z_o) - jax.nn.log_sigmoid(-z_k).sum(1)
+        return losses.sum(), losses
 
     def sm(v, u, o, negatives):
         z = v @ u.T
-        return (jax.nn.logsumexp(z, axis=1) - jnp.take_along_axis(z, o[:, None], axis=1)[:, 0]).sum()
+        losses = jax.nn.logsumexp(z, axis=1) - jnp.take_along_axis(z, o[:, None], axis=1)[:, 0]
+        return losses.sum(), losses
 
     def run(loss_fn):
-        step = jax.jit(jax.value_and_grad(loss_fn, argnums=(0, 1)))
+        step = jax.jit(jax.value_and_grad(loss_fn, argnums=(0, 1), has_aux=True))
 
         def call(v_c, o, U, negatives=None):
             words = None if negatives is None else jnp.asarray(negatives)
-            return jax.block_until_ready(step(jnp.asarray(v_c), jnp.asarray(U), jnp.asarray(o), words))
+            (_, losses), (grad_v, grad_U) = step(jnp.asarray(v_c), jnp.asarray(U), jnp.asarray(o), words)
+            return tuple(np.asarray(x) for x in jax.block_until_ready((losses, grad_v, grad_U)))
 
         return call
 
     return {"negative-sampling": run(ns), "softmax": run(sm)}
 
 
-# -- timing
+# -- checking, timing, the floor
+
+
+def check_agreement(functions: dict, args: tuple, reference: str, dtype: str) -> None:
+    """Stop with the name of any implementation whose results differ from ``reference``'s."""
+    expected = functions[reference](*args)
+    for name, function in functions.items():
+        actual = function(*args)
+        if len(actual) != len(expected):
+            sys.exit(f"{name} returns {len(actual)} values, {reference} {len(expected)}")
+        for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            if np.shape(a) != np.shape(e) or not np.allclose(a, e, **TOLERANCE[dtype]):
+                sys.exit(f"{name} disagrees with {reference} in result {index}: not benchmarking")
+    print(f"  all {len(functions)} implementations agree ({TOLERANCE[dtype]})")
 
 
 def interleaved(functions: dict, args: tuple, repetitions: int) -> dict[str, float]:
     """Median seconds per call of each function, the functions called in turn each repetition.
 
-    The order rotates from one repetition to the next, so that no function always follows the
-    same one (PyTorch's and XLA's worker threads keep spinning for a while after a call).
+    The order is shuffled (with a fixed seed) from one repetition to the next, so that each
+    function follows each other one about as often: what a call leaves behind (the allocator's
+    state, PyTorch's and XLA's worker threads still spinning) is shared out evenly.  A rotation
+    would not do: in it a function nearly always follows the same one.
     """
-    for function in functions.values():
-        function(*args)  # warm up (and JIT-compile)
     names = list(functions)
     times = {name: [] for name in names}
-    for repetition in range(repetitions):
-        shift = repetition % len(names)
-        for name in names[shift:] + names[:shift]:
+    order = np.random.default_rng(0)
+    for _ in range(repetitions):
+        for index in order.permutation(len(names)):
             start = time.perf_counter()
-            functions[name](*args)
-            times[name].append(time.perf_counter() - start)
+            functions[names[index]](*args)
+            times[names[index]].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def report(title: str, medians: dict[str, float], reference: str) -> None:
-    print(f"\n{title}")
+def copy_bandwidth(nbytes: int, repetitions: int = 15) -> float:
+    """Bytes per second of an ``np.copyto`` that moves ``nbytes`` in all (half read, half written)."""
+    source = np.ones(max(nbytes // 2, 8) // 8)
+    target = np.empty_like(source)
+    np.copyto(target, source)  # map the pages before timing
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        np.copyto(target, source)
+        times.append(time.perf_counter() - start)
+    return 2 * source.nbytes / statistics.median(times)
+
+
+def floor_seconds(from_memory: int, rest: int, large: int) -> float:
+    """The memory-traffic floor, printed with how it is made: ``from_memory`` bytes (rows of a
+    matrix larger than the caches, read in no order) at the bandwidth of a copy of ``large``
+    bytes, the ``rest`` at the bandwidth of a copy moving the same number of bytes."""
+    memory, near = copy_bandwidth(large, repetitions=5), copy_bandwidth(rest)
+    seconds = from_memory / memory + rest / near
+    print(
+        f"  floor {seconds * 1e3:.3f} ms: {from_memory / 1e6:.1f} MB from memory at {memory / 1e9:.1f} GB/s"
+        f" + {rest / 1e6:.1f} MB at {near / 1e9:.1f} GB/s (np.copyto bandwidths at those sizes)"
+    )
+    # The same bytes all at the bandwidth of one copy of their size, as if U were in cache
+    total = from_memory + rest
+    cached = total / copy_bandwidth(total)
+    print(f"  (all {total / 1e6:.1f} MB at the bandwidth of a copy of that size: {cached * 1e3:.3f} ms)")
+    return seconds
+
+
+def report(title: str, medians: dict[str, float], reference: str, floor: float) -> None:
+    print(f"  {title:44s} {'ms':>8s} {'exported/this':>14s} {'this/floor':>11s}")
     for name, seconds in medians.items():
         ratio = medians[reference] / seconds
-        print(f"  {name:34s} {seconds * 1e3:9.3f} ms   exported / this = {ratio:5.2f}")
+        print(f"    {name:42s} {seconds * 1e3:8.3f} {ratio:14.2f} {seconds / floor:11.2f}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions, V up to 1e5")
-    args = parser.parse_args()
-    repetitions = 7 if args.quick else 25
+def negative_sampling_bytes(v_c, o, negatives, itemsize: int) -> tuple[int, int]:
+    """What any implementation reads and writes at least: the gathered rows of U (from memory)
+    and v_c read once; the loss, ∂J/∂v_c and the distinct rows of ∂J/∂U (with their indices)
+    written once."""
+    B, d = v_c.shape
+    distinct = len(np.unique(np.concatenate([o, negatives.ravel()])))
+    rows = B * (negatives.shape[1] + 1) * d * itemsize
+    rest = (B * d + B + B * d + distinct * d) * itemsize + (o.size + negatives.size + distinct) * 8
+    return rows, rest
+
+
+def softmax_bytes(v_c, U) -> tuple[int, int]:
+    """U read once (from memory); v_c read, the scores (B, V) written and read once, ∂J/∂U and
+    ∂J/∂v_c written."""
+    (B, d), words = v_c.shape, U.shape[0]
+    return words * d * U.itemsize, (words * d + 2 * B * words + 2 * B * d + B) * U.itemsize
+
+
+def bench_dtype(
+    dtype: str, batch: int, repetitions: int, exported: dict, baselines: dict, losses: tuple[str, ...]
+) -> None:
     rng = np.random.default_rng(0)
-    dtype = np.dtype(args.dtype)
-    print(f"d = {D}, K = {K}, V = {V}, batch = {B}, {args.dtype}; NumPy {np.__version__}")
-
-    with tempfile.TemporaryDirectory() as directory:
-        exported = {loss: load_exported(loss, Path(directory)) for loss in ("negative-sampling", "softmax")}
-    torch_fns, jax_fns = torch_functions(), jax_functions(args.dtype)
-
     U = (0.1 * rng.standard_normal((V, D))).astype(dtype)
-    v_c = (0.1 * rng.standard_normal((B, D))).astype(dtype)
-    o = rng.integers(0, V, B)
-    negatives = rng.integers(0, V, (B, K))
+    v_c = (0.1 * rng.standard_normal((batch, D))).astype(dtype)
+    o, negatives = rng.integers(0, V, batch), rng.integers(0, V, (batch, K))
+    print(f"\n{dtype}: d = {D}, K = {K}, V = {V}, batch = {batch}")
 
-    ns = exported["negative-sampling"]
-    functions = {
-        "exported (dense dJ/dU)": ns.negative_sampling_loss_and_gradients,
-        "exported (sparse dJ/dU)": ns.negative_sampling_loss_and_gradients_sparse,
-        "hand-written (np.add.at)": hand_negative_sampling,
-        "hand-written (sort + reduceat)": lambda *a: hand_negative_sampling(*a, sorted_scatter=True),
+    if "negative-sampling" in losses:
+        bench_negative_sampling(exported["negative-sampling"], (v_c, o, U, negatives), repetitions, baselines)
+    if "softmax" in losses:
+        bench_softmax(exported["softmax"], (v_c, o, U), repetitions, baselines)
+
+
+def bench_negative_sampling(ns, args: tuple, repetitions: int, baselines: dict) -> None:
+    v_c, o, U, negatives = args
+    dtype = str(U.dtype)
+    sparse_name, dense_name = "exported, sparse dJ/dU", "exported, dense dJ/dU"
+    sparse = {sparse_name: ns.negative_sampling_loss_and_gradients_sparse}
+    for idiom in ("passes on scales", "sort + reduceat", "unique + bincount", "np.add.at"):
+        sparse[f"hand-written, {idiom}"] = hand_negative_sampling(idiom)
+    dense_ones = {
+        dense_name: ns.negative_sampling_loss_and_gradients,
+        "hand-written, passes on scales": dense(hand_negative_sampling("passes on scales")),
+        "hand-written, sort + reduceat": dense(hand_negative_sampling("sort + reduceat")),
     }
-    for name, table in (("PyTorch autograd, CPU", torch_fns), ("jax.jit(jax.value_and_grad)", jax_fns)):
-        if table:
-            functions[name] = table["negative-sampling"]
-    medians = interleaved(functions, (v_c, o, U, negatives), repetitions)
-    report("negative sampling: loss, dJ/dv_c, dJ/dU", medians, "exported (dense dJ/dU)")
+    for name, table in baselines.items():
+        if "negative-sampling" in table:
+            dense_ones[name] = table["negative-sampling"]
+    check_agreement(sparse, args, sparse_name, dtype)
+    check_agreement(dense_ones, args, dense_name, dtype)
+    floor = floor_seconds(*negative_sampling_bytes(v_c, o, negatives, U.itemsize), 2 * U.nbytes)
+    report("negative sampling, sparse dJ/dU", interleaved(sparse, args, repetitions), sparse_name, floor)
+    report("negative sampling, dense dJ/dU", interleaved(dense_ones, args, repetitions), dense_name, floor)
 
-    functions = {"exported": exported["softmax"].softmax_loss_and_gradients, "hand-written": hand_softmax}
-    for name, table in (("PyTorch autograd, CPU", torch_fns), ("jax.jit(jax.value_and_grad)", jax_fns)):
-        if table:
-            functions[name] = table["softmax"]
-    medians = interleaved(functions, (v_c, o, U), repetitions)
-    report("naive softmax: loss, dJ/dv_c, dJ/dU", medians, "exported")
 
-    print("\nnegative sampling over V (batch 256, K = 10, d = 300): median ms per call")
+def bench_softmax(module, args: tuple, repetitions: int, baselines: dict) -> None:
+    v_c, o, U = args
+    dtype = str(U.dtype)
+    softmax = {"exported": module.softmax_loss_and_gradients, "hand-written": hand_softmax}
+    for name, table in baselines.items():
+        if "softmax" in table:
+            softmax[name] = table["softmax"]
+    check_agreement(softmax, args, "exported", dtype)
+    print("  naive softmax is bound by its three matrix products, not by memory traffic")
+    floor = floor_seconds(*softmax_bytes(v_c, U), 2 * U.nbytes)
+    report("naive softmax", interleaved(softmax, args, max(3, repetitions // 4)), "exported", floor)
+
+
+def sweep(exported: dict, batch: int, repetitions: int) -> None:
+    """The sparse form's cost over V, against the dense form's."""
+    ns = exported["negative-sampling"]
+    rng = np.random.default_rng(1)
+    v_c = (0.1 * rng.standard_normal((batch, D))).astype(np.float32)
+    print(f"\nnegative sampling over V (float32, batch {batch}, K = {K}, d = {D}): median ms per call")
     print(f"  {'V':>9s} {'sparse':>9s} {'dense':>9s}")
-    for size in SWEEP[:-1] if args.quick else SWEEP:
-        U = rng.random((size, D), dtype=np.float32).astype(dtype, copy=False)
-        o, negatives = rng.integers(0, size, B), rng.integers(0, size, (B, K))
+    for size in SWEEP:
+        U = rng.random((size, D), dtype=np.float32)
+        o, negatives = rng.integers(0, size, batch), rng.integers(0, size, (batch, K))
         functions = {
             "sparse": ns.negative_sampling_loss_and_gradients_sparse,
             "dense": ns.negative_sampling_loss_and_gradients,
@@ -226,6 +383,29 @@ def main() -> int:
         del U
     print("  (dense: np.zeros maps zero pages lazily, so the untouched rows of dJ/dU cost little here;")
     print("   they are paid for when the caller reads or updates the whole of it)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dtype", choices=("float32", "float64"), help="only this dtype (default: both)")
+    parser.add_argument("--batch", type=int, default=256, help="examples per call (default: 256)")
+    parser.add_argument(
+        "--loss", choices=("negative-sampling", "softmax"), help="only this loss (default: both)"
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--sweep", action="store_true", help="also time the sparse form over V")
+    args = parser.parse_args()
+    repetitions = 7 if args.quick else 25
+    print(f"NumPy {np.__version__}; medians of {repetitions} interleaved repetitions")
+    with tempfile.TemporaryDirectory() as directory:
+        exported = {loss: load_exported(loss, Path(directory)) for loss in ("negative-sampling", "softmax")}
+    torch_fns = torch_functions()
+    for dtype in (args.dtype,) if args.dtype else ("float32", "float64"):
+        baselines = {"PyTorch autograd, CPU": torch_fns, "jax.jit(jax.value_and_grad)": jax_functions(dtype)}
+        losses = (args.loss,) if args.loss else ("negative-sampling", "softmax")
+        bench_dtype(dtype, args.batch, repetitions, exported, baselines, losses)
+    if args.sweep:
+        sweep(exported, args.batch, repetitions)
     return 0
 
 

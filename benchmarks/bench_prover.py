@@ -35,7 +35,7 @@ assert all(sympy.simplify(e) == 0 for e in gradient - claim)
 """
 
 CELL_SCRIPT = """
-import time, symw2v.check as check
+import time, symw2v.claim as check
 from symw2v.world.instance import Instance
 from symw2v.world.losses import named_loss
 if {force}:

@@ -27,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.site import build_site
 from symw2v.site.browser import Chromium
 from symw2v.sweep import DEFAULT

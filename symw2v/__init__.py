@@ -6,7 +6,8 @@ hand-written closed forms equal to them, or refutes them with an exact counterex
 
 __version__ = "0.1.0"
 
-from symw2v.check import Conventions, check_claim  # noqa: E402
+from symw2v.api import check, check_document, export  # noqa: E402
+from symw2v.claim import Conventions, check_claim  # noqa: E402
 from symw2v.derivation import load_derivation, prove_derivation  # noqa: E402
 from symw2v.errors import ClaimParseError, ShapeError, SymW2VError  # noqa: E402
 from symw2v.parse import parse_claim  # noqa: E402
@@ -24,7 +25,10 @@ __all__ = [
     "SymW2VError",
     "Verdict",
     "__version__",
+    "check",
     "check_claim",
+    "check_document",
+    "export",
     "load_derivation",
     "named_loss",
     "parse_claim",

@@ -13,15 +13,18 @@ import math
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.derive import derive
 from symw2v.errors import InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_isolated
+from symw2v.latex import case_pieces
 from symw2v.limits import hard_time_limit
+from symw2v.parse import read_claim
 from symw2v.results import ClaimResult, Verdict
 from symw2v.schema import BATCH_LINE, validate
 from symw2v.world import Reading
@@ -212,17 +215,80 @@ def check_batch(
     _prepare_safely(items)
     check = partial(check_line, time_limit_s=time_limit_s)
     limits = Limits(seconds=time_limit_s or None, memory=memory_limit)
+    firsts, first_of = _distinct(items)
     done = 0
+    answers: dict[int, ClaimResult] = {}  # by the position of the first line that asks it
     try:
-        for result in run_isolated(check, items, _failed, jobs, limits):
-            done += 1
-            yield result
-            if progress:
-                progress(done, total)
+        distinct = [items[i] for i in firsts]
+        for position, result in enumerate(run_isolated(check, distinct, _failed, jobs, limits)):
+            answers[firsts[position]] = result
+            # every line up to the next distinct question is answered once this one is
+            last = firsts[position + 1] if position + 1 < len(firsts) else total
+            while done < last:
+                first = first_of[done]
+                yield answers[first] if first == done else _as_line(answers[first], items[done])
+                done += 1
+                if progress:
+                    progress(done, total)
     except Exception as error:  # noqa: BLE001 - a bug here must not cost the lines after it their results
         message = f"internal error ({type(error).__name__}) before this line was checked; please report it"
         for item in items[done:]:
             yield unchecked(item, "internal error", message)
+
+
+KEY_SECONDS = 1.0  # reading one line's claim in the parent, to find the lines that ask the same
+
+
+def _distinct(items: list[tuple[int, dict | str]]) -> tuple[list[int], list[int]]:
+    """The positions of the lines that ask a question no line before them asks, and for every
+    line the position of the first that asks its question.
+
+    Two lines ask the same when their validated fields (loss, variable, instance, conventions,
+    case) and their claims' trees are the same, and the claims are written in the same syntax
+    (a hint quotes the claim in its own notation): handed in fifteen times, a form is checked
+    once.  A line whose claim cannot be read quickly here is its own question.
+    """
+    firsts, first_of, seen = [], [], {}
+    for position, item in enumerate(items):
+        key = _question_key(item)
+        if key is None or key not in seen:
+            firsts.append(position)
+            if key is not None:
+                seen[key] = position
+            first_of.append(position)
+        else:
+            first_of.append(seen[key])
+    return firsts, first_of
+
+
+def _question_key(item: tuple[int, dict | str]) -> tuple | None:
+    try:
+        line, loss, instance = _question(item)
+        with hard_time_limit(KEY_SECONDS):
+            if case_pieces(line["claim"]) is not None:
+                return None  # an answer by cases: its pieces are read in the worker
+            node, stated = read_claim(line["claim"], line.get("syntax", "auto"))
+    except (SymW2VError, RecursionError):
+        return None
+    fields = tuple(line.get(name) for name in ("wrt", "U", "y", "layout", "case"))
+    return (loss, instance, fields, node, stated, "\\" in line["claim"])
+
+
+def _as_line(result: ClaimResult, item: tuple[int, dict | str]) -> ClaimResult:
+    """The result of the line ``item`` that asks what an earlier line asked (``result``): the
+    same verdict and evidence, under the line's own id and its claim as written."""
+    old, new = result.id, _line_id(item)
+    claim = item[1]["claim"]
+    steps = tuple(
+        replace(step, id=new + step.id[len(old) :]) if step.id.startswith(old) else step
+        for step in result.steps
+    )
+    return replace(result, id=new, claim=claim, steps=steps)
+
+
+def _line_id(item: tuple[int, dict | str]) -> str:
+    number, data = item
+    return data.get("id", f"line-{number}")
 
 
 def _prepare_safely(items: list[tuple[int, dict | str]]) -> None:

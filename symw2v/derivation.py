@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.derive import loss_expression
 from symw2v.errors import DerivationFileError, InputError, ProofTimeout, SymW2VError
 from symw2v.files import read_limited

@@ -118,11 +118,15 @@ def derive(
     index_set = loss.index_set(letter)
     members = index_set.members(instance)
     return tuple(
-        Target(_label(letter, j, word, index_set is VOCABULARY), ((letter, word),), _grad(J, U.row(word - 1)))
+        Target(
+            target_label(letter, j, word, index_set is VOCABULARY),
+            ((letter, word),),
+            _grad(J, U.row(word - 1)),
+        )
         for j, word in enumerate(members, start=1)
     )
 
 
-def _label(letter: str, position: int, word: int, is_word: bool) -> str:
+def target_label(letter: str, position: int, word: int, is_word: bool) -> str:
     """How a target is named: ``w = 3`` for a word, ``k = 2 (word 4)`` for a member of a set of words."""
     return f"{letter} = {word}" if is_word else f"{letter} = {position} (word {word})"

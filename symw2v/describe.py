@@ -68,9 +68,10 @@ def _exponent_in_dots(exponent: sympy.Expr, instance: Instance) -> sympy.Expr | 
     if exponent.free_symbols <= z and exponent.is_polynomial(*z) and sympy.Poly(exponent, *z).is_linear:
         return exponent
     U, v = instance.U_rows(), instance.v()
+    polynomial = sympy.Poly(exponent, *instance.symbols())
     combination = sympy.Integer(0)
     for w in range(instance.V):
-        coefficient = sympy.Poly(exponent, *instance.symbols()).coeff_monomial(U[w, 0] * v[0])
+        coefficient = polynomial.coeff_monomial(U[w, 0] * v[0])
         combination += coefficient * symbols.dot(w + 1)
     check = combination.xreplace({symbols.dot(w + 1): (U.row(w) * v)[0] for w in range(instance.V)})
     return combination if sympy.expand(check - exponent) == 0 else None

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from symw2v.check import Conventions, Question, check_claim, check_step
+from symw2v.claim import Conventions, Question, check_claim, check_step
 from symw2v.displays import Scan, scan
 from symw2v.errors import ProofTimeout, SymW2VError
 from symw2v.files import read_limited
@@ -43,7 +43,17 @@ from symw2v.world.instance import Instance
 from symw2v.world.losses import Loss
 from symw2v.world.profile import Profile
 
-__all__ = ["MAX_DOCUMENT", "DocumentResult", "Plan", "Skipped", "check_document", "plan", "read_document"]
+__all__ = [
+    "MAX_DOCUMENT",
+    "DocumentResult",
+    "Plan",
+    "Skipped",
+    "check_document",
+    "check_plan",
+    "plan",
+    "plans",
+    "read_document",
+]
 
 MAX_DOCUMENT = 200_000
 MAX_EQUATIONS = 200
@@ -85,6 +95,16 @@ class DocumentResult:
     lines: tuple[int, ...] = ()
     sources: tuple[str, ...] = ()
 
+    def _repr_markdown_(self) -> str:  # Jupyter
+        from symw2v import notebook  # rendering needs Jinja: only when a notebook asks
+
+        return notebook.markdown(notebook.document_report(self))
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from symw2v import notebook
+
+        return notebook.framed_html(notebook.document_report(self))
+
     def to_json(self) -> dict:
         """The document's JSON: ``claims`` (each with its ``line`` and ``loss_source``),
         ``skipped`` (``id``, ``equation``, ``reason``, ``line``) and ``notes``."""
@@ -118,7 +138,19 @@ def check_document(
     chain past either is ``undecided``.
     """
     limits = Limits(seconds=time_limit_s, memory=memory_limit)
-    found = plan(text, profile, loss, limits)
+    return check_plan(plan(text, profile, loss, limits), instance, time_limit_s, progress, memory_limit)
+
+
+def check_plan(
+    found: Plan,
+    instance: Instance | None = None,
+    time_limit_s: float | None = 60.0,
+    progress=None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+) -> DocumentResult:
+    """Check the chains of a plan (all of them, or those a caller kept), as ``check_document``
+    does; each chain against its own loss and for its own case."""
+    limits = Limits(seconds=time_limit_s, memory=memory_limit)
     results = []
     check = partial(
         _check_chain,
@@ -157,6 +189,19 @@ def plan(
     """Read a document and decide what to check, without checking it.  Only the comparisons of
     the document's definitions of J with the built-in losses are made (in workers, under
     ``limits``)."""
+    return plans(text, profile, (loss,), limits)[0]
+
+
+def plans(
+    text: str | Source,
+    profile: Profile | None = None,
+    losses: tuple[Loss | None, ...] = (None,),
+    limits: Limits | None = None,
+) -> tuple[Plan, ...]:
+    """One reading of a document, planned once for each of ``losses``: None plans each
+    equation with the loss the document gives it, a loss forces it on every equation (an
+    autograder grades against the course's loss, whatever J the student wrote).  The document
+    is read, and its definitions of J compared with the built-in losses, only once."""
     raw = text.text if isinstance(text, Source) else text
     if not isinstance(text, Source) and len(raw) > MAX_DOCUMENT:
         raise SymW2VError(f"the document is {len(raw)} characters long; the limit is {MAX_DOCUMENT}")
@@ -164,8 +209,11 @@ def plan(
     read = _read(found)
     conventions, notes = _conventions(found, read.scan, profile)
     resolved = _resolve_definitions(read.definitions, limits or Limits())
-    chains, skipped, loss_notes = _chains(read, resolved, loss, profile)
-    return Plan(tuple(chains), tuple(skipped), tuple(notes + loss_notes), conventions)
+    planned = []
+    for loss in losses:
+        chains, skipped, loss_notes = _chains(read, resolved, loss, profile)
+        planned.append(Plan(tuple(chains), tuple(skipped), tuple(notes + loss_notes), conventions))
+    return tuple(planned)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -188,7 +236,7 @@ def _read(found: Source) -> _Read:
     The scanner is linear, so this is a backstop; the deadline is also checked between rows,
     since the parser may swallow the alarm's exception as an unreadable claim.
     """
-    deadline = time.monotonic() + READ_SECONDS
+    deadline = time.process_time() + READ_SECONDS
     try:
         with hard_time_limit(READ_SECONDS):
             displayed = scan(found.text)
@@ -208,7 +256,7 @@ def _read(found: Source) -> _Read:
 
 
 def _in_time(deadline: float) -> None:
-    if time.monotonic() > deadline:
+    if time.process_time() > deadline:
         raise ProofTimeout("reading the document ran past its time limit")
 
 

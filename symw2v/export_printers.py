@@ -64,7 +64,7 @@ YHAT_MINUS_Y = cf.Sub(cf.Name("yhat"), cf.Name("y"))
 # score of o, means the same everywhere).
 RESERVED = frozenset(
     {"J", "U", "v_c", "o", "negatives", "u_o", "u_k", "z", "z_max", "yhat", "total", "words", "grads"}
-    | {"dJ_dv_c", "dJ_du_o", "dJ_du_k", "dJ_dU", "single"}
+    | {"dJ_dv_c", "dJ_du_o", "dJ_du_k", "dJ_dU", "single", "scale_o", "scale_k", "scales", "examples"}
 )
 # The axes of each printed result, and the axes summed away (the batch, for U).
 OUTPUT_AXES = {
@@ -173,6 +173,24 @@ class ArrayPrinter(Printer):
             code = self._reduced(self._print(node), summed)
         if code.axes != axes:
             raise _unsupported(node, f"its array has axes {code.axes}, the gradient needs {axes}")
+        return code.text
+
+    def multiple(self, node: cf.Node, wrt: str, factor: cf.Node) -> str:
+        """The code of the scalar s in ``∂J/∂wrt = s factor``, one per example (and negative).
+
+        A row of U's gradient that is a multiple of ``v_c`` is exported as that multiple, so
+        that the row is built only where ∂J/∂U adds it.  Raises ``SymW2VError`` where the
+        closed form is not a scalar times ``factor``.
+        """
+        negated = isinstance(node, cf.Neg)
+        product = node.operand if negated else node
+        if not isinstance(product, cf.Mul) or product.right != factor:
+            raise _unsupported(node, f"∂J/∂{wrt} is exported as a multiple of {to_text(factor)}")
+        scale = normalize(cf.Neg(product.left) if negated else product.left)
+        code = self._print(scale)
+        axes = tuple(axis for axis in OUTPUT_AXES[wrt][0] if axis in _BATCH_AXES)
+        if code.shape != SCALAR or code.axes != axes:
+            raise _unsupported(node, f"{to_text(scale)} is not a scalar per example")
         return code.text
 
     def _print(self, node, **kwargs) -> Code:

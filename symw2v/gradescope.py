@@ -39,3 +39,45 @@ def results_json(results: list[ClaimResult], skipped: list[tuple[str, str]] = ()
         "test_name_format": _TEXT,
     }
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def grading_json(grading) -> str:
+    """The ``results.json`` of an autograder's grading (``autograder.Grading``): one test per
+    question, named by its label, worth its points, with its visibility and its feedback."""
+    tests = []
+    for grade in grading.grades:
+        question = grade.question
+        lines = list(grade.feedback)
+        if grade.result is not None:
+            lines += ["", *render_text(grade.result)]
+        test = {
+            "name": plain_text(question.name),
+            "name_format": _TEXT,
+            "score": grade.score,
+            "max_score": question.points,
+            "status": "passed" if grade.verdict is Verdict.PROVED else "failed",
+            "output": plain_text("\n".join(lines)),
+            "output_format": _TEXT,
+            "visibility": question.visibility,
+            "extra_data": {
+                "verdict": grade.verdict.value if grade.verdict is not None else "not found",
+                "file": grade.answer.file if grade.answer else "",
+                "equation": grade.answer.id if grade.answer else "",
+                "line": grade.answer.line if grade.answer else 0,
+            },
+        }
+        tests.append(test)
+    summary = [f"symw2v autograder: {_number(grading.score)} of {_number(grading.max_score)} points"]
+    data = {
+        "score": grading.score,
+        "tests": tests,
+        "output": plain_text("\n".join(summary + list(grading.notes))),
+        "output_format": _TEXT,
+        "test_output_format": _TEXT,
+        "test_name_format": _TEXT,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -85,11 +85,14 @@ class _Resolve(cf.Walk):
 class Instantiator(cf.Walk):
     """Evaluate closed forms to matrices under one context."""
 
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context, at: dict | None = None) -> None:
+        """``at``: values for some component symbols, put in at the leaves (the rest stay
+        symbols), so that a closed form is evaluated at a point without being built in full."""
         self.context = context
+        self.at = at or {}
         instance = context.instance
-        self._U_rows = instance.U_rows()
-        self._v = instance.v()
+        self._U_rows = self._leaf(instance.U_rows())
+        self._v = self._leaf(instance.v())
         self._defined: dict[str, sympy.Matrix] = {}
         # what must hold for the closed form to be defined: (kind, value, the sub-claim's text)
         # with kind "nonzero" for a divisor or the base of a negative power, "positive" for the
@@ -107,6 +110,9 @@ class Instantiator(cf.Walk):
         return matrix[0, 0]
 
     # -- leaves
+    def _leaf(self, value: sympy.Matrix) -> sympy.Matrix:
+        return value.xreplace(self.at) if self.at else value
+
     def _word(self, index: str, bindings: dict[str, int]) -> int:
         instance = self.context.instance
         if index == OUTSIDE:
@@ -131,7 +137,7 @@ class Instantiator(cf.Walk):
         if kind == "size":
             return sympy.Matrix([[getattr(instance, name)]])
         if kind == "counts":
-            return sympy.Matrix([coordinates.count(w) for w in range(1, instance.V + 1)])
+            return self._leaf(sympy.Matrix([coordinates.count(w) for w in range(1, instance.V + 1)]))
         if kind == "scalar":
             return sympy.Matrix([[dict(self.context.region).get(name, coordinates.scalar(name))]])
         if kind == "slope":
@@ -148,7 +154,7 @@ class Instantiator(cf.Walk):
         if name == SCORES and self.context.z_free:
             return self.context.instance.z_symbols()
         if name not in self._defined:
-            canonical = Instantiator(Context(self.context.instance, CANONICAL, self.context.z_free))
+            canonical = Instantiator(Context(self.context.instance, CANONICAL, self.context.z_free), self.at)
             canonical._defined = self._defined
             self._defined[name] = canonical.evaluate(_definition(name))
         return self._defined[name]
@@ -162,7 +168,7 @@ class Instantiator(cf.Walk):
         return value.T if self.context.reading.transposes(OBJECTS[node.name].transposed_by) else value
 
     def on_Word(self, node: cf.Word, bindings) -> sympy.Matrix:
-        return self.context.instance.u(self._word(node.index, bindings))
+        return self._leaf(self.context.instance.u(self._word(node.index, bindings)))
 
     def on_Component(self, node: cf.Component, bindings) -> sympy.Matrix:
         base = self(node.base, bindings)

@@ -63,7 +63,7 @@ class Limits:
     grace: float = 5.0
 
     def deadline(self, budget: float | None) -> float | None:
-        """Seconds after which the parent kills a task whose checks may take ``budget`` in all."""
+        """CPU seconds after which the parent kills a task whose checks may take ``budget`` in all."""
         return None if budget is None else budget * 1.1 + self.grace
 
 
@@ -182,7 +182,27 @@ class _Worker:
     connection: Connection
     task: int | None = None
     started: float = 0.0
-    deadline: float | None = None
+    deadline: float | None = None  # on the clock: when to look at the CPU time the task used
+    budget: float | None = None  # CPU seconds the task may use
+    cpu_started: float = 0.0
+
+    def cpu_used(self) -> float:
+        """CPU seconds the task has used (the clock's seconds where the system cannot tell)."""
+        return _cpu_seconds(self.process.pid, time.monotonic()) - self.cpu_started
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+WALL_FACTOR = 10  # a task starved of the processor this long is stopped all the same
+
+
+def _cpu_seconds(pid: int | None, fallback: float) -> float:
+    """User and system CPU seconds of the process ``pid``, from /proc; ``fallback`` elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14 and 15)
+    except (OSError, ValueError, IndexError):
+        return fallback
 
 
 class _Pool:
@@ -212,6 +232,8 @@ class _Pool:
 
     def give(self, worker: _Worker, index: int, item, deadline: float | None) -> None:
         worker.task, worker.started = index, time.monotonic()
+        worker.cpu_started = _cpu_seconds(worker.process.pid, worker.started)
+        worker.budget = deadline
         worker.deadline = None if deadline is None else worker.started + deadline
         worker.connection.send(item)
 
@@ -343,6 +365,11 @@ def _collect(pool: _Pool, items: list, failed, limits: Limits, done: dict) -> No
         if worker.connection in ready:
             failure = _received(worker, limits, done)
         elif worker.deadline is not None and now >= worker.deadline:
+            # the budget is CPU time: a worker that has had less of it (a busy machine) goes on
+            left = worker.budget - worker.cpu_used()
+            if left > 0 and now - worker.started < WALL_FACTOR * worker.budget:
+                worker.deadline = now + left
+                continue
             failure = Failure(_TIME_LIMIT, _time_message(limits))
         else:
             continue

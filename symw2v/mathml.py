@@ -8,6 +8,9 @@ is written out by hand: only MathML Core presentation elements, only attributes 
 match a strict pattern, and every text node escaped.  An element that is not on the list is
 replaced by an ``<mtext>`` holding its text, so a formula keeps its shape (an ``<mfrac>`` still
 has two children) and nothing of the element survives but characters.
+
+Before it is written out, :func:`symw2v.typeset.typeset` adjusts the tree for MathML Core (bold
+letters, limits, fences); it only moves and restyles what the converter made.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import latex2mathml.converter
 
 if TYPE_CHECKING:
     import markupsafe
+
+from symw2v.typeset import typeset
 
 NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 
@@ -173,6 +178,7 @@ def sanitised_mathml(latex: str, display: str = "block") -> str:
     cannot read the LaTeX."""
     try:
         tree = latex2mathml.converter.convert_to_element(str(latex), display=display)
+        typeset(tree)
         return "".join(_serialise(tree))
     except Exception:  # noqa: BLE001 - any converter failure (or a tree too deep) shows the source
         return f"<code>{_escape(str(latex))}</code>"

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 
-from symw2v.errors import ProofTimeout
+from symw2v.limits import cpu_deadline
 from symw2v.rational import to_rational
 from symw2v.results import Counterexample, Proof, Verdict
 from symw2v.world.symbols import Coordinate
 
 POINT_VALUES = (1, -1, 2, -2, sympy.Rational(1, 2), sympy.Rational(-1, 2), 3)
 TRIES = 24
+LARGE_POINT = 60  # coordinates in a point past which a residual is enclosed before it is cancelled
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
     ``deadline`` is a callable that raises ``ProofTimeout`` when time is up.
     """
     tick = deadline or (lambda: None)
+    # a wrong claim is usually visibly wrong at the first point: refute it there, exactly,
+    # before any cancel (which is most of the cost of a refutation, and grows with the size)
+    screened = _first_point_counterexample(pairs, tick) if len(_symbols(pairs)) > SCREEN_FROM else None
+    if screened is not None:
+        return Proof(Verdict.REFUTED, "exact counterexample", counterexample=screened)
     residuals = [pair.claimed - pair.derived for pair in pairs]
     entries = [entry for residual in residuals for entry in residual]
     tick()
@@ -93,35 +99,72 @@ def _defined(matrix: sympy.Matrix) -> bool:
     return not any(entry.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for entry in matrix)
 
 
-def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample | None:
-    """The first point (in a fixed order) where some residual entry is exactly non-zero."""
+def _symbols(pairs: list[Pair]) -> list[sympy.Symbol]:
     symbols = set()
     for pair in pairs:
         symbols |= pair.claimed.free_symbols | pair.derived.free_symbols
-    ordered = sorted(symbols, key=sympy.default_sort_key)
+    return sorted(symbols, key=sympy.default_sort_key)
+
+
+def find_counterexample(pairs: list[Pair], tick=lambda: None) -> Counterexample | None:
+    """The first point (in a fixed order) where some residual entry is exactly non-zero."""
+    ordered = _symbols(pairs)
     for attempt in range(TRIES):
-        point = point_for(ordered, attempt)
-        for pair in pairs:
-            tick()
-            claimed, derived = pair.claimed.xreplace(point), pair.derived.xreplace(point)
-            if not (_defined(claimed) and _defined(derived)):
-                continue
-            residual = claimed - derived
-            certificates = [nonzero_certificate(entry) for entry in residual]
-            if not any(certificates):
-                continue
-            certificate = next(c for c in certificates if c)
-            point_latex, point_json = point_fields(point)
-            return Counterexample(
-                target=pair.label,
-                point_latex=point_latex,
-                point=point_json,
-                claimed_latex=sympy.latex(claimed),
-                derived_latex=sympy.latex(derived),
-                residual_latex=sympy.latex(residual),
-                approximate=tuple(sympy.sstr(sympy.N(e, 15)) for e in residual),
-                certificate=certificate,
-            )
+        found = _counterexample_at(pairs, point_for(ordered, attempt), tick)
+        if found is not None:
+            return found
+    return None
+
+
+SCREEN_DIGITS = 30
+SCREEN_FROM = 30  # symbols past which the cancel costs more than the screen: below, no screen
+_SCREEN_TOLERANCE = sympy.Float(10) ** -20
+
+
+def _first_point_counterexample(pairs: list[Pair], tick) -> Counterexample | None:
+    """``find_counterexample``'s answer when it is at its first point, found cheaply: the
+    residual is screened there in floating point (30 digits) first, and evaluated exactly only
+    when the screen sees a non-zero entry.  ``None`` says nothing: the claim may still be wrong
+    (the exact procedure decides)."""
+    point = point_for(_symbols(pairs), 0)
+    floats = {symbol: sympy.Float(value, SCREEN_DIGITS) for symbol, value in point.items()}
+    for pair in pairs:
+        tick()
+        residual = pair.claimed.xreplace(floats) - pair.derived.xreplace(floats)
+        if any(_visibly_nonzero(entry) for entry in residual):
+            return _counterexample_at(pairs, point, tick)
+    return None
+
+
+def _visibly_nonzero(value: sympy.Expr) -> bool:
+    value = sympy.N(value, SCREEN_DIGITS)
+    return value.is_number and value.is_finite is True and abs(value) > _SCREEN_TOLERANCE
+
+
+def _counterexample_at(pairs: list[Pair], point: dict, tick) -> Counterexample | None:
+    """The first pair whose residual is exactly non-zero at ``point``, as a counterexample."""
+    for pair in pairs:
+        tick()
+        claimed, derived = pair.claimed.xreplace(point), pair.derived.xreplace(point)
+        if not (_defined(claimed) and _defined(derived)):
+            continue
+        residual = claimed - derived
+        large = len(point) > LARGE_POINT
+        certificates = [nonzero_certificate(entry, enclose_first=large) for entry in residual]
+        if not any(certificates):
+            continue
+        certificate = next(c for c in certificates if c)
+        point_latex, point_json = point_fields(point)
+        return Counterexample(
+            target=pair.label,
+            point_latex=point_latex,
+            point=point_json,
+            claimed_latex=sympy.latex(claimed),
+            derived_latex=sympy.latex(derived),
+            residual_latex=sympy.latex(residual),
+            approximate=tuple(sympy.sstr(sympy.N(e, 15)) for e in residual),
+            certificate=certificate,
+        )
     return None
 
 
@@ -151,8 +194,28 @@ def point_fields(point: dict) -> tuple[str, dict[str, list[str]]]:
     return latex, {name: [str(v) for v in values] for name, (_, values) in vectors.items()}
 
 
-def nonzero_certificate(value: sympy.Expr) -> str:
-    """Why the exact number ``value`` is not 0, or ``""`` when it is 0 or cannot be shown."""
+SHOWN_OPS = 400  # operations past which an exact value is shown to 15 digits instead
+
+
+def shown_exactly(matrix: sympy.Matrix) -> str:
+    """LaTeX of an exact matrix; one too long to read (sums of hundreds of exponentials) is
+    shown with its entries to 15 digits."""
+    if sum(sympy.count_ops(entry) for entry in matrix) <= SHOWN_OPS:
+        return sympy.latex(matrix)
+    return sympy.latex(matrix.applyfunc(lambda entry: sympy.N(entry, 15)))
+
+
+def nonzero_certificate(value: sympy.Expr, enclose_first: bool = False) -> str:
+    """Why the exact number ``value`` is not 0, or ``""`` when it is 0 or cannot be shown.
+
+    ``enclose_first``: try a rigorous enclosure before the exact test, whose cancel grows fast
+    with the number of exponentials (at large instances); a number it cannot separate from 0
+    still gets the exact test.
+    """
+    if enclose_first:
+        sign, why = _interval_sign(value)
+        if sign:
+            return why
     zero, why = _zero_test(value)
     if zero is None:
         sign, why = _interval_sign(value)
@@ -253,15 +316,6 @@ def _interval(expr: sympy.Expr):
 
 
 def time_limit(seconds: float | None):
-    """A deadline callable for ``decide``: raises ``ProofTimeout`` once ``seconds`` have passed."""
-    import time
-
-    if not seconds:
-        return lambda: None
-    end = time.monotonic() + seconds
-
-    def tick() -> None:
-        if time.monotonic() > end:
-            raise ProofTimeout(f"the proof ran past its time limit of {seconds:g} s")
-
-    return tick
+    """A deadline callable for ``decide``: raises ``ProofTimeout`` once ``seconds`` of CPU time
+    have passed."""
+    return cpu_deadline(seconds)

@@ -1,6 +1,6 @@
 """A question and the machinery every check of it shares: what a claim answers (∂J/∂x for a
 loss at an instance, under conventions), how it is typed and laid out, and the exact test of a
-claim at one instance.  ``check.py`` builds results from these; ``hints.py`` and ``sweep.py``
+claim at one instance.  ``claim.py`` builds results from these; ``hints.py`` and ``sweep.py``
 ask them again about edited claims and other instances.
 """
 

@@ -5,7 +5,8 @@ The command line and the templates only format these.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
 
@@ -70,11 +71,15 @@ class ClaimResult:
     equation_latex: str = ""
     claim_latex: str = ""
     derived_latex: str = ""
+    # how to write derived_latex, when nobody has needed it yet (text output never shows it):
+    # a callable that gives it, filled in by ``complete``
+    derived_form: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     reading: str = ""
     scope: str = ""
     certificate: str = ""
     certificate_argument: str = ""
     sweep: tuple[str, ...] = ()
+    sweep_by: str = ""  # how the sweep's instances were proved: "" one by one, or "certificate"
     steps: tuple[ClaimResult, ...] = ()
     case: str = ""  # the case the answer is for ("w != o", "repeated negatives"), if one
 
@@ -87,12 +92,47 @@ class ClaimResult:
         """What the claim is the value of: ``∂J/∂v_c``, or ``J`` for an expression of the loss."""
         return "J" if self.wrt == "J" else f"∂J/∂{self.wrt}"
 
+    def complete(self) -> ClaimResult:
+        """This result with every field written out (the readable derived gradient, which is
+        made only when a report or JSON shows it), its steps too."""
+        if self.derived_form is None and all(step.derived_form is None for step in self.steps):
+            return self
+        derived = self.derived_latex or (self.derived_form() if self.derived_form else "")
+        steps = tuple(step.complete() for step in self.steps)
+        return replace(self, derived_latex=derived, derived_form=None, steps=steps)
+
+    def _repr_markdown_(self) -> str:  # Jupyter
+        from symw2v import notebook  # rendering needs Jinja: only when a notebook asks
+
+        return notebook.markdown(notebook.claim_report(self))
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from symw2v import notebook
+
+        return notebook.framed_html(notebook.claim_report(self))
+
     def to_json(self) -> dict:
         """The JSON object of this result (the fields DESIGN.md lists, and a few more)."""
-        data = asdict(self)
+        data = _without_forms(asdict(self.complete()))
         data["verdict"] = self.verdict.value
         data["as_expected"] = self.as_expected
         return data
+
+
+class ReportKind(StrEnum):
+    """What a report is of; its header and its first section follow from it."""
+
+    DERIVATION = "derivation"  # a derivation file: the instructor's reference, verdicts as expected
+    DOCUMENT = "document"  # a homework document: a student's answers, what to fix first
+    CLAIM = "claim"  # one claim from the command line
+    BATCH = "batch"  # a batch file: many claims, each with its own loss
+
+
+def _without_forms(data: dict) -> dict:
+    del data["derived_form"]  # None once complete: a way to write a field, not a field
+    for step in data["steps"]:
+        _without_forms(step)
+    return data
 
 
 @dataclass(frozen=True)
@@ -112,6 +152,7 @@ class Report:
     instance_note: str = ""  # said after the instance, e.g. that negatives repeat
     notes: tuple[tuple[str, str], ...] = ()  # (claim id, remark)
     skipped: tuple = ()  # objects with id, latex and reason
+    kind: ReportKind = ReportKind.DERIVATION
 
     @property
     def as_expected(self) -> bool:

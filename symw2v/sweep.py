@@ -9,6 +9,7 @@ the smallest failing instance.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from symw2v import closed_form as cf
@@ -87,11 +88,19 @@ def smallest_generic(grid: Grid, index_sets: tuple[IndexSet, ...]) -> Instance:
     return Instance.spread(4, 2, 2) if counted else Instance.spread(3, 2, 1)
 
 
-def sweep(node: cf.Node, question: Question, grid: Grid) -> tuple[list[Instance], Instance | None]:
-    """The grid's instances where the claim was proved, and the smallest where it fails."""
+def sweep(
+    node: cf.Node, question: Question, grid: Grid, certified: Callable[[Instance], bool] = lambda i: False
+) -> tuple[list[Instance], Instance | None]:
+    """The grid's instances where the claim was proved, and the smallest where it fails.
+
+    ``certified``: the instances an all-sizes certificate already proves; they are not proved
+    again one by one, but the smallest generic one still is (a certificate never stands alone).
+    """
     covered = []
-    for instance in instances(grid, question.loss.index_sets):
-        if not holds(node, question, instance):
+    every = instances(grid, question.loss.index_sets)
+    small = smallest_generic(grid, question.loss.index_sets)
+    for instance in every:
+        if (instance == small or not certified(instance)) and not holds(node, question, instance):
             return covered, instance
         covered.append(instance)
     return covered, None

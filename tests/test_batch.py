@@ -244,3 +244,41 @@ def test_the_gradescope_file_replaces_the_old_one_whole(tmp_path):
     main(["check", "--batch", str(path), "--format", "gradescope", "-o", str(out)])
     assert len(json.loads(out.read_text(encoding="utf-8"))["tests"]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["class.jsonl", "results.json"]  # no temporary left
+
+
+# -- the same question asked by many lines is checked once --------------------------------------
+
+SAME = [
+    {"id": "a", "loss": "softmax", "wrt": "v_c", "claim": "U (y - yhat)"},
+    {"id": "b", "loss": "softmax", "wrt": "v_c", "claim": " (U  (y - yhat)) "},
+    {"id": "c", "loss": "softmax", "wrt": "v_c", "claim": "U (yhat - y)"},
+    {"id": "d", "loss": "softmax", "wrt": "v_c", "claim": r"U (y - \hat{y})"},  # LaTeX: hints quote it so
+    {"id": "e", "loss": "softmax", "wrt": "v_c", "claim": "U (y - yhat)", "V": 4},
+    {"id": "f", "loss": "softmax", "wrt": "v_c", "claim": "U(y-yhat)"},
+    {"id": "g", "loss": "softmax", "wrt": "v_c", "claim": "U (y - yhat)", "o": True},
+]
+
+
+def test_lines_asking_the_same_question_are_found_before_any_check():
+    items = list(enumerate(SAME, start=1))
+    firsts, first_of = batch._distinct(items)
+    assert first_of == [0, 0, 2, 3, 4, 0, 6]
+    assert firsts == [0, 2, 3, 4, 6]
+
+
+def test_a_repeated_question_gets_its_first_lines_evidence_under_its_own_id_and_text(tmp_path):
+    path = tmp_path / "class.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in SAME), encoding="utf-8")
+    results = list(check_batch(read_batch(path), jobs=1))
+    assert [r.id for r in results] == [line["id"] for line in SAME]
+    assert [r.claim for r in results[:6]] == [line["claim"] for line in SAME[:6]]
+    first, again, once_more = results[0], results[1], results[5]
+    assert first.verdict.value == "refuted" and first.counterexample is not None
+    for copy in (again, once_more):
+        assert (copy.verdict, copy.residual, copy.counterexample, copy.hint) == (
+            first.verdict,
+            first.residual,
+            first.counterexample,
+            first.hint,
+        )
+    assert results[6].verdict.value == "parse-error" and "o" in results[6].message

@@ -7,6 +7,7 @@ Skipped where no Chromium is installed; ``.ci/run`` installs it.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
@@ -14,13 +15,15 @@ import subprocess
 import sys
 import zlib
 from collections import Counter
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from symw2v.check import Conventions
+from symw2v.claim import Conventions
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
+from symw2v.mathml import mathml
 from symw2v.render import render_html
 from symw2v.results import ClaimResult, Counterexample, Verdict
 from symw2v.world.instance import Instance
@@ -269,3 +272,128 @@ def test_a_hostile_homework_checked_with_report_runs_nothing(root, tmp_path):
     dom = _dom_after_load(page, tmp_path / "profile")
     assert dom.title == "Check of homework.md" and "pwned" not in dom.ids
     assert dom.tags["script"] == 0 and dom.tags["img"] == 0 and dom.tags["math"] >= 2
+
+
+# ---------------------------------------------------------------------------------------------
+# typesetting: what the embedded math font (its OpenType MATH table) and MathML Core make of a
+# report's formulas, measured in the page and in a screenshot
+
+VECTOR = r"\left[\begin{matrix}1\\2\\3\end{matrix}\right]"
+CLAIM = r"\sigma\left(\boldsymbol{u}_k^\top \boldsymbol{v}_c\right) \boldsymbol{u}_k"
+# the converter writes these limits as scripts (msubsup): the report makes them limits
+SUM = r"\left(-\sum_{k=1}^{K} \boldsymbol{u}_k\right)^{\top}"
+# run by the test's copy of the page, never by a report: the boxes the browser laid out
+MEASURE = """<script>
+document.fonts.ready.then(() => {
+  const box = e => e.getBoundingClientRect();
+  const middle = e => box(e).left + box(e).width / 2;
+  const em = e => parseFloat(getComputedStyle(e).fontSize);
+  const mo = text => [...document.querySelectorAll("mo")].find(e => e.textContent.trim() === text);
+  const bracket = mo("["), paren = mo("(");
+  const sum = document.querySelector("munderover") || document.querySelector("msubsup");
+  const [op, under, over] = sum.children;
+  const sweep = [...document.querySelectorAll("details")].find(d => d.textContent.includes("V = 3"));
+  const measured = {
+    fonts: [...document.fonts].filter(f => f.family.includes("Symw2v Math")).map(f => f.status),
+    bracket_em: box(bracket).height / em(bracket),
+    paren_em: box(paren).height / em(paren),
+    sum_em: box(op).height / em(op),
+    under_gap: box(under).top - box(op).bottom,
+    over_gap: box(op).top - box(over).bottom,
+    under_offset_em: Math.abs(middle(under) - middle(op)) / em(op),
+    bold: [...document.querySelectorAll("mi")].map(e => e.textContent).filter(t => t === "\\u{1D496}").length,
+    variants: [...document.querySelectorAll("[mathvariant]")].map(e => e.getAttribute("mathvariant")),
+    sweep_open: sweep.open,
+    sweep_height: box(sweep).height,
+    sweep_summary_height: box(sweep.querySelector("summary")).height,
+  };
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = JSON.stringify(measured);
+  document.body.append(out);
+});
+</script>"""
+
+
+def _probe_report() -> DerivationResult:
+    """A report with a fence around one line, a 3-row vector, a sum, bold vectors and a sweep."""
+    result = ClaimResult(
+        "probe",
+        "negative-sampling",
+        "u_k",
+        "sum_k sigma(u_k^T v_c) u_k",
+        Verdict.PROVED,
+        claim_latex=CLAIM,
+        derived_latex=VECTOR,
+        residual_latex=SUM,
+        sweep=("V = 2, d = 1", "V = 3, d = 2"),
+    )
+    spec = ClaimSpec("probe", "u_k", result.claim, "", "proved", "", Conventions())
+    loss = named_loss("negative-sampling")
+    derivation = Derivation("probe", "Probe", "", loss, Instance(), Conventions(), (spec,))
+    return DerivationResult(derivation, (result,))
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("probe")
+    page = folder / "probe.html"
+    html = render_html(_probe_report().report("probe.toml"))
+    page.write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    done = _chromium(page, folder / "profile", "--virtual-time-budget=2000", "--dump-dom")
+    found = re.search(r'<pre id="measured">(.*?)</pre>', done.stdout, flags=re.S)
+    assert found, done.stderr[-2000:]
+    return json.loads(unescape(found[1]))
+
+
+def test_the_math_font_is_embedded_and_loads(measured):
+    assert measured["fonts"] == ["loaded"]
+
+
+def test_a_bracket_around_a_three_row_vector_stretches_and_a_one_line_fence_does_not(measured):
+    assert measured["bracket_em"] > 2.5, measured
+    assert measured["paren_em"] < 1.15, measured  # σ(u_kᵀv_c) keeps its parentheses' own size
+
+
+def test_a_displayed_sum_is_large_with_its_limits_under_and_over_it(measured):
+    assert measured["sum_em"] >= 1.25, measured  # the MATH table's display operator size
+    assert measured["under_gap"] >= -1 and measured["over_gap"] >= -1, measured
+    assert measured["under_offset_em"] < 0.3, measured  # centred under Σ, not a subscript
+
+
+def test_bold_vectors_are_bold_letters(measured):
+    assert measured["bold"] == 3  # 𝒖 (U+1D496): MathML Core ignores mathvariant="bold-italic"
+    assert set(measured["variants"]) <= {"normal"}
+
+
+def test_a_sweep_is_folded_away(measured):
+    assert measured["sweep_open"] is False
+    assert measured["sweep_height"] <= measured["sweep_summary_height"] + 1, measured  # its list is hidden
+
+
+def test_a_screenshot_shows_the_bracket_taller_than_a_line(tmp_path):
+    """In the pixels: the bracket of a 3-row vector spans more than two lines of text and
+    more than twice the height of a digit."""
+    style = re.search(r"<style>.*?</style>", render_html(_probe_report().report("p")), flags=re.S)[0]
+    style = style.replace("</style>", "body { margin: 0; padding: 20px; } math { font-size: 40px; }</style>")
+    page = tmp_path / "vector.html"
+    page.write_text(f"<!DOCTYPE html><html><head>{style}</head><body>{mathml(VECTOR)}</body></html>")
+    shot = tmp_path / "vector.png"
+    done = _chromium(page, tmp_path / "profile", f"--screenshot={shot}", "--window-size=260,260")
+    assert shot.exists(), done.stderr[-2000:]
+    pixels = _pixels(shot.read_bytes())
+    dark = [[sum(pixels[y * 260 + x][:3]) < 384 for x in range(260)] for y in range(260)]
+    columns = [x for x in range(260) if any(row[x] for row in dark)]
+    assert columns, "nothing was drawn"
+    bracket = max(_longest_run([row[x] for row in dark]) for x in columns[:6])
+    middle = (columns[0] + columns[-1]) // 2  # the digits' column
+    digit = _longest_run([any(row[middle - 12 : middle + 12]) for row in dark])
+    assert bracket > 2 * 48 and bracket > 2.5 * digit, (bracket, digit)
+
+
+def _longest_run(flags: list[bool]) -> int:
+    best = run = 0
+    for flag in flags:
+        run = run + 1 if flag else 0
+        best = max(best, run)
+    return best

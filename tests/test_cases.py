@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from symw2v.certify import certify
-from symw2v.check import check_claim
+from symw2v.claim import check_claim
 from symw2v.errors import SymW2VError
 from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.parse import parse_claim

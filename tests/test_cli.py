@@ -69,12 +69,12 @@ def test_usage_errors_exit_2_without_traceback():
     assert run("check", "--loss", "cubic", "--wrt", "v_c", "u_o").returncode == 2
 
 
-def test_prove_writes_reports_and_exits_0(root, tmp_path):
-    result = run("prove", "--out", str(tmp_path), "--format", "md,json", cwd=root)
+def test_prove_writes_reports_and_exits_0(root, shipped_in_a_process):
+    result, out = shipped_in_a_process
     assert result.returncode == 0, result.stderr
     shipped = sorted(p.stem for p in (root / "derivations").glob("*.toml"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{name}.{suffix}" for name in shipped for suffix in ("json", "md")
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{name}.{suffix}" for name in shipped for suffix in ("html", "json", "md")
     )
     assert {"negative_sampling", "softmax"} <= set(shipped)
     assert "eq13" in result.stderr and "refuted" in result.stderr  # progress per claim
@@ -171,3 +171,20 @@ def test_sigterm_exits_143_and_sigint_130():
 
     assert exit_status(Terminated()) == 143
     assert exit_status(KeyboardInterrupt()) == 130
+
+
+def test_a_claim_without_loss_and_variable_is_told_how_to_ask(tmp_path):
+    result = run("check", "U(yhat-y)", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not a document file" in result.stderr
+    assert "--loss softmax --wrt v_c -- 'U(yhat-y)'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_report_in_an_unknown_format_is_refused_before_any_check(tmp_path):
+    result = run(
+        "check", "--loss", "softmax", "--wrt", "v_c", "--report", str(tmp_path / "r.pdf"), "--", "U(yhat-y)"
+    )
+    assert result.returncode == 2
+    assert ".md or .html" in result.stderr
+    assert not (tmp_path / "r.pdf").exists()

@@ -11,15 +11,6 @@ from symw2v.derivation import load_derivation, prove_derivation
 from symw2v.errors import DerivationFileError
 
 
-@pytest.fixture(scope="module")
-def shipped(root):
-    results = {}
-    for name in ("softmax", "negative_sampling"):
-        result = prove_derivation(load_derivation(root / "derivations" / f"{name}.toml"))
-        results.update({r.id: r for r in result.results})
-    return results
-
-
 @pytest.mark.parametrize(
     ("claim_id", "verdict"),
     [
@@ -34,23 +25,27 @@ def shipped(root):
         ("eq15", "proved"),
     ],
 )
-def test_seed_verdicts(shipped, claim_id, verdict):
-    result = shipped[claim_id]
+def test_seed_verdicts(shipped_by_id, claim_id, verdict):
+    result = shipped_by_id[claim_id]
     assert result.verdict.value == verdict
     assert result.as_expected
 
 
-def test_eq13_residual_is_minus_the_sum_of_the_negatives(shipped):
+def test_eq13_residual_is_minus_the_sum_of_the_negatives(shipped_by_id):
     for claim_id in ("eq13", "eq13-first-line"):
-        result = shipped[claim_id]
+        result = shipped_by_id[claim_id]
         assert result.residual == "(-Σ_k u_k)ᵀ"
         assert result.counterexample is not None
         assert "transcendental" in result.counterexample.certificate
 
 
-def test_eq7_reports_its_reading(shipped):
-    assert (shipped["eq7"].U, shipped["eq7"].y, shipped["eq7"].layout) == ("rows", "row", "numerator")
-    assert "U rows" in shipped["eq7-columns"].message
+def test_eq7_reports_its_reading(shipped_by_id):
+    assert (shipped_by_id["eq7"].U, shipped_by_id["eq7"].y, shipped_by_id["eq7"].layout) == (
+        "rows",
+        "row",
+        "numerator",
+    )
+    assert "U rows" in shipped_by_id["eq7-columns"].message
 
 
 def write(tmp_path, text):

@@ -18,10 +18,10 @@ import pytest
 import sympy
 
 import symw2v
-from symw2v import export
+from symw2v import exporter as export
 from symw2v.errors import SymW2VError
-from symw2v.export import ClosedForm, content_hash, export_module
 from symw2v.export_printers import ArrayPrinter
+from symw2v.exporter import ClosedForm, content_hash, export_module
 from symw2v.parse import parse_claim
 
 LOSSES = ("negative-sampling", "softmax")
@@ -216,11 +216,184 @@ def test_sparse_form_equals_dense_form(modules, vocabulary):
     )
     np.testing.assert_array_equal(rows, np.unique(np.concatenate([o, negatives.ravel()])))
     np.testing.assert_allclose(row_grads, dJ_dU[rows], rtol=1e-12, atol=1e-15)
+    _assert_close((loss, dJ_dv_c, dJ_dU), _reference("negative-sampling", v_c, o, U, negatives))
     assert not np.delete(dJ_dU, rows, axis=0).any()
     _assert_close((s_loss, s_dJ_dv_c), (loss, dJ_dv_c), rtol=0, atol=0)
     single = module.negative_sampling_loss_and_gradients_sparse(v_c[0], int(o[0]), U, negatives[0])
     dense = module.negative_sampling_loss_and_gradients(v_c[0], int(o[0]), U, negatives[0])
     np.testing.assert_allclose(single[3], dense[2][single[2]], rtol=1e-12)
+
+
+# -- the arguments, checked with messages naming them
+
+
+_BAD_CALLS = {
+    "shared negatives with a batch": (
+        lambda v, o, U, n: (v, o, U, n[0]),
+        ValueError,
+        r"negatives has shape \(K,\) = \(5,\) but v_c is a batch of 7: pass negatives of shape \(7, 5\)",
+    ),
+    "U as d×V": (lambda v, o, U, n: (v, o, U.T, n), ValueError, r"U has shape \(8, 50\).*pass U\.T"),
+    "U of another d": (
+        lambda v, o, U, n: (v, o, U[:, :3], n),
+        ValueError,
+        r"U has shape \(50, 3\) but v_c has d = 8",
+    ),
+    "o = -1": (
+        lambda v, o, U, n: (v[0], -1, U, n[0]),
+        ValueError,
+        r"o holds the word index -1, outside 0\.\.49",
+    ),
+    "o = V": (
+        lambda v, o, U, n: (v, o * 0 + V, U, n),
+        ValueError,
+        r"o holds the word index 50, outside 0\.\.49",
+    ),
+    "a negative = V": (
+        lambda v, o, U, n: (v, o, U, n + V),
+        ValueError,
+        r"negatives holds the word index \d+",
+    ),
+    "o of another batch": (
+        lambda v, o, U, n: (v, o[:3], U, n),
+        ValueError,
+        r"o has shape \(3,\) but v_c is a batch of 7",
+    ),
+    "negatives (B, K) for one example": (
+        lambda v, o, U, n: (v[0], 1, U, n),
+        ValueError,
+        r"negatives has shape \(7, 5\) but v_c is one example: pass shape \(5,\)",
+    ),
+    "float indices": (
+        lambda v, o, U, n: (v, o, U, n * 1.0),
+        TypeError,
+        "negatives must hold integer word indices",
+    ),
+    "a bool o": (
+        lambda v, o, U, n: (v[0], True, U, n[0]),
+        TypeError,
+        "o must hold integer word indices, not bool",
+    ),
+    "integer v_c": (
+        lambda v, o, U, n: (v.astype(int), o, U, n),
+        TypeError,
+        "v_c must be a float32 or float64 array",
+    ),
+    "mixed dtypes": (
+        lambda v, o, U, n: (v.astype(np.float32), o, U, n),
+        TypeError,
+        "v_c is float32, U float64",
+    ),
+    "v_c of three axes": (
+        lambda v, o, U, n: (v[None], o, U, n),
+        ValueError,
+        r"v_c has shape \(1, 7, 8\): expected",
+    ),
+}
+
+_ABOUT_NEGATIVES = {
+    "shared negatives with a batch",
+    "a negative = V",
+    "negatives (B, K) for one example",
+    "float indices",
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_CALLS))
+def test_bad_arguments_are_named_with_what_was_expected(modules, case):
+    rewrite, error, message = _BAD_CALLS[case]
+    args = rewrite(*_point())
+    with pytest.raises(error, match=message):
+        modules["negative-sampling"].negative_sampling_loss_and_gradients(*args)
+    if case not in _ABOUT_NEGATIVES:  # the same checks, and words, in the softmax module
+        with pytest.raises(error, match=message):
+            modules["softmax"].softmax_loss_and_gradients(*args[:3])
+
+
+def test_lists_and_python_ints_are_accepted_as_arrays(modules):
+    v_c, o, U, negatives = _point(batch=1)
+    as_lists = modules["negative-sampling"].negative_sampling_loss_and_gradients(
+        v_c[0].tolist(), int(o[0]), U, negatives[0].tolist()
+    )
+    _assert_close(as_lists, _reference("negative-sampling", v_c[0], o[0], U, negatives[0]))
+
+
+# -- sgd_step
+
+
+def test_sgd_step_applies_the_sparse_gradients_to_both_matrices_in_place(modules):
+    module = modules["negative-sampling"]
+    v_c, o, U, negatives = _point(seed=9, batch=6)
+    centres = np.array([3, 3, 8, 3, 11, 8])  # repeated centres: each occurrence counts
+    V_centre = np.random.default_rng(9).standard_normal((V, D))
+    V_centre[centres] = v_c
+    _, dJ_dv_c, rows, row_grads = module.negative_sampling_loss_and_gradients_sparse(
+        V_centre[centres], o, U, negatives
+    )
+    _, _, dJ_dU = module.negative_sampling_loss_and_gradients(V_centre[centres], o, U, negatives)
+    expected_centre, expected_U = V_centre.copy(), U - 0.5 * dJ_dU
+    for c, grad in zip(centres, dJ_dv_c, strict=True):
+        expected_centre[c] -= 0.5 * grad
+    dense_centre, dense_U = V_centre.copy(), U.copy()
+    returned = module.sgd_step(V_centre, U, centres, dJ_dv_c, row_grads, 0.5, rows=rows)
+    assert returned[0] is V_centre and returned[1] is U
+    np.testing.assert_allclose(V_centre, expected_centre, rtol=1e-12)
+    np.testing.assert_allclose(U, expected_U, rtol=1e-12, atol=1e-15)
+    module.sgd_step(dense_centre, dense_U, centres, dJ_dv_c, dJ_dU, 0.5)  # the dense form
+    np.testing.assert_allclose(dense_U, expected_U, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(dense_centre, expected_centre, rtol=1e-12)
+
+
+def test_sgd_step_takes_one_example_and_checks_its_arguments(modules):
+    module = modules["softmax"]
+    v_c, o, U, _ = _point(seed=10, batch=1)
+    V_centre = np.zeros((V, D))
+    V_centre[4] = v_c[0]
+    _, dJ_dv_c, dJ_dU = module.softmax_loss_and_gradients(V_centre[4], int(o[0]), U)
+    before = U.copy()
+    module.sgd_step(V_centre, U, 4, dJ_dv_c, dJ_dU, 0.1)
+    np.testing.assert_allclose(V_centre[4], v_c[0] - 0.1 * dJ_dv_c, rtol=1e-12)
+    np.testing.assert_allclose(U, before - 0.1 * dJ_dU, rtol=1e-12)
+    with pytest.raises(ValueError, match="c holds the word index 50"):
+        module.sgd_step(V_centre, U, V, dJ_dv_c, dJ_dU, 0.1)
+    with pytest.raises(ValueError, match=r"dJ_dU has shape \(3, 8\)"):
+        module.sgd_step(V_centre, U, 4, dJ_dv_c, dJ_dU[:3], 0.1)
+    with pytest.raises(ValueError, match=r"rows has shape \(2,\) but dJ_dU has shape \(3, 8\)"):
+        module.sgd_step(V_centre, U, 4, dJ_dv_c, dJ_dU[:3], 0.1, rows=[1, 2])
+
+
+# -- the training example
+
+
+def test_training_example_lowers_the_loss(root, tmp_path, capsys, monkeypatch):
+    path = tmp_path / "w2v_ns.py"
+    path.write_text(_source("negative-sampling"), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("train_word2vec", root / "examples" / "train_word2vec.py")
+    example = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "train_word2vec", example)  # its dataclasses look it up
+    spec.loader.exec_module(example)
+    argv = ["--steps", "400", "--every", "100", "--no-plot", "--module", str(path)]
+    assert example.main(argv) == 0
+    out = capsys.readouterr().out
+    losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step")]
+    assert len(losses) == 4 and losses[-1] < losses[0]
+    assert "loss went down" in out and "nearest to king:" in out
+
+
+# -- the command line
+
+
+def test_export_help_describes_every_option(capsys):
+    from symw2v.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export", "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--loss LOSS the loss whose gradients", "--target", "--output FILE", "--allow-unproved"):
+        assert option in text
+    for loss in LOSSES:
+        assert f"{loss} (" in text
 
 
 # -- refusing what is not proved
@@ -263,7 +436,7 @@ def test_the_printer_names_what_it_cannot_print(claim):
 def test_output_is_deterministic_across_processes():
     here = {(loss, target): _source(loss, target) for loss in LOSSES for target in export.TARGETS}
     script = (
-        "import hashlib, symw2v.export as e\n"
+        "import hashlib, symw2v.exporter as e\n"
         "for loss in ('negative-sampling', 'softmax'):\n"
         "    for target in e.TARGETS:\n"
         "        print(hashlib.sha256(e.export_module(loss, target).encode()).hexdigest())\n"
@@ -320,3 +493,50 @@ def test_jax_target_agrees_with_numpy(modules, tmp_path):
             rows, row_grads = module.negative_sampling_loss_and_gradients_sparse(*args)[2:]
             expected_rows = expected[2][np.asarray(rows)]
             np.testing.assert_allclose(np.asarray(row_grads), expected_rows, rtol=1e-4, atol=1e-5)
+
+
+def _numpy_step(module, V_centre, U, centres):
+    """One sgd_step by the NumPy module from the sparse gradients: the expected matrices."""
+    v_c, o, _, negatives = _point(seed=11, batch=len(centres))
+    _, dJ_dv_c, rows, row_grads = module.negative_sampling_loss_and_gradients_sparse(
+        V_centre[centres], o, U, negatives
+    )
+    return (
+        module.sgd_step(V_centre.copy(), U.copy(), centres, dJ_dv_c, row_grads, 0.5, rows=rows),
+        o,
+        negatives,
+    )
+
+
+@pytest.mark.parametrize("target", ["torch", "jax"])
+def test_torch_and_jax_targets_check_arguments_and_step_alike(modules, tmp_path, target):
+    library = pytest.importorskip(target if target == "torch" else "jax.numpy")
+    module = _load(_source("negative-sampling", target), tmp_path, f"ns_{target}")
+    v_c, o, U, negatives = _point(seed=11, batch=4)
+    args = [library.asarray(x) for x in (v_c, o, U, negatives)]
+    with pytest.raises(ValueError, match=r"negatives has shape \(K,\) = \(5,\) but v_c is a batch of 4"):
+        module.negative_sampling_loss_and_gradients(args[0], args[1], args[2], args[3][0])
+    with pytest.raises(ValueError, match=r"U has shape \(8, 50\).*pass U\.T"):
+        module.negative_sampling_loss_and_gradients(args[0], args[1], args[2].T, args[3])
+    with pytest.raises(TypeError, match="negatives must hold integer word indices"):
+        module.negative_sampling_loss_and_gradients(args[0], args[1], args[2], args[3] * 1.0)
+    if target == "torch":  # JAX checks shapes and dtypes only: under jit the values are unknown
+        with pytest.raises(ValueError, match="o holds the word index -1"):
+            module.negative_sampling_loss_and_gradients(args[0][0], -1, args[2], args[3][0])
+    centres = np.array([2, 2, 9, 30])
+    V_centre = np.random.default_rng(11).standard_normal((V, D))
+    (expected_centre, expected_U), _, _ = _numpy_step(modules["negative-sampling"], V_centre, U, centres)
+    centre_t, U_t = library.asarray(V_centre), library.asarray(U)
+    _, dJ_dv_c, rows, row_grads = module.negative_sampling_loss_and_gradients_sparse(
+        centre_t[library.asarray(centres)], args[1], U_t, args[3]
+    )
+    new_centre, new_U = module.sgd_step(
+        centre_t, U_t, library.asarray(centres), dJ_dv_c, row_grads, 0.5, rows=rows
+    )
+    tolerance = (
+        {"rtol": 1e-12, "atol": 1e-15} if target == "torch" else {"rtol": 1e-5, "atol": 1e-6}
+    )  # float32
+    np.testing.assert_allclose(np.asarray(new_centre), expected_centre, **tolerance)
+    np.testing.assert_allclose(np.asarray(new_U), expected_U, **tolerance)
+    if target == "torch":  # in place, as NumPy
+        assert new_centre is centre_t and new_U is U_t

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from symw2v.check import check_claim
+from symw2v.claim import check_claim
 from symw2v.hints import edits
 from symw2v.parse import parse_claim
 from symw2v.printing import to_text

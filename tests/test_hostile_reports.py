@@ -23,7 +23,7 @@ from symw2v.document import Skipped
 from symw2v.gradescope import results_json
 from symw2v.markdown import md_code, md_math, md_prose
 from symw2v.mathml import ATTRIBUTES, ELEMENTS, NAMESPACE, sanitised_mathml
-from symw2v.render import render_html, render_json, render_markdown, render_text
+from symw2v.render import formula_parts, render_html, render_json, render_markdown, render_text
 from symw2v.results import ClaimResult, Counterexample, Report, Verdict
 from symw2v.world.instance import Instance
 
@@ -163,7 +163,7 @@ TEMPLATE_TAGS = {
     "style": set(),
     "body": set(),
     "h1": set(),
-    "h2": set(),
+    "h2": {"id"},
     "p": set(),
     "ul": set(),
     "li": set(),
@@ -177,14 +177,26 @@ TEMPLATE_TAGS = {
     "th": set(),
     "td": {"class"},
     "a": {"href"},
-    "section": {"id"},
-    "dl": set(),
+    "section": {"id", "class"},
+    "dl": {"class"},
     "dt": set(),
     "dd": set(),
     "div": {"class"},
     "span": {"class"},
+    "details": set(),
+    "summary": set(),
 }
-CLASSES = {"math", *(v.value for v in Verdict)}
+CLASSES = {
+    "math",
+    "point",
+    "facts",
+    "claim",
+    "fix",
+    "clear",
+    "nowrap",
+    "reading",
+    *(v.value for v in Verdict),
+}
 ANCHOR = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
@@ -220,7 +232,7 @@ def _check_attribute(tag: str, name: str, value: str | None, ids: set[str], link
         return
     assert name in TEMPLATE_TAGS[tag], f"<{tag} {name}> is not the template's"
     if name == "class":
-        assert value in CLASSES, value
+        assert set(value.split()) <= CLASSES, value
     elif name == "id":
         assert ANCHOR.match(value), value
         ids.add(value)
@@ -253,7 +265,8 @@ def assert_mathml_is_sanitised(html: str, result: Report) -> None:
     expected = []
     for claim in result.results:
         cx = claim.counterexample
-        latex = [getattr(claim, f) for f in LATEX_FIELDS] + [getattr(cx, f) for f in CX_LATEX_FIELDS]
+        latex = [getattr(claim, f) for f in LATEX_FIELDS] + [getattr(cx, f) for f in CX_LATEX_FIELDS[1:]]
+        latex += formula_parts(cx.point_latex)  # the point is shown vector by vector
         expected += [sanitised_mathml(x) for x in latex if x]
         expected += [sanitised_mathml(s.claim_latex, "inline") for s in claim.steps if s.claim_latex]
     found = re.findall(r"<math\b.*?</math>", html, flags=re.S)
@@ -342,9 +355,12 @@ def assert_markdown_is_the_templates(markdown: str, result: Report) -> None:
     for info, content in fences:
         assert info in ("math", "text") and not (info == "math" and _unsafe_math(content))
     headings = [line for line in lines if line.startswith("#")]
-    assert len(headings) == 3 + claims  # title, Summary, one per claim, Skipped
+    # title, Not as expected (a derivation's claims all expect "proved"), Summary, one per claim, Skipped
+    assert len(headings) == 3 + (not result.as_expected) + claims
     rows = [line for line in lines if line.startswith("|")]
-    widths = [9, 9] + [9] * claims + [4, 4] * claims + [4] * claims + [2, 2, 2]
+    # the summary's columns: all sizes, swept and reading only where some claim has them
+    summary = 6 + sum(any(getattr(c, f) for c in result.results) for f in ("certificate", "sweep", "reading"))
+    widths = [summary] * (2 + claims) + [4, 4] * claims + [4] * claims + [2, 2, 2]
     assert sorted(len(_cells(row)) for row in rows) == sorted(widths), "a table cell was split"
     summary_links = 0
     for previous, line in zip(["", *lines], lines, strict=False):

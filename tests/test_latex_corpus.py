@@ -17,7 +17,7 @@ from functools import cache
 
 import pytest
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.world.instance import Instance
 from symw2v.world.losses import named_loss
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symw2v import closed_form as cf
-from symw2v.check import check_claim
+from symw2v.claim import check_claim
 from symw2v.document import check_document
 from symw2v.errors import ClaimParseError, InputLimitError, SymW2VError
 from symw2v.parse import MAX_DEGREE, parse_claim

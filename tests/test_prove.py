@@ -69,7 +69,7 @@ def test_logs_are_opaque_but_sound():
 
 
 def test_no_counterexample_gives_undecided(monkeypatch):
-    monkeypatch.setattr(prove, "find_counterexample", lambda pairs, tick: None)
+    monkeypatch.setattr(prove, "_counterexample_at", lambda pairs, point, tick: None)
     proof = decide([pair(sigma(x), 1 - sigma(x))])
     assert proof.verdict.value == "undecided"
     assert "no counterexample" in proof.message

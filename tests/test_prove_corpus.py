@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.world.instance import Instance
 from symw2v.world.losses import named_loss
 

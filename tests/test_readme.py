@@ -55,7 +55,7 @@ def test_homework_examples_are_the_real_output(root, capsys, monkeypatch):
 
 
 def test_export_excerpt_is_real_generated_code(root):
-    from symw2v.export import export_module
+    from symw2v.exporter import export_module
 
     readme = (root / "README.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "einsum" in b)

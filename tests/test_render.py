@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+from html import unescape
+from importlib import resources
 
 import pytest
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.cli import main
 from symw2v.derivation import ClaimSpec, Derivation, DerivationResult
-from symw2v.render import render_html, render_json, render_markdown
+from symw2v.render import (
+    formula_parts,
+    method_name,
+    readable_number,
+    render_html,
+    render_json,
+    render_markdown,
+    sweep_summary,
+)
+from symw2v.results import ClaimResult, Report, ReportKind, Verdict
 from symw2v.world.instance import Instance
 from symw2v.world.losses import named_loss
 
 
 @pytest.fixture(scope="module")
-def regenerated(root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        assert main(["prove", "--out", str(out)]) == 0
-    return out
+def regenerated(shipped):
+    return shipped[0]
 
 
 def test_committed_reports_are_current(root, regenerated):
@@ -153,3 +161,122 @@ def test_a_derivation_with_hostile_fields_proves_to_safe_reports(tmp_path):
     assert "```text\n\\href{javascript:alert(1)}{x}" in markdown  # shown as source, not as math
     data = json.loads((tmp_path / "hostile.json").read_text(encoding="utf-8"))
     assert data["claims"][0]["id"] == LINK_ID + '" onclick="alert(1)'
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 13, item 2: reports worth handing out
+
+
+@pytest.mark.parametrize(
+    ("approximate", "shown"),
+    [
+        ("-4.00000000000000", "−4"),
+        ("0.500000000000000", "0.5"),
+        ("1.98661429815143", "1.987"),
+        ("16.2581762865209", "16.26"),
+        ("1.25e-9", "1.25×10⁻⁹"),
+        ("-0.0", "0"),
+        ("undefined", "undefined"),
+    ],
+)
+def test_numbers_are_rounded_for_reading(approximate, shown):
+    assert readable_number(approximate) == shown
+
+
+def test_a_summary_names_the_method_in_a_few_words():
+    long = "exact: exponentials as monomials over a basis of 5 exponent(s), 3 residual entries cancel to 0"
+    assert method_name(long) == "exact algebra"
+    assert method_name("exact counterexample") == "counterexample"
+    assert method_name("time limit") == "time limit"
+
+
+def test_a_sweep_is_summarised_by_the_sizes_it_covered():
+    instances = ("V = 2, d = 1, o = 1", "V = 3, d = 1, o = 2", "V = 5, d = 1, o = 2, negatives = (1, 3)")
+    assert sweep_summary(instances) == "V ∈ {2, 3, 5}, o ∈ {1, 2}"
+
+
+def test_a_point_is_split_between_its_vectors_not_inside_braces():
+    latex = r"u_{1} = \left(3, \frac{1}{2}\right)^{\top},\quad v_c = (1, 2),\quad \text{a,\quad b}"
+    vector = r"u_{1} = \left(3, \frac{1}{2}\right)^{\top}"
+    assert formula_parts(latex) == [vector, "v_c = (1, 2)", r"\text{a,\quad b}"]
+
+
+def _result(ident: str, verdict: Verdict, **fields) -> ClaimResult:
+    return ClaimResult(ident, "negative-sampling", "u_k", "(1 - sigma(u_k^T v_c)) v_c", verdict, **fields)
+
+
+WRONG = _result(
+    "(f)(iii)",
+    Verdict.REFUTED,
+    method="exact counterexample",
+    hint="`\\sigma(u_k^T v_c)` should be `\\sigma(-u_k^T v_c)`",
+)
+RIGHT = _result(
+    "(f)(ii)",
+    Verdict.PROVED,
+    method="exact: exponentials as monomials over a basis of 1 exponent(s), 3 residual entries cancel to 0",
+    sweep=("V = 2, d = 1", "V = 3, d = 2"),
+)
+
+
+def _report(kind: ReportKind, source: str, *results: ClaimResult) -> Report:
+    return Report(
+        title="Check of homework.md",
+        source=source,
+        loss_name="per claim",
+        loss_expression="",
+        loss_description="each claim names its loss",
+        instance={},
+        instance_text="V = 5",
+        results=results,
+        kind=kind,
+    )
+
+
+def _text(html: str) -> str:
+    """The page's text, tags and the font dropped, whitespace collapsed."""
+    body = html[html.index("<body>") :]
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_a_homework_report_leads_with_what_to_fix():
+    report = _report(ReportKind.DOCUMENT, "homework.md", RIGHT, WRONG)
+    for page in (_text(render_html(report)), render_markdown(report)):
+        assert "Homework" in page and "1 of 2 answers to fix" in page
+        assert page.index("What to fix") < page.index("Summary")
+        assert "should be" in page[page.index("What to fix") : page.index("Summary")]
+        for wording in ("per claim", "command line", "expected", "Derivation file"):
+            assert wording not in page, wording
+
+
+def test_a_homework_with_nothing_wrong_says_so():
+    page = _text(render_html(_report(ReportKind.DOCUMENT, "homework.md", RIGHT)))
+    assert "every answer checked is right" in page and "Nothing: every answer checked is proved" in page
+
+
+def test_headers_fit_the_kind_of_report():
+    derivation = _text(render_html(_report(ReportKind.DERIVATION, "derivations/x.toml", RIGHT)))
+    assert "Derivation file derivations/x.toml" in derivation
+    assert "every verdict is the expected one" in derivation
+    assert "What to fix" not in derivation and "expected" in derivation
+    claim = _text(render_html(_report(ReportKind.CLAIM, "command line", WRONG)))
+    assert "Claim given on the command line" in claim and "What to fix" in claim
+    batch = render_markdown(_report(ReportKind.BATCH, "class.jsonl", RIGHT, WRONG))
+    assert "**Batch**: `class.jsonl`" in batch and "1 of 2 claims not proved" in batch
+
+
+def test_the_summary_table_is_short_and_long_details_are_folded():
+    html = render_html(_report(ReportKind.DERIVATION, "x.toml", RIGHT, WRONG))
+    summary = html[html.index('id="summary"') : html.index("</table>")]
+    assert "exact algebra" in summary and "monomials" not in summary
+    assert "<details><summary>the instances</summary><ul><li>V = 2, d = 1</li>" in html
+    assert "proved at 2 instances (V ∈ {2, 3}, d ∈ {1, 2})" in html
+
+
+def test_the_html_embeds_the_math_font_and_nothing_else_from_outside():
+    html = render_html(_report(ReportKind.CLAIM, "command line", RIGHT))
+    font = (resources.files("symw2v") / "fonts" / "symw2v-math.woff2").read_bytes()
+    assert f"url(data:font/woff2;base64,{base64.b64encode(font).decode()})" in html
+    assert 'font-family: "Symw2v Math", math' in html
+    assert len(font) < 100_000  # a subset: a few glyph sets and the MATH table's variants
+    assert "url(http" not in html and "src=" not in html

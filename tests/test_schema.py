@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from symw2v import batch, schema
 from symw2v.batch import check_batch, check_line
-from symw2v.check import Conventions
+from symw2v.claim import Conventions
 from symw2v.cli import main
 from symw2v.derivation import Derivation, load_derivation
 from symw2v.errors import DerivationFileError, SymW2VError

@@ -80,6 +80,8 @@ def test_options_list_the_losses_variables_and_profiles():
     assert "v_c" in options["wrt"]
     assert [p["name"] for p in options["profiles"]] == ["cs224n"]
     assert options["time_limit_s"] == 60.0
+    first = options["questions"]["cs224n"][0]
+    assert (first["label"], first["loss"], first["wrt"]) == ("(b)", "softmax", "v_c")
 
 
 # ---- the build ------------------------------------------------------------------------------
@@ -260,6 +262,18 @@ def test_page_proves_a_true_claim(browser):
     shown = _check(chromium, "negative-sampling", "u_o", EQ14)
     assert shown["verdict"] == "proved"
     assert "scope: proved at V = 5, d = 3, K = 3" in shown["text"]
+
+
+@pytest.mark.browser
+def test_page_asks_the_profiles_questions(browser):
+    chromium, *_ = browser
+    chosen = chromium.evaluate(
+        """(() => { const q = document.getElementById('question');
+        q.value = [...q.options].find(o => o.text.startsWith('(c)')).value;
+        q.dispatchEvent(new Event('change'));
+        return ['loss', 'wrt', 'case'].map(id => document.getElementById(id).value); })()"""
+    )
+    assert chosen == ["softmax", "u_w", "w = o"]
 
 
 @pytest.mark.browser

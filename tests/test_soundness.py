@@ -32,16 +32,17 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symw2v import check
+import symw2v.claim as check_module
 from symw2v import closed_form as cf
 from symw2v.certify import certify
-from symw2v.check import Conventions, Question, check_claim, holds
+from symw2v.claim import Conventions, Question, check_claim, holds
 from symw2v.derive import WRT, derive, loss_context, variable_shape
-from symw2v.errors import ShapeError
+from symw2v.errors import ShapeError, SymW2VError
 from symw2v.instantiate import Instantiator, resolve_sums
 from symw2v.parse import parse_claim
+from symw2v.pointwise import OTHERS, refute_at_point
 from symw2v.printing import to_text
-from symw2v.question import depends_on
+from symw2v.question import depends_on, resolve, typed
 from symw2v.results import Verdict
 from symw2v.shapes import shape_of
 from symw2v.world import Reading
@@ -887,7 +888,7 @@ def test_a_certificate_never_identifies_different_sums(monkeypatch):
     loss = named_loss("negative-sampling")
     assert not certify(resolve_sums(parse_claim(claim), loss), loss, "u_k", Reading()).holds
     # every instance is "large": the certificate is tried first, as it is past 60 components
-    monkeypatch.setattr(check, "LARGE", 0)
+    monkeypatch.setattr(check_module, "LARGE", 0)
     assert check_claim(claim, loss, "u_k", Instance(K=3), with_hints=False).verdict is Verdict.REFUTED
     # at K = 1 the two sums are the k-th terms alone, so the claim is true there
     assert check_claim(claim, loss, "u_k", Instance(K=1), with_hints=False).verdict is Verdict.PROVED
@@ -942,3 +943,55 @@ def test_the_reviews_undefined_claims_are_refuted_as_undefined(claim):
     assert result.verdict is Verdict.REFUTED, result.message
     assert result.method.startswith("undefined"), result.method
     assert "undefined" in result.message
+
+
+# -- refutation at one point ------------------------------------------------------------------
+
+
+def _point_of(counterexample) -> Point:
+    """A point-wise counterexample's point: every component of every vector it lists, and the
+    value given for every other word's vector."""
+    point = {key: mpmath.mpf(0) for key in COORDINATES}
+    values = counterexample.point
+    for key in COORDINATES:
+        name = f"u_{key[1]}" if key[0] == "u" else "v_c"
+        listed = values.get(name, values.get(OTHERS))
+        exact = Fraction(listed[key[-1] - 1])
+        point[key] = mpmath.mpf(exact.numerator) / exact.denominator
+    return point
+
+
+@examples(ci=25, long=1500)
+@given(case=st.one_of(mutated(), rewritten(1)))
+def test_a_refutation_at_one_point_separates_the_sides_and_the_exact_verdict_agrees(case):
+    question, node, reading = case
+    loss_name, wrt = question
+    asked = Question(named_loss(loss_name), wrt, INSTANCE, Conventions(U=reading.U, y=reading.y))
+    try:
+        resolved = resolve(node, asked)
+        typing, used = typed(resolved, asked)
+    except SymW2VError:
+        return
+    counterexample = refute_at_point(resolved, asked, typing.reading, used)
+    TALLY[f"point {'refuted' if counterexample else 'not refuted'}"] += 1
+    if counterexample is None:
+        return
+    context = f"{loss_name} ∂J/∂{wrt} = {to_text(node)} under {reading}"
+    with mpmath.workdps(DIGITS + 10):
+        target = counterexample.target
+        claimed, derived = _sides(node, question, typing.reading, _point_of(counterexample), only=target)[
+            target
+        ]
+        assert any(not _close(a, b, 30) for a, b in zip(claimed, derived, strict=True)), (
+            f"the point does not separate the sides: {context}"
+        )
+    exact = check_claim(
+        node,
+        named_loss(loss_name),
+        wrt,
+        INSTANCE,
+        Conventions(U=reading.U, y=reading.y),
+        time_limit_s=SECONDS,
+        with_hints=False,
+    )
+    assert exact.verdict is not Verdict.PROVED, f"refuted at a point, proved exactly: {context}"

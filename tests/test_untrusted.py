@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from symw2v.check import check_claim
+from symw2v.claim import check_claim
 
 HOSTILE = [
     "__import__('os').system('touch /tmp/symw2v-pwned')",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from contextlib import closing
 from dataclasses import dataclass
@@ -11,16 +12,17 @@ from pathlib import Path
 
 from symw2v import schema
 from symw2v.batch import check_batch, read_batch, unchecked
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.document import check_document, read_document
 from symw2v.errors import SymW2VError
 from symw2v.files import check_writable, write_text
 from symw2v.gradescope import results_json
 from symw2v.interrupt import held, signal_name
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
+from symw2v.notebook import report_of
 from symw2v.reader.source import SUFFIXES
 from symw2v.render import render_html, render_markdown, render_text
-from symw2v.results import ClaimResult, Report, Verdict
+from symw2v.results import ClaimResult, ReportKind, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
 from symw2v.world import WRT
 from symw2v.world import profile as profiles
@@ -52,9 +54,12 @@ d, K, o, syntax; one result per line comes out, in the same order.
 
 Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse error;
 3 some undecided and none refuted; 4 a document with no equation ∂J/∂x = … in it.
+With --format gradescope: 0 whenever results.json is written (the verdicts are in it).
 """
 
 NOTHING_FOUND = 4
+# results.json written: the verdicts are in it, and an autograder script under `set -e` goes on
+_GRADESCOPE_WRITTEN = 0
 
 DOCUMENT_SUFFIXES = SUFFIXES
 REPORT_SUFFIXES = (".md", ".html")
@@ -195,22 +200,19 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _write_report(
-    target: str, title: str, results: list[ClaimResult], loss: Loss | None, instance, skipped=()
+    target: str,
+    title: str,
+    results: list[ClaimResult],
+    loss: Loss | None,
+    instance,
+    skipped=(),
+    kind: ReportKind = ReportKind.CLAIM,
+    source: str = "command line",
 ) -> None:
     """A report of checked claims; ``loss`` None when each claim names its own."""
     renderers = {".md": render_markdown, ".html": render_html}
     path = Path(target)
-    report = Report(
-        title=title,
-        source="command line",
-        loss_name=loss.name if loss else "per claim",
-        loss_expression=loss.expression if loss else "",
-        loss_description=loss.description if loss else "each claim names its loss",
-        instance=instance.as_dict(),
-        instance_text=instance.describe(loss.index_sets) if loss else instance.describe(),
-        results=tuple(results),
-        skipped=tuple(skipped),
-    )
+    report = report_of(results, title, loss, instance, skipped, kind, source)
     write_text(path, renderers[path.suffix](report))
 
 
@@ -304,7 +306,7 @@ def _run_claim(args: argparse.Namespace) -> int:
         _emit("\n".join(render_text(result)) + "\n", args)
     if args.report:
         _write_report(args.report, f"Check of ∂J/∂{result.wrt}", [result], loss, instance)
-    return exit_code([result])
+    return _GRADESCOPE_WRITTEN if fmt == "gradescope" else exit_code([result])
 
 
 def _run_document(args: argparse.Namespace) -> int:
@@ -333,7 +335,12 @@ def _run_document(args: argparse.Namespace) -> int:
     else:
         _emit("\n".join(_document_lines(path, document)) + "\n", args)
     if args.report:
-        _write_report(args.report, f"Check of {path.name}", results, None, Instance(), document.skipped)
+        title, where = f"Check of {path.name}", path.as_posix()
+        _write_report(
+            args.report, title, results, None, Instance(), document.skipped, ReportKind.DOCUMENT, where
+        )
+    if fmt == "gradescope":
+        return _GRADESCOPE_WRITTEN
     if not results:
         print(
             "no equation of the form ∂J/∂x = … was found "
@@ -381,7 +388,10 @@ def _run_batch(args: argparse.Namespace) -> int:
         elif results:  # stopped or not, Gradescope gets the results there are, one per line
             _emit(results_json(results), args)
     if args.report:
-        _write_report(args.report, f"Check of {Path(args.batch).name}", results, None, Instance())
+        title, where = f"Check of {Path(args.batch).name}", Path(args.batch).as_posix()
+        _write_report(args.report, title, results, None, Instance(), (), ReportKind.BATCH, where)
+    if results and _format(args) == "gradescope":
+        return _GRADESCOPE_WRITTEN
     return exit_code(results) if results else 2
 
 
@@ -463,6 +473,18 @@ class _Lines:
             self._file.close()
 
 
+def _a_document(target: str) -> None:
+    """Refuse a target that is neither a document nor a file, saying how to check it as a claim."""
+    path = Path(target)
+    if path.suffix.lower() in DOCUMENT_SUFFIXES or path.exists():
+        return
+    shown = target if len(target) <= 60 else target[:57] + "..."
+    raise SymW2VError(
+        f"{shown!r} is not a document file; to check it as a claim, say what it is the gradient "
+        f"of: symw2v check --loss softmax --wrt v_c -- {shlex.quote(shown)}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     if args.batch:
@@ -470,5 +492,6 @@ def run(args: argparse.Namespace) -> int:
     if args.target is None:
         raise SymW2VError("give a CLAIM (with --loss and --wrt), a document FILE, or --batch FILE.jsonl")
     if args.wrt is None and (args.loss is None or Path(args.target).suffix.lower() in DOCUMENT_SUFFIXES):
+        _a_document(args.target)
         return _run_document(args)
     return _run_claim(args)

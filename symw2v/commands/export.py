@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symw2v.export import TARGETS, closed_forms, export_module
+from symw2v.exporter import TARGETS, closed_forms, export_module
 from symw2v.files import check_writable, write_text
+from symw2v.world.losses import named_loss
 
 HELP = """\
 Write a readable, self-contained Python module that computes the loss and its gradients,
@@ -14,6 +15,10 @@ vectorised for NumPy (default), JAX or PyTorch. Its code is printed from closed 
 symw2v proves first; it also carries the derivation itself (instance_gradients) to compare
 with. A closed form that is not proved stops the export (exit 2) unless --allow-unproved,
 and the module's header then says so. The output is the same, byte for byte, on every run.
+
+The module checks its arguments (shapes, dtypes, 0-based word indices in range) and has
+sgd_step(V_centre, U, c, dJ_dv_c, dJ_dU, lr, rows=None) to apply the gradients to both
+embedding matrices in place; examples/train_word2vec.py trains word2vec with it.
 """
 
 
@@ -24,7 +29,15 @@ def add_parser(commands) -> None:
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--loss", required=True, choices=sorted(closed_forms()))
+    losses = sorted(closed_forms())
+    described = "; ".join(f"{name} ({named_loss(name).description})" for name in losses)
+    parser.add_argument(
+        "--loss",
+        required=True,
+        choices=losses,
+        metavar="LOSS",
+        help=f"the loss whose gradients the module computes (required): {described}",
+    )
     parser.add_argument(
         "--target", default="numpy", choices=tuple(TARGETS), help="array library (default: numpy)"
     )

@@ -14,7 +14,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from symw2v.check import Conventions, check_claim
+from symw2v.assignment import questions_from_toml, shipped_questions
+from symw2v.claim import Conventions, check_claim
 from symw2v.document import check_document, read_document
 from symw2v.errors import ClaimParseError, SymW2VError
 from symw2v.mathml import sanitised_mathml
@@ -58,6 +59,7 @@ def options() -> str:
     builtin = sorted(profiles.builtin().items())
     profile_list = [{"name": name, "description": profile.description} for name, profile in builtin]
     data = {
+        "questions": _questions(),
         "losses": losses,
         "wrt": list(WRT),
         "cases": list(CASES),
@@ -134,6 +136,18 @@ def check_text(request: str, progress=None) -> str:
     shown["shown"] = [_shown(result) for result in document.claims]
     shown["lines"] = list(document.lines)
     return _dumps(shown)
+
+
+def _questions() -> dict[str, list[dict]]:
+    """The written questions of each built-in profile: what each asks (loss, variable, case)."""
+    found = {}
+    for name, text in sorted(shipped_questions().items()):
+        asked = questions_from_toml(text, f"questions of {name}").questions
+        found[name] = [
+            {"label": q.shown, "title": q.title, "loss": q.loss.name, "wrt": q.wrt, "case": q.case}
+            for q in asked
+        ]
+    return found
 
 
 def _shown(result: ClaimResult) -> dict:

@@ -4,6 +4,7 @@ component symbols of ``U`` and ``v_c``.  Word indices are 1-based, as in the see
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import sympy
 
@@ -79,24 +80,50 @@ class Instance:
     def as_dict(self) -> dict:
         return {"V": self.V, "d": self.d, "K": self.K, "o": self.o, "negatives": list(self.negatives)}
 
-    # component symbols: U[w, i] is component i of u_w, whatever reading U has in a claim
-    def u(self, word: int) -> sympy.Matrix:
+    # component symbols: U[w, i] is component i of u_w, whatever reading U has in a claim;
+    # the matrices are immutable and made once per size (a large instance asks for them often)
+    def u(self, word: int) -> sympy.ImmutableMatrix:
         """The column vector u_word (1-based)."""
-        return sympy.Matrix([coordinates.u(word, i) for i in range(1, self.d + 1)])
+        return _u(word, self.d)
 
-    def v(self) -> sympy.Matrix:
-        return sympy.Matrix([coordinates.v(i) for i in range(1, self.d + 1)])
+    def v(self) -> sympy.ImmutableMatrix:
+        return _v(self.d)
 
-    def z_symbols(self) -> sympy.Matrix:
-        return sympy.Matrix([coordinates.z(w) for w in range(1, self.V + 1)])
+    def z_symbols(self) -> sympy.ImmutableMatrix:
+        return _z(self.V)
 
-    def U_rows(self) -> sympy.Matrix:
+    def U_rows(self) -> sympy.ImmutableMatrix:
         """U as V×d, row w is u_wᵀ."""
-        return sympy.Matrix(self.V, self.d, lambda w, i: coordinates.u(w + 1, i + 1))
+        return _U_rows(self.V, self.d)
 
     def symbols(self) -> list[sympy.Symbol]:
         """Every component symbol of U and v_c, in a fixed order."""
-        return list(self.U_rows()) + list(self.v())
+        return list(_symbols(self.V, self.d))
+
+
+@lru_cache(maxsize=4096)
+def _u(word: int, d: int) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix([coordinates.u(word, i) for i in range(1, d + 1)])
+
+
+@lru_cache(maxsize=64)
+def _v(d: int) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix([coordinates.v(i) for i in range(1, d + 1)])
+
+
+@lru_cache(maxsize=64)
+def _z(V: int) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix([coordinates.z(w) for w in range(1, V + 1)])
+
+
+@lru_cache(maxsize=64)
+def _U_rows(V: int, d: int) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix(V, d, lambda w, i: coordinates.u(w + 1, i + 1))
+
+
+@lru_cache(maxsize=64)
+def _symbols(V: int, d: int) -> tuple[sympy.Symbol, ...]:
+    return tuple(_U_rows(V, d)) + tuple(_v(d))
 
 
 def _whole(value: object) -> bool:

@@ -9,6 +9,8 @@ LaTeX and its plain text.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy
 
 
@@ -82,21 +84,25 @@ class Shown(sympy.Symbol):
         return sympy.Symbol.class_key()
 
 
+@lru_cache(maxsize=1 << 16)
 def u(word: int, i: int) -> Coordinate:
     """Component ``i`` of ``u_word`` (both 1-based)."""
     return Coordinate("u", (word, i), f"u_{{{word},{i}}}")
 
 
+@lru_cache(maxsize=1 << 16)
 def v(i: int) -> Coordinate:
     """Component ``i`` of ``v_c``."""
     return Coordinate("v", (i,), f"v_{{c,{i}}}")
 
 
+@lru_cache(maxsize=1 << 16)
 def z(word: int) -> Coordinate:
     """The score ``z_word``, as a free variable (to differentiate J by z)."""
     return Coordinate("z", (word,), f"z_{{{word}}}")
 
 
+@lru_cache(maxsize=1 << 16)
 def count(word: int) -> Coordinate:
     """The co-occurrence count ``X_word``, a positive constant."""
     return Coordinate("X", (word,), f"X_{{{word}}}", positive=True)

@@ -152,6 +152,7 @@ function setUp(options, site) {
     fill(select, ["", ...options.profiles.map((p) => p.name)], { "": "none (inferred)" });
     select.value = site.profile || "";
   }
+  fillQuestions();
   fill($("suffix"), options.suffixes, { ".md": "Markdown (.md)", ".tex": "LaTeX (.tex)", ".ipynb": "notebook (.ipynb)" });
   $("examples").replaceChildren(...EXAMPLES.map((example) => {
     const button = el("button", { type: "button", class: "example" }, example.label);
@@ -163,10 +164,28 @@ function setUp(options, site) {
   updateAsked();
 }
 
+// the written questions of the chosen profile: picking one sets the loss, variable and case
+function fillQuestions() {
+  const asked = (choices.questions || {})[$("profile").value] || [];
+  const labels = { "": asked.length ? "choose one, or the loss and variable" : "none for these conventions" };
+  asked.forEach((q, index) => { labels[String(index)] = `${q.label} ${q.title}`; });
+  fill($("question"), ["", ...asked.map((_, index) => String(index))], labels);
+}
+
+function useQuestion() {
+  const asked = ((choices.questions || {})[$("profile").value] || [])[Number($("question").value)];
+  if (!$("question").value || !asked) return;
+  $("loss").value = asked.loss;
+  $("wrt").value = asked.wrt;
+  $("case").value = asked.case;
+  updateAsked();
+}
+
 function useExample(example) {
   $("loss").value = example.loss;
   $("wrt").value = example.wrt;
   $("case").value = example.case;
+  $("question").value = "";
   $("claim").value = example.claim;
   updateAsked();
   schedulePreview();
@@ -340,6 +359,9 @@ $("document-form").addEventListener("submit", checkDocument);
 $("claim").addEventListener("input", schedulePreview);
 $("syntax").addEventListener("change", schedulePreview);
 $("wrt").addEventListener("change", updateAsked);
+$("question").addEventListener("change", useQuestion);
+$("profile").addEventListener("change", fillQuestions);
+for (const id of ["loss", "wrt", "case"]) $(id).addEventListener("change", () => { $("question").value = ""; });
 $("file").addEventListener("change", openFile);
 $("tab-claim").addEventListener("click", () => showTab("claim"));
 $("tab-document").addEventListener("click", () => showTab("document"));

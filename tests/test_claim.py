@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from symw2v.check import Conventions, check_claim
+from symw2v.claim import Conventions, check_claim
 from symw2v.errors import SymW2VError
 from symw2v.world.instance import Instance
 

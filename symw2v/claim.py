@@ -8,7 +8,7 @@ holds beyond its instance is ``sweep.scope`` and ``sweep.sweep``.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from symw2v import closed_form as cf
@@ -22,6 +22,7 @@ from symw2v.instantiate import Instantiator
 from symw2v.latex import case_pieces
 from symw2v.limits import hard_time_limit
 from symw2v.parse import read_claim
+from symw2v.pointwise import refute_at_point
 from symw2v.printing import to_compact_latex, to_latex, to_text
 from symw2v.prove import Pair, time_limit
 from symw2v.question import (
@@ -46,6 +47,7 @@ from symw2v.world import OBJECTS, OUTSIDE, VARIABLES, Instance, Reading
 from symw2v.world.losses import Loss
 
 LARGE = 60  # components of U and v_c past which a certificate is tried before the instance proof
+POINTWISE = 30  # components past which a claim is first tried for a refutation at one point
 
 __all__ = ["LARGE", "Conventions", "Question", "check_claim", "check_step", "holds"]
 
@@ -266,7 +268,19 @@ def _check_parsed(
                 certificate_argument=certificate.argument,
                 scope=f"proved at {instance.describe(sets)}, and at every size: {certificate.statement}",
             )
-    base["derived_latex"] = _derived_form(loss, question.wrt, question.where, reading, kind, question.region)
+    if len(instance.symbols()) > POINTWISE:
+        counterexample = refute_at_point(node, question, reading, used, time_limit(time_limit_s))
+        if counterexample is not None:
+            small = question.at(smallest_generic(grid or DEFAULT, sets))
+            return result(
+                Verdict.REFUTED,
+                layout=used,
+                method="exact counterexample at one point (the gradient derived there, one vector at a "
+                "time: the instance is too large to form the residual symbolically)",
+                counterexample=counterexample,
+                hint=hint(node, small, show) if with_hints else "",
+            )
+    base["derived_form"] = DerivedForm(loss, question.wrt, question.where, reading, kind, question.region)
 
     try:
         found, conditions = pairs(node, question, typing, used, instance)
@@ -299,8 +313,10 @@ def _check_parsed(
         if certificate.holds:
             fields["certificate_argument"] = certificate.argument
         if grid is not None and not repeated:
-            covered, failing = sweep(node, question, grid)
+            certified = lambda i: certificate.holds and in_domain(i, loss, question.wrt)  # noqa: E731
+            covered, failing = sweep(node, question, grid, certified)
             fields["sweep"] = tuple(i.describe(sets) for i in covered)
+            fields["sweep_by"] = "certificate" if certificate.holds and all(map(certified, covered)) else ""
             if failing is not None:
                 return _failing_instance(node, question, failing, certificate, base, result, show)
     return result(proof.verdict, **fields)
@@ -342,6 +358,21 @@ def _failing_instance(
         hint=hint(node, question, show),
         **fields,
     )
+
+
+@dataclass(frozen=True)
+class DerivedForm:
+    """The readable derived gradient of a question, written when a report or JSON shows it."""
+
+    loss: Loss
+    wrt: str
+    instance: Instance
+    reading: Reading
+    kind: str
+    region: tuple = ()
+
+    def __call__(self) -> str:
+        return _derived_form(self.loss, self.wrt, self.instance, self.reading, self.kind, self.region)
 
 
 @lru_cache(maxsize=64)

@@ -21,7 +21,8 @@ import jinja2
 import sympy
 
 from symw2v import __version__
-from symw2v.check import Conventions, check_claim
+from symw2v import closed_form as cf
+from symw2v.claim import Conventions, check_claim
 from symw2v.derive import derive, loss_expression
 from symw2v.errors import SymW2VError
 from symw2v.export_printers import (
@@ -74,6 +75,9 @@ TARGETS = {"numpy": ArrayPrinter, "jax": JaxPrinter, "torch": TorchPrinter}
 _TEMPLATES = {"numpy": "export_module.py.j2", "jax": "export_jax.py.j2", "torch": "export_torch.py.j2"}
 _TITLES = {"numpy": "NumPy", "jax": "JAX", "torch": "PyTorch"}
 _VARIABLES = {name: f"dJ_d{name}" for name in WRT}
+# Rows of U gathered at words (u_o = U[o], u_k = U[negatives]), and the letter of each: their
+# gradients are exported as multiples of v_c, summed into ∂J/∂U's rows where they are built.
+_GATHERED = {"u_o": "o", "u_k": "k"}
 _INSTANCE = Instance()
 _CONVENTIONS = Conventions(U="rows")
 
@@ -153,11 +157,42 @@ def _header(loss: Loss, target: str, checked: tuple[CheckedForm, ...], digest: s
         f"instance is {_instance_text(loss, zero_based=True)} here. Outputs have the dtype of the",
         "inputs (float32 or float64).",
         "",
+        *_usage(loss, target),
+        "",
         "Content hash, the sha256 of everything below this docstring:",
         f"    {digest}",
         '"""',
     ]
     return "\n".join(lines) + "\n"
+
+
+def _usage(loss: Loss, target: str) -> list[str]:
+    """How to call the module: its functions, and ``sgd_step`` to train with them."""
+    functions = _settings(loss.name)["functions"]
+    arguments = "v_c, o, U, negatives" if loss.sampled else "v_c, o, U"
+    batch = "v_c (B, d), o (B,), negatives (B, K)" if loss.sampled else "v_c (B, d), o (B,)"
+    lines = [
+        f"Use: one example (v_c (d,), o an int) or a batch ({batch}):",
+        "",
+        f"    loss, dJ_dv_c, dJ_dU = {functions[0]}({arguments})",
+    ]
+    if len(functions) > 1:  # the sparse form: the rows of ∂J/∂U it touches
+        lines.append(f"    loss, dJ_dv_c, rows, row_grads = {functions[1]}(...)")
+    lines += [
+        "    sgd_step(V_centre, U, c, dJ_dv_c, dJ_dU, lr)  # V_centre[c], U -= lr * gradients",
+    ]
+    if len(functions) > 1:
+        lines.append("    sgd_step(V_centre, U, c, dJ_dv_c, row_grads, lr, rows=rows)  # those rows only")
+    checks = "shapes and dtypes" if target == "jax" else "shapes, dtypes, indices in range"
+    lines += [
+        "",
+        f"Each function checks its arguments first ({checks}) and raises",
+        "ValueError or TypeError naming the argument and what it expected.",
+        "sgd_step returns new V_centre and U: JAX arrays are immutable."
+        if target == "jax"
+        else "sgd_step updates V_centre and U in place and returns them.",
+    ]
+    return lines
 
 
 def _instance_text(loss: Loss, zero_based: bool = False) -> str:
@@ -194,10 +229,15 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
     printer = TARGETS[target]((*nodes.values(), *([loss_node] if printed_loss else [])), sampled)
     results = [Printed("J", f"J = {loss.expression}", printer.result(loss_node, "J"))] if printed_loss else []
     for form in forms:
-        code = printer.result(nodes[form.wrt], form.wrt)
-        results.append(Printed(_VARIABLES[form.wrt], f"∂J/∂{form.wrt} = {_plain(form.text)}", code))
+        comment = f"∂J/∂{form.wrt} = {_plain(form.text)}"
+        if form.wrt in _GATHERED:  # a multiple of v_c: its rows are built only where added
+            name = f"scale_{_GATHERED[form.wrt]}"
+            code = printer.multiple(nodes[form.wrt], form.wrt, cf.Name("v_c"))
+            results.append(Printed(name, f"{comment}: {name} v_c", code))
+        else:
+            results.append(Printed(_VARIABLES[form.wrt], comment, printer.result(nodes[form.wrt], form.wrt)))
     functions = _settings(loss.name)["functions"]
-    public = sorted(("instance_gradients", "log_sigmoid", "sigmoid", "softplus", *functions))
+    public = sorted(("instance_gradients", "log_sigmoid", "sgd_step", "sigmoid", "softplus", *functions))
     first = functions[0]
     sampled_words = f", {[w - 1 for w in loss.sampled.members(_INSTANCE)]}" if loss.sampled else ""
     context = {
