@@ -17,7 +17,6 @@ from pathlib import Path
 from symw2v.claim import Conventions, check_claim
 from symw2v.document import DocumentResult, read_document
 from symw2v.document import check_document as _check_document
-from symw2v.exporter import export_module
 from symw2v.results import ClaimResult
 from symw2v.sweep import DEFAULT
 from symw2v.world import profile as profiles
@@ -85,4 +84,7 @@ def check_document(
 def export(loss: str = "softmax", target: str = "numpy") -> str:
     """The source of a module with ``loss``'s verified loss-and-gradient function for
     ``target`` (numpy, jax or torch)."""
+    # imported here: the checker page imports symw2v in a browser that has no Jinja
+    from symw2v.exporter import export_module
+
     return export_module(loss, target)

@@ -6,11 +6,11 @@ import argparse
 import sys
 
 from symw2v import __version__
-from symw2v.commands import autograder, check, export, prove
+from symw2v.commands import autograder, check, export, prove, site
 from symw2v.errors import SymW2VError
 from symw2v.interrupt import exit_status, signal_name, terminate_like_interrupt
 
-COMMANDS = (prove, check, export, autograder)
+COMMANDS = (prove, check, export, autograder, site)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -23,15 +23,19 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 try:
     import resource
 except ImportError:  # pragma: no cover - not POSIX: no memory limit
     resource = None
+
+# Pyodide (the checker page) has no processes: there, tasks run in the calling process
+PROCESSES = sys.platform != "emscripten"
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -205,6 +209,9 @@ class _Pool:
     """Workers with one task each at a time; a dead or killed worker is replaced."""
 
     def __init__(self, function: Callable, jobs: int, limits: Limits) -> None:
+        # imported here: the checker page imports this module in a browser, which has no processes
+        from multiprocessing import get_all_start_methods, get_context
+
         methods = get_all_start_methods()
         self._context = get_context("fork" if "fork" in methods else None)
         self._function, self._limits = function, limits
@@ -291,6 +298,9 @@ def run_isolated(
     items = list(items)
     if not items:
         return
+    if not PROCESSES:
+        yield from _in_process(function, items, failed)
+        return
     budget = budget or (lambda item: limits.seconds)
     pool = _Pool(function, min(jobs, len(items)), limits)
     done: dict[int, Result] = {}
@@ -309,6 +319,19 @@ def run_isolated(
                 following += 1
     finally:
         pool.close()
+
+
+def _in_process(function: Callable, items: list, failed: Callable) -> Iterator:
+    """``function(item)`` for every item, here: a platform with no processes (the checker page's
+    Pyodide, whose web worker the page itself terminates past the time limit)."""
+    for item in items:
+        try:
+            result = function(item)
+        except MemoryError:
+            result = failed(item, _memory_failure(Limits(memory=None)))
+        except Exception as error:  # noqa: BLE001 - one claim's bug must not cost the rest
+            result = failed(item, Failure(_INTERNAL, f"{type(error).__name__}: {error}"))
+        yield result
 
 
 def run_one(
@@ -333,6 +356,8 @@ def _collect(pool: _Pool, items: list, failed, limits: Limits, done: dict) -> No
     busy = [w for w in pool.workers if w.task is not None]
     deadlines = [w.deadline for w in busy if w.deadline is not None]
     timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+    from multiprocessing.connection import wait
+
     ready = wait([w.connection for w in busy], timeout)
     now = time.monotonic()
     for worker in busy:

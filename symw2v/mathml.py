@@ -18,10 +18,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 import latex2mathml.converter
-import markupsafe
+
+if TYPE_CHECKING:
+    import markupsafe
 
 from symw2v.typeset import typeset
 
@@ -118,8 +121,12 @@ ATTRIBUTES = {
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# markupsafe.escape's own table, written out: the page typesets without MarkupSafe
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+
+
 def _escape(text: str) -> str:
-    return str(markupsafe.escape(_NOT_XML.sub("\ufffd", text)))
+    return _NOT_XML.sub("\ufffd", text).translate(_ESCAPES)
 
 
 def _text(raw: str | None) -> str:
@@ -180,5 +187,8 @@ def sanitised_mathml(latex: str, display: str = "block") -> str:
 def mathml(latex: str, display: str = "block") -> markupsafe.Markup:
     """The Jinja filter: :func:`sanitised_mathml` marked safe for autoescaping templates."""
     # The one place in the package that marks text as safe HTML: everything in it was built
-    # by sanitised_mathml, from allow-listed tags and attributes and escaped text.
+    # by sanitised_mathml, from allow-listed tags and attributes and escaped text.  Imported
+    # here: the checker page typesets in a browser that has no Jinja and no MarkupSafe.
+    import markupsafe
+
     return markupsafe.Markup(sanitised_mathml(latex, display))

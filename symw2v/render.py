@@ -22,7 +22,6 @@ from dataclasses import replace
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 
-import jinja2
 import sympy
 
 from symw2v.markdown import md_anchor, md_code, md_hint, md_math, md_prose, md_term
@@ -158,7 +157,10 @@ def code_parts(text: object) -> list[tuple[bool, str]]:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
+def _environment():
+    # imported here: the checker page runs render_text in a browser that has no Jinja
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=True),
