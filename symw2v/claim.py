@@ -280,6 +280,8 @@ def _check_parsed(
                 counterexample=counterexample,
                 hint=hint(node, small, show) if with_hints else "",
             )
+    # derived now (cached for the proof): a question with no gradient (a kink) is refused here
+    derive(loss, question.wrt, question.where, reading, question.region)
     base["derived_form"] = DerivedForm(loss, question.wrt, question.where, reading, kind, question.region)
 
     try:
