@@ -13,7 +13,8 @@ thousands of examples drawn afresh each time::
 
     SYMW2V_HYPOTHESIS=long python -m pytest tests/test_soundness.py tests/test_parse_fuzz.py -q
 
-Add ``-s`` to see the verdict counts and timings printed at the end of each test.
+Add ``-n 0 -s`` (one process, output shown) to see the verdict counts and timings printed at the
+end of each test.
 """
 
 from __future__ import annotations
