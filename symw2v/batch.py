@@ -146,7 +146,7 @@ def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) 
     try:
         line, loss, instance = _question(item)
         conventions = Conventions(U=line.get("U"), y=line.get("y"), layout=line.get("layout", "auto"))
-        return check_claim(
+        result = check_claim(
             line["claim"],
             loss,
             line["wrt"],
@@ -157,6 +157,7 @@ def check_line(item: tuple[int, dict | str], time_limit_s: float | None = 60.0) 
             syntax=line.get("syntax", "auto"),
             case=line.get("case", ""),
         )
+        return result.complete()  # every field, here in the worker: a line's JSON shows them all
     except InputError as error:
         return _invalid(number, data, str(error))
     except SymW2VError as error:

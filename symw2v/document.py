@@ -128,6 +128,7 @@ def check_document(
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
     profile: Profile | None = None,
     loss: Loss | None = None,
+    details: bool = True,
 ) -> DocumentResult:
     """Check every ``∂J/∂x = …`` of a document against the loss it is about.
 
@@ -135,10 +136,13 @@ def check_document(
     ``profile``: a course's conventions, overridden by those the document declares.  ``loss``:
     check every equation against this loss.  ``time_limit_s`` bounds each check (a chain of n
     steps makes n + 1); ``memory_limit`` is the bytes of address space the worker may add.  A
-    chain past either is ``undecided``.
+    chain past either is ``undecided``.  ``details``: write out every field in the workers,
+    under their limits (the readable derived gradients, which JSON and reports show and text
+    output does not).
     """
     limits = Limits(seconds=time_limit_s, memory=memory_limit)
-    return check_plan(plan(text, profile, loss, limits), instance, time_limit_s, progress, memory_limit)
+    found = plan(text, profile, loss, limits)
+    return check_plan(found, instance, time_limit_s, progress, memory_limit, details)
 
 
 def check_plan(
@@ -147,6 +151,7 @@ def check_plan(
     time_limit_s: float | None = 60.0,
     progress=None,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    details: bool = True,
 ) -> DocumentResult:
     """Check the chains of a plan (all of them, or those a caller kept), as ``check_document``
     does; each chain against its own loss and for its own case."""
@@ -157,6 +162,7 @@ def check_plan(
         instance=instance or Instance(),
         conventions=found.conventions,
         time_limit_s=time_limit_s,
+        details=details,
     )
     budget = partial(_budget, time_limit_s=time_limit_s)
     for result in run_isolated(check, found.chains, _failed, limits=limits, budget=budget):
@@ -480,7 +486,9 @@ def _failed(chain: Chain, failure: Failure) -> ClaimResult:
     )
 
 
-def _check_chain(chain: Chain, instance: Instance, conventions: Conventions, time_limit_s) -> ClaimResult:
+def _check_chain(
+    chain: Chain, instance: Instance, conventions: Conventions, time_limit_s, details: bool = True
+) -> ClaimResult:
     """A chain's result: its last step against the derived gradient, with every step's result.
 
     The first step without ∂ is checked against the derived gradient, each later one as algebra
@@ -514,7 +522,8 @@ def _check_chain(chain: Chain, instance: Instance, conventions: Conventions, tim
         notes.append(f"step{'s' if len(skipped) > 1 else ''} {', '.join(skipped)} (with ∂) not checked")
     notes += chain.read_as
     steps = tuple(results) if len(results) > 1 else final.steps
-    return replace(final, steps=steps, message="; ".join(notes))
+    final = replace(final, steps=steps, message="; ".join(notes))
+    return final.complete() if details else final
 
 
 def _against_gradient(

@@ -240,6 +240,7 @@ class _Claim:
     syntax: str
     grid: Grid | None
     case: str = ""
+    details: bool = True  # every field written out in the worker (JSON and reports show them)
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ class _Refused:
 
 def _check_claim(claim: _Claim) -> ClaimResult | _Refused:
     try:
-        return check_claim(
+        result = check_claim(
             claim.text,
             claim.loss,
             claim.wrt,
@@ -262,6 +263,7 @@ def _check_claim(claim: _Claim) -> ClaimResult | _Refused:
             grid=claim.grid,
             case=claim.case,
         )
+        return result.complete() if claim.details else result
     except SymW2VError as error:
         return _Refused(str(error))
 
@@ -295,8 +297,18 @@ def _run_claim(args: argparse.Namespace) -> int:
         layout=args.layout or (profile.layout if profile else "auto"),
     )
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
+    details = _format(args) == "json" or bool(args.report)
     claim = _Claim(
-        args.target, loss, args.wrt, instance, conventions, args.time_limit, args.syntax, grid, args.case
+        args.target,
+        loss,
+        args.wrt,
+        instance,
+        conventions,
+        args.time_limit,
+        args.syntax,
+        grid,
+        args.case,
+        details,
     )
     # in a worker, like every line of a batch: a claim that needs all the memory there is ends
     # undecided, at the workers' memory limit, instead of taking the machine with it
@@ -329,8 +341,14 @@ def _run_document(args: argparse.Namespace) -> int:
         seconds = f"{result.seconds:6.2f} s" if isinstance(result.seconds, (int, float)) else ""
         print(f"  {result.id:<14} {result.verdict.value:<11} {seconds}", file=sys.stderr, flush=True)
 
+    details = _format(args) == "json" or bool(args.report)
     document = check_document(
-        read_document(path), time_limit_s=args.time_limit, progress=progress, profile=profile, loss=loss
+        read_document(path),
+        time_limit_s=args.time_limit,
+        progress=progress,
+        profile=profile,
+        loss=loss,
+        details=details,
     )
     results = list(document.claims)
     skipped = [(s.id, s.reason) for s in document.skipped]
