@@ -18,6 +18,8 @@ from contextlib import contextmanager
 
 from symw2v.errors import ProofTimeout
 
+REPEAT = 0.25  # CPU seconds between two alarms once the limit is past
+
 
 def _can_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -36,7 +38,9 @@ def hard_time_limit(seconds: float | None):
     outer, _ = signal.getitimer(signal.ITIMER_PROF)
     previous = signal.signal(signal.SIGPROF, expire)
     started = time.process_time()
-    signal.setitimer(signal.ITIMER_PROF, min(seconds, outer) if outer else seconds)
+    # the timer fires again every REPEAT seconds after the limit: an exception raised where
+    # Python cannot pass it on (a garbage-collector callback, a __del__) is lost, the next is not
+    signal.setitimer(signal.ITIMER_PROF, min(seconds, outer) if outer else seconds, REPEAT)
     try:
         yield
     finally:

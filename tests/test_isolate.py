@@ -234,3 +234,25 @@ def test_an_error_in_a_single_claims_worker_is_a_usage_error(monkeypatch, capsys
     monkeypatch.setattr(check_command, "check_claim", refuse)
     assert main(["check", "--loss", "softmax", "--wrt", "z", "--", "yhat - y"]) == 2
     assert capsys.readouterr().err == "symw2v: error: no such thing\n"
+
+
+def test_a_time_limit_lost_in_a_place_that_swallows_exceptions_fires_again():
+    # an alarm raised inside a garbage-collector callback or a __del__ is printed and dropped
+    # by Python; the limit must still end the body
+    from symw2v.errors import ProofTimeout
+    from symw2v.limits import hard_time_limit
+
+    swallowed = []
+
+    class Swallows:
+        def __del__(self):
+            try:
+                _burn(0.5)
+            except ProofTimeout as error:  # what Python does with an exception in __del__
+                swallowed.append(error)
+
+    with pytest.raises(ProofTimeout):
+        with hard_time_limit(0.1):
+            Swallows()  # collected at once: its __del__ runs past the limit and loses the alarm
+            _burn(10)
+    assert swallowed
