@@ -1,7 +1,8 @@
 """The prover: decide ``claimed − derived ≡ 0`` exactly, or find an exact counterexample.
 
 Proof: exponentials become monomials over a basis of their exponents (``rational.py``), every
-residual entry becomes a rational function, and ``cancel`` decides whether it is zero.  This is
+residual entry becomes a rational function, which is zero exactly when its numerator over a
+common denominator expands to 0 (``rational.vanishes``: the terms cancel).  This is
 a decision procedure, not ``simplify()``: for polynomial exponents the exponentials are
 algebraically independent, so a non-zero rational function is a false claim.
 
@@ -20,7 +21,7 @@ import mpmath
 import sympy
 
 from symw2v.limits import cpu_deadline
-from symw2v.rational import to_rational
+from symw2v.rational import to_rational, vanishes
 from symw2v.results import Counterexample, Proof, Verdict
 from symw2v.world.symbols import Coordinate
 
@@ -56,7 +57,7 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
     nonzero = []
     for index, entry in enumerate(rewritten):
         tick()
-        if sympy.cancel(entry) != 0:
+        if not vanishes(entry):
             nonzero.append(index)
     atoms = len(basis.symbols)
     if not nonzero:
@@ -85,7 +86,7 @@ def is_identity(pairs: list[Pair]) -> bool:
     """Whether every residual entry cancels to 0 (the proof half of ``decide``, nothing more)."""
     entries = [entry for pair in pairs for entry in (pair.claimed - pair.derived)]
     rewritten, _ = to_rational(entries)
-    return all(sympy.cancel(entry) == 0 for entry in rewritten)
+    return all(vanishes(entry) for entry in rewritten)
 
 
 def point_for(symbols: list[sympy.Symbol], attempt: int, values: tuple = POINT_VALUES) -> dict:

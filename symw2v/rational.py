@@ -188,6 +188,21 @@ def to_rational(
 
 
 def is_zero(expr: sympy.Expr) -> bool:
-    """Whether ``expr`` is identically 0, decided exactly (its rational form cancels to 0)."""
+    """Whether ``expr`` is identically 0, decided exactly (its rational form vanishes)."""
     rewritten, _ = to_rational([expr])
-    return sympy.cancel(rewritten[0]) == 0
+    return vanishes(rewritten[0])
+
+
+def vanishes(rational: sympy.Expr) -> bool:
+    """Whether the rational function ``rational`` is identically 0.
+
+    Over one common denominator it is N/D, and it is 0 exactly when the polynomial N is: N
+    expanded is a sum of distinct monomials with rational coefficients, which is 0 only when
+    every coefficient is.  No gcd is taken (``cancel`` would take one, at several times the
+    cost, to decide the same thing).  A denominator one of whose factors expands to 0 is not
+    a rational function: it is not called 0.
+    """
+    numerator, denominator = sympy.fraction(sympy.together(rational))
+    if any(sympy.expand(factor) == 0 for factor in sympy.Mul.make_args(denominator)):
+        return False
+    return sympy.expand(numerator) == 0

@@ -264,3 +264,18 @@ def test_exp_with_irrational_coefficient_is_handled_soundly(expr):
     assert all(is_rational_function(r, basis) for r in rewritten)
     assert not is_zero(rewritten[0])
     assert_round_trip([expr - exp(x)], rewritten, basis)
+
+
+def test_vanishes_decides_like_cancel_without_a_gcd():
+    import sympy
+
+    from symw2v.rational import vanishes
+
+    x, y = sympy.symbols("x y")
+    assert vanishes((x + 1) ** 2 / (x * y) - (x**2 + 2 * x + 1) / (y * x))
+    assert vanishes(x / (1 + x) + 1 / (1 + x) - 1)
+    assert not vanishes(x / (1 + x) - 1)
+    assert not vanishes(sympy.Rational(1, 10**20))
+    # a denominator that is 0 as a polynomial is no rational function: never called 0
+    zero = (x + 1) ** 2 - x**2 - 2 * x - 1
+    assert not vanishes(sympy.Mul(zero, sympy.Pow(zero, -1, evaluate=False), evaluate=False))
