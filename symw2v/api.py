@@ -49,13 +49,8 @@ def check(
     """
     lost = named_loss(loss)
     chosen = profiles.load(profile) if profile else None
-    conventions = Conventions(
-        U=U or (chosen.U if chosen else None),
-        y=y or (chosen.y if chosen else None),
-        layout=layout or (chosen.layout if chosen else "auto"),
-    )
-    K = K if lost.sampled is not None else max(1, min(K, V - 1))  # the softmax has no negatives
-    instance = Instance(V=V, d=d, K=K, o=o)
+    conventions = Conventions.under(chosen, U, y, layout)
+    instance = Instance.for_loss(lost.sampled is not None, V, d, K, o)
     grid = DEFAULT if sweep else None
     return check_claim(claim, lost, wrt, instance, conventions, time_limit_s=time_limit, grid=grid, case=case)
 

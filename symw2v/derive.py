@@ -43,12 +43,17 @@ def loss_context(loss: Loss, instance: Instance, reading: Reading, wrt: str) -> 
 
 
 @lru_cache(maxsize=64)
+def loss_tree(loss: Loss):
+    """The loss's expression as an AST, every sum given its range."""
+    return resolve_sums(parse_claim(loss.expression), loss, strict=False)
+
+
+@lru_cache(maxsize=64)
 def loss_expression(loss: Loss, instance: Instance, z_free: bool, region: tuple = ()) -> sympy.Expr:
     """J at the instance, over the component symbols (or over z when ``z_free``); ``region``
     reads a scalar in a region (x as a positive symbol for x > 0)."""
-    node = resolve_sums(parse_claim(loss.expression), loss, strict=False)
     context = Context(instance, CANONICAL, z_free=z_free, region=region)
-    return Instantiator(context).scalar(node)
+    return Instantiator(context).scalar(loss_tree(loss))
 
 
 def _check_through_scores(loss: Loss, instance: Instance, J_of_z: sympy.Expr, scores: dict) -> None:

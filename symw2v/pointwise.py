@@ -21,9 +21,8 @@ from dataclasses import dataclass
 import sympy
 
 from symw2v import closed_form as cf
-from symw2v.derive import target_label
-from symw2v.instantiate import Context, Instantiator, resolve_sums
-from symw2v.parse import parse_claim
+from symw2v.derive import loss_tree, target_label
+from symw2v.instantiate import Context, Instantiator
 from symw2v.prove import nonzero_certificate, point_fields, point_for, shown_exactly
 from symw2v.question import Question
 from symw2v.results import Counterexample
@@ -120,7 +119,7 @@ def _at(node, question: Question, reading: Reading, used: str, blocks, point: di
     certificate), or None."""
     instance, loss = question.where, question.loss
     context = Context(instance, reading, region=question.region)
-    loss_node = resolve_sums(parse_claim(loss.expression), loss, strict=False)
+    loss_node = loss_tree(loss)
     claimed_by_binding: dict = {}
     for block in blocks:
         tick()

@@ -47,7 +47,8 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
     tick = deadline or (lambda: None)
     # a wrong claim is usually visibly wrong at the first point: refute it there, exactly,
     # before any cancel (which is most of the cost of a refutation, and grows with the size)
-    screened = _first_point_counterexample(pairs, tick) if len(_symbols(pairs)) > SCREEN_FROM else None
+    symbols = _symbols(pairs)
+    screened = _first_point_counterexample(pairs, symbols, tick) if len(symbols) > SCREEN_FROM else None
     if screened is not None:
         return Proof(Verdict.REFUTED, "exact counterexample", counterexample=screened)
     residuals = [pair.claimed - pair.derived for pair in pairs]
@@ -122,12 +123,12 @@ SCREEN_FROM = 30  # symbols past which the cancel costs more than the screen: be
 _SCREEN_TOLERANCE = sympy.Float(10) ** -20
 
 
-def _first_point_counterexample(pairs: list[Pair], tick) -> Counterexample | None:
+def _first_point_counterexample(pairs: list[Pair], symbols: list, tick) -> Counterexample | None:
     """``find_counterexample``'s answer when it is at its first point, found cheaply: the
     residual is screened there in floating point (30 digits) first, and evaluated exactly only
     when the screen sees a non-zero entry.  ``None`` says nothing: the claim may still be wrong
     (the exact procedure decides)."""
-    point = point_for(_symbols(pairs), 0)
+    point = point_for(symbols, 0)
     floats = {symbol: sympy.Float(value, SCREEN_DIGITS) for symbol, value in point.items()}
     for pair in pairs:
         tick()

@@ -43,6 +43,15 @@ class Conventions:
                 choices = ", ".join(quote(a) for a in allowed if a is not None)
                 raise SymW2VError(f"{name} must be one of {choices}, not {quote(value)}")
 
+    @classmethod
+    def under(cls, profile=None, U: str | None = None, y: str | None = None, layout: str | None = None):
+        """The conventions of a course ``profile`` (or none), each overridden where given."""
+        return cls(
+            U=U or (profile.U if profile else None),
+            y=y or (profile.y if profile else None),
+            layout=layout or (profile.layout if profile else "auto"),
+        )
+
 
 _RELATIONS = {"!=": "!=", "≠": "!=", "\\neq": "!=", "\\ne": "!=", "<>": "!=", "=": "=", "==": "="}
 # a scalar's region: x > 0 or x < 0 (x = 0, where a maximum has its kink, is left out)

@@ -45,3 +45,20 @@ def test_symbols():
     assert list(instance.u(2)) == list(instance.U_rows().row(1))
     assert len(instance.symbols()) == 3 * 2 + 2
     assert all(s.is_real for s in instance.symbols())
+
+
+def test_an_instance_for_a_loss_without_negatives_keeps_K_inside_V():
+    assert Instance.for_loss(False, V=3, K=3).K == 2  # the softmax: K has no meaning, V − 1 at most
+    assert Instance.for_loss(True, V=5, K=3).K == 3
+    with pytest.raises(SymW2VError):
+        Instance.for_loss(True, V=3, K=3)  # negative sampling: K distinct negatives must fit
+
+
+def test_conventions_under_a_profile_are_overridden_where_given():
+    from symw2v.question import Conventions
+    from symw2v.world import profile as profiles
+
+    cs224n = profiles.load("cs224n")
+    assert Conventions.under(cs224n) == Conventions(U="columns", y="column", layout="auto")
+    assert Conventions.under(cs224n, U="rows").U == "rows"
+    assert Conventions.under(None) == Conventions()

@@ -287,15 +287,9 @@ def _run_claim(args: argparse.Namespace) -> int:
     if not (args.loss and args.wrt):
         raise SymW2VError("a single claim needs --loss and --wrt (or give a document file, or --batch)")
     loss = named_loss(args.loss)
-    # the softmax has no negatives; keep the default K from clashing with a small V
-    K = args.K if loss.sampled is not None else max(1, min(args.K, args.V - 1))
-    instance = Instance(V=args.V, d=args.d, K=K, o=args.o)
+    instance = Instance.for_loss(loss.sampled is not None, args.V, args.d, args.K, args.o)
     profile = profiles.load(args.profile) if args.profile else None
-    conventions = Conventions(
-        U=args.U or (profile.U if profile else None),
-        y=args.y or (profile.y if profile else None),
-        layout=args.layout or (profile.layout if profile else "auto"),
-    )
+    conventions = Conventions.under(profile, args.U, args.y, args.layout)
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
     details = _format(args) == "json" or bool(args.report)
     claim = _Claim(

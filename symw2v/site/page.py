@@ -86,21 +86,13 @@ def check(request: str) -> str:
     wrt = str(asked.get("wrt", ""))
     if wrt not in WRT:
         raise SymW2VError(f"the variable must be one of {', '.join(WRT)}")
-    sizes = dict(CLAIM_INSTANCE)
-    # the softmax has no negatives; keep the default K from clashing with a small V (as the CLI)
-    if loss.sampled is None:
-        sizes["K"] = max(1, min(sizes["K"], sizes["V"] - 1))
-    profile = _profile(asked)
-    conventions = Conventions(
-        U=profile.U if profile else None,
-        y=profile.y if profile else None,
-        layout=profile.layout if profile else "auto",
-    )
+    instance = Instance.for_loss(loss.sampled is not None, **CLAIM_INSTANCE)  # as the CLI's
+    conventions = Conventions.under(_profile(asked))
     result = check_claim(
         str(asked.get("claim", "")),
         loss,
         wrt,
-        Instance(**sizes),
+        instance,
         conventions,
         time_limit_s=TIME_LIMIT_S,
         syntax=_syntax(asked),

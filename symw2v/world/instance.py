@@ -64,6 +64,12 @@ class Instance:
         return f"{sizes}, K = {self.K}, o = {self.o}, negatives = ({', '.join(map(str, self.negatives))})"
 
     @classmethod
+    def for_loss(cls, sampled: bool, V: int = 5, d: int = 3, K: int = 3, o: int = 2) -> Instance:
+        """The instance a claim is checked at; for a loss with no sampled words (the softmax),
+        K is kept from clashing with a small V (it has no meaning there)."""
+        return cls(V=V, d=d, K=K if sampled else max(1, min(K, V - 1)), o=o)
+
+    @classmethod
     def spread(cls, V: int, d: int, K: int) -> Instance:
         """An instance of these sizes whose o and negatives are placed by the sizes, so that they
         move from one instance of a grid to the next (distinct, and different from o)."""
