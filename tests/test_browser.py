@@ -264,6 +264,18 @@ def test_a_hostile_report_runs_nothing(tmp_path):
     assert dom.tags["math"] > len(PAYLOADS), "the hostile formulas were not typeset"
 
 
+def test_a_hostile_result_shown_in_a_notebook_runs_nothing(tmp_path):
+    # what Jupyter does with _repr_html_: the frame, inside the notebook's own page
+    from symw2v import notebook
+
+    frames = "".join(notebook.framed_html(notebook.claim_report(_hostile_claim(p))) for p in PAYLOADS)
+    page = tmp_path / "notebook.html"
+    page.write_text(f"<!DOCTYPE html><html><head><title>Notebook</title></head><body>{frames}</body></html>")
+    dom = _dom_after_load(page, tmp_path / "profile")
+    assert dom.title == "Notebook" and "pwned" not in dom.ids
+    assert dom.tags["iframe"] == len(PAYLOADS) and dom.tags["script"] == 0 and dom.tags["img"] == 0
+
+
 def test_a_hostile_homework_checked_with_report_runs_nothing(root, tmp_path):
     document, page = tmp_path / "homework.md", tmp_path / "report.html"
     document.write_text(HOMEWORK, encoding="utf-8")
