@@ -419,18 +419,19 @@ def _counterexample_point(node: cf.Node, question, reading: Reading, counterexam
 # -- cross-examination ------------------------------------------------------------------------
 
 
+def _checked(node: cf.Node, question, reading: Reading):
+    """``check_claim`` on ``node`` at the oracle's instance, under ``reading`` declared."""
+    loss_name, wrt = question
+    conventions = Conventions(U=reading.U, y=reading.y)
+    return check_claim(
+        node, named_loss(loss_name), wrt, INSTANCE, conventions, time_limit_s=SECONDS, with_hints=False
+    )
+
+
 def cross_examine(node: cf.Node, question, reading: Reading, seed: int, kind: str):
     """Check ``node`` and judge its verdict with the oracle; returns the result."""
     loss_name, wrt = question
-    result = check_claim(
-        node,
-        named_loss(loss_name),
-        wrt,
-        INSTANCE,
-        Conventions(U=reading.U, y=reading.y),
-        time_limit_s=SECONDS,
-        with_hints=False,
-    )
+    result = _checked(node, question, reading)
     TALLY[f"{kind} {result.verdict.value}"] += 1
     SLOWEST.append((result.seconds or 0.0, f"{loss_name} ∂J/∂{wrt} = {to_text(node)}"))
     if result.verdict is Verdict.UNDECIDED:
@@ -1002,14 +1003,6 @@ def test_a_refutation_at_one_point_separates_the_sides_and_the_exact_verdict_agr
         assert any(not _close(a, b, 30) for a, b in zip(claimed, derived, strict=True)), (
             f"the point does not separate the sides: {context}"
         )
-    exact = check_claim(
-        node,
-        named_loss(loss_name),
-        wrt,
-        INSTANCE,
-        Conventions(U=reading.U, y=reading.y),
-        time_limit_s=SECONDS,
-        with_hints=False,
-    )
+    exact = _checked(node, question, reading)
     # proved for one case only (the one it holds in, said in ``case``) is not proved as asked
     assert exact.verdict is not Verdict.PROVED or exact.case, f"refuted at a point, proved exactly: {context}"
