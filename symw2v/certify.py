@@ -143,6 +143,8 @@ def _outside(loss: Loss, wrt: str) -> str:
     """Why the formal argument does not cover ∂J/∂wrt for this loss, or "" when it does."""
     variable = VARIABLES[wrt]
     obj = OBJECTS.get(variable.object)
+    if reason := loss.uncertified(wrt):  # declared by the world: a window, another word's v
+        return reason
     if not variable.object:
         return "no all-sizes certificate for J itself: the argument covers gradients"
     if obj is not None and obj.role == "matrix":

@@ -35,9 +35,12 @@ class Name(Node):
 
 @dataclass(frozen=True)
 class Word(Node):
-    """The vocabulary vector ``u_<index>``; ``index`` is ``o``, a bound or free letter, or a number."""
+    """The vocabulary vector ``u_<index>``; ``index`` is ``o``, a bound or free letter, or a number.
+    ``family``: the letter of the world's family of word vectors it belongs to (``u``; ``v`` a
+    word's centre vector, ``e`` its one-hot vector)."""
 
     index: str
+    family: str = "u"
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,7 @@ def substitute(node: Node, letter: str, index: str) -> Node:
     if isinstance(node, Same):
         return Same(*(index if i == letter else i for i in (node.a, node.b)))
     if isinstance(node, Word):
-        return Word(index) if node.index == letter else node
+        return Word(index, node.family) if node.index == letter else node
     if isinstance(node, Component):
         base = substitute(node.base, letter, index)
         return Component(base, index if node.index == letter else node.index)

@@ -15,7 +15,7 @@ from symw2v.errors import SymW2VError
 from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.rational import is_zero
-from symw2v.world import CANONICAL, OBJECTS, VARIABLES, VOCABULARY, WORDS, WRT, Instance, Reading
+from symw2v.world import CANONICAL, CENTRES, OBJECTS, VARIABLES, VOCABULARY, WORDS, WRT, Instance, Reading
 from symw2v.world import symbols as coordinates
 from symw2v.world.losses import Loss
 
@@ -111,6 +111,8 @@ def derive(
         scores = dict(zip(z, U * instance.v(), strict=True))
         _check_through_scores(loss, instance, J, scores)
         return (Target("", (), _grad(J, z).xreplace(scores)),)
+    if variable.object == CENTRES.letter:
+        return _word_targets(loss, variable.free, instance, J, instance.centre_vector)
     if variable.object != WORDS.letter:
         if OBJECTS[variable.object].value == "coordinates":
             return (Target("", (), _grad(J, instance.v())),)
@@ -119,14 +121,19 @@ def derive(
         return (Target("", (), gradient if rows else gradient.T),)
     if not variable.free:
         return (Target("", (), _grad(J, U.row(instance.o - 1))),)
-    letter = variable.free
+    return _word_targets(loss, variable.free, instance, J, instance.u)
+
+
+def _word_targets(loss: Loss, letter: str, instance: Instance, J: sympy.Expr, vector) -> tuple[Target, ...]:
+    """One target per member of the index set ``letter`` ranges over: ∂J by ``vector(word)``,
+    the word's vector of the family differentiated by (u_w, or v_w a centre vector)."""
     index_set = loss.index_set(letter)
     members = index_set.members(instance)
     return tuple(
         Target(
             target_label(letter, j, word, index_set is VOCABULARY),
             ((letter, word),),
-            _grad(J, U.row(word - 1)),
+            _grad(J, vector(word)),
         )
         for j, word in enumerate(members, start=1)
     )

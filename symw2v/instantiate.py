@@ -18,7 +18,10 @@ from symw2v.printing import to_text
 from symw2v.world import (
     BY_BOUND,
     CANONICAL,
+    CENTRES,
+    FAMILIES,
     OBJECTS,
+    ONE_HOTS,
     OUTSIDE,
     SCORES,
     VOCABULARY,
@@ -168,7 +171,14 @@ class Instantiator(cf.Walk):
         return value.T if self.context.reading.transposes(OBJECTS[node.name].transposed_by) else value
 
     def on_Word(self, node: cf.Word, bindings) -> sympy.Matrix:
-        return self._leaf(self.context.instance.u(self._word(node.index, bindings)))
+        instance, word = self.context.instance, self._word(node.index, bindings)
+        if node.family == CENTRES.letter:
+            return self._leaf(instance.centre_vector(word))
+        if node.family == ONE_HOTS.letter:
+            one_hot = instance.one_hot(word)
+            rows = self.context.reading.transposes(FAMILIES[node.family].transposed_by)
+            return one_hot.T if rows else one_hot
+        return self._leaf(instance.u(word))
 
     def on_Component(self, node: cf.Component, bindings) -> sympy.Matrix:
         base = self(node.base, bindings)

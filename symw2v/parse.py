@@ -17,7 +17,7 @@ from lark.exceptions import VisitError
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
 from symw2v.latex import looks_like_latex, normalize, probabilities, subscript_cases
-from symw2v.world import BY_BOUND, OBJECTS, WORDS
+from symw2v.world import BY_BOUND, FAMILIES, OBJECTS, WINDOW, WORDS
 from symw2v.world.objects import EULER, by_spelling, known_names
 
 MAX_LENGTH = 4000
@@ -32,6 +32,7 @@ MAX_DEGREE = 160  # the degree a claim could expand to: ((x + 1)^64)^64 is 4096
 # (v_c) are built from a stem and its subscript.
 _NAMES = by_spelling()
 _STEMS = {name.partition("_")[0] for name in _NAMES if "_" in name} | {WORDS.letter}
+_FAMILY_STEMS = set(FAMILIES) - {WORDS.letter}  # v_j, e_j: a word's vector of another family
 _HATS = {o.hat_of: o.name for o in OBJECTS.values() if o.hat_of}
 _OPENERS, _CLOSERS = "([{", ")]}"
 
@@ -262,6 +263,8 @@ class _ToAst(Transformer):
             return cf.Transpose(self.component(meta, [stem, index]))
         if base == cf.Name(WORDS.letter):
             return cf.Word(index)
+        if isinstance(base, cf.Name) and base.name in _FAMILY_STEMS and f"{base.name}_{index}" not in _NAMES:
+            return cf.Word(index, base.name)  # v_j, e_j (v_c stays the centre vector)
         if isinstance(base, cf.Name) and base.name in _STEMS:
             written = f"{base.name}_{index}"
             if written not in _NAMES:
@@ -308,9 +311,31 @@ class _ToAst(Transformer):
 
     def _bound(self, bound: str, meta) -> str:
         if bound not in BY_BOUND:
-            said = " or ".join(f"{s.bound} ({s.meaning})" for s in BY_BOUND.values())
+            said = " or ".join(f"{s.bound} ({s.meaning})" for s in BY_BOUND.values() if not s.text_range)
             self._fail(f"a sum runs to {said}", meta)
+        if BY_BOUND[bound].text_range:  # the window does not run 1..m
+            self._fail(f"{self._window_help()}, not 1..{bound}", meta)
         return bound
+
+    def _window_help(self) -> str:
+        return f"a sum over the window runs over {WINDOW.meaning}: write " + WINDOW.text_range.format(i="j")
+
+    def _window(self, meta, letters: list[str], bounds: list[str], excluded: str) -> tuple[str, str]:
+        """The range of a sum over the window, once its letters and bounds are read."""
+        if len(set(letters)) != 1 or set(bounds) != {WINDOW.bound} or excluded != "0":
+            self._fail(self._window_help(), meta)
+        return (letters[0], WINDOW.bound)
+
+    def range_window(self, meta, children):
+        _, low, _, letter, _, high, same, _, excluded = (str(c) for c in children)
+        return self._window(meta, [letter, same], [low, high], excluded)
+
+    def range_window_from(self, meta, children):
+        letter, _, low, same, _, excluded, high = (str(c) for c in children)
+        return self._window(meta, [letter, same], [low, high], excluded)
+
+    def range_window_whole(self, meta, children):
+        self._fail(f"{self._window_help()} (j = 0 is the centre word itself)", meta)
 
     def set_named(self, meta, children):
         name = str(children[0])
@@ -375,6 +400,13 @@ class _ToAst(Transformer):
 
     def indicator(self, meta, children):
         return cf.Same(*_same_letters(children[-1]))
+
+    def word_at(self, meta, children):
+        # w_{t+j}: the outside word at window position j is written with j alone (u_j, o_j)
+        outer, centre, inner = (str(c) for c in children)
+        if outer != "w" or centre != "t":
+            self._fail(f"the word at a window position is written w_{{t+{inner}}}", meta)
+        return Token("NAME", inner)
 
     def word_of(self, meta, children):
         outer, inner = (str(c) for c in children)

@@ -8,7 +8,7 @@ Text output parses back to the same AST.
 from __future__ import annotations
 
 from symw2v import closed_form as cf
-from symw2v.world import OBJECTS, WORDS
+from symw2v.world import BY_BOUND, FAMILIES, OBJECTS
 from symw2v.world import functions as fn
 
 # Binding strength: a child printed inside a parent of higher strength gets parentheses.
@@ -67,7 +67,7 @@ class TextPrinter(cf.Walk):
         return self.names[node.name]
 
     def on_Word(self, node: cf.Word) -> str:
-        return WORDS.text(node.index)
+        return FAMILIES[node.family].text(node.index)
 
     def on_Component(self, node: cf.Component) -> str:
         return f"{self._wrap(node.base, _ATOM)}_{node.index}"
@@ -125,6 +125,8 @@ class TextPrinter(cf.Walk):
                 if node.over
                 else f"sum_{{{node.index}: {condition}}}"
             )
+        elif node.over in BY_BOUND and BY_BOUND[node.over].text_range:  # the window: −m ≤ j ≤ m, j ≠ 0
+            head = BY_BOUND[node.over].text_range.format(i=node.index)
         else:
             head = f"sum_{{{node.index}=1}}^{node.over}" if node.over else f"sum_{node.index}"
         return f"{head} {self._wrap(node.body, _MUL)}"
@@ -153,7 +155,7 @@ class LatexPrinter(TextPrinter):
         return rf"\frac{{{value.numerator}}}{{{value.denominator}}}"
 
     def on_Word(self, node: cf.Word) -> str:
-        return WORDS.latex(node.index)
+        return FAMILIES[node.family].latex(node.index)
 
     def on_Component(self, node: cf.Component) -> str:
         base = node.base
@@ -183,6 +185,8 @@ class LatexPrinter(TextPrinter):
         return rf"{self.functions[node.function]}\left({self.doprint(node.argument)}\right)"
 
     def on_Sum(self, node: cf.Sum) -> str:
+        if not node.same and node.over in BY_BOUND and BY_BOUND[node.over].latex_range:
+            return f"{BY_BOUND[node.over].latex_range.format(i=node.index)} {self._wrap(node.body, _MUL)}"
         upper = node.over or "K"
         start = f"{node.index}=1"
         if node.same:
@@ -205,7 +209,7 @@ class CompactLatexPrinter(LatexPrinter):
         return f"({text})"
 
     def on_Word(self, node: cf.Word) -> str:
-        return WORDS.compact(node.index)
+        return FAMILIES[node.family].compact(node.index)
 
     def on_Transpose(self, node: cf.Transpose) -> str:
         return f"{self._wrap(node.operand, _POSTFIX)}^T"

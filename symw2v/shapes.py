@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from symw2v import closed_form as cf
 from symw2v.errors import ShapeError
 from symw2v.printing import to_text
-from symw2v.world import OBJECTS, SCALAR, Reading, Shape, functions
+from symw2v.world import FAMILIES, OBJECTS, SCALAR, Reading, Shape, functions
 
 
 def show(shape: Shape) -> str:
@@ -42,7 +42,7 @@ class _Shapes(cf.Walk):
         return OBJECTS[node.name].shape_in(self.reading)
 
     def on_Word(self, node: cf.Word) -> Shape:
-        return ("d", "1")
+        return FAMILIES[node.family].shape_in(self.reading)
 
     def on_Component(self, node: cf.Component) -> Shape:
         base = self(node.base)

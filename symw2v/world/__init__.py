@@ -3,12 +3,15 @@
 Every stage reads these declarations; none keeps its own table of names.
 """
 
-from symw2v.world.indices import BY_BOUND, INDEX_SETS, NEGATIVES, VOCABULARY, IndexSet
-from symw2v.world.instance import MAX_D, MAX_K, MAX_V, Instance
+from symw2v.world.indices import BY_BOUND, INDEX_SETS, NEGATIVES, VOCABULARY, WINDOW, IndexSet
+from symw2v.world.instance import MAX_D, MAX_K, MAX_M, MAX_V, Instance
 from symw2v.world.objects import (
     CANONICAL,
     CENTRE,
+    CENTRES,
+    FAMILIES,
     OBJECTS,
+    ONE_HOTS,
     OUTSIDE,
     SCALAR,
     SCORES,
@@ -25,17 +28,22 @@ __all__ = [
     "BY_BOUND",
     "CANONICAL",
     "CENTRE",
+    "CENTRES",
+    "FAMILIES",
     "INDEX_SETS",
     "MAX_D",
     "MAX_K",
+    "MAX_M",
     "MAX_V",
     "NEGATIVES",
     "OBJECTS",
+    "ONE_HOTS",
     "OUTSIDE",
     "SCALAR",
     "SCORES",
     "VARIABLES",
     "VOCABULARY",
+    "WINDOW",
     "WORDS",
     "WRT",
     "IndexSet",

@@ -1,7 +1,10 @@
 """The index sets of the word2vec world, declared once, with their ranges.
 
 A sum in a claim runs over one of these: ``sum_{w=1}^{V}`` over the vocabulary, ``sum_{k=1}^{K}``
-over the negative samples.  A sum written without bounds, and a free index letter, take the
+over the negative samples, ``sum_{-m <= j <= m, j != 0}`` over the window's context positions.
+A member is a word: the sum binds its index to the word of each member in turn (the k-th
+negative's word, the outside word w_{t+j} of position j), so ``u_j`` in a sum over the window is
+``u_{w_{t+j}}``; words may repeat.  A sum written without bounds, and a free index letter, take the
 range the loss gives its letter (``Loss.indices``); every prover reads the range from here.
 """
 
@@ -26,6 +29,12 @@ class IndexSet:
     members: Callable[[Instance], tuple[int, ...]]
     sampled: bool = False  # words drawn for one example (the negatives), not all of them
     names: tuple[str, ...] = ()  # how a sum's range may name the set: \sum_{w \in V}
+    # how a sum over the set is written when it does not run 1..bound (the window: −m ≤ j ≤ m,
+    # j ≠ 0), in text and in LaTeX, with {i} for its index; "" for a sum from 1 to the bound
+    text_range: str = ""
+    latex_range: str = ""
+    # why the all-sizes argument (certify.py) does not cover a loss summing over it, or ""
+    uncertified: str = ""
 
     def distinct(self, instance: Instance) -> bool:
         """Whether the members differ from each other and from o (the seed's "o ≠ k")."""
@@ -45,5 +54,17 @@ VOCABULARY = IndexSet(
     names=("Vocab", "vocab", "Vocabulary", "vocabulary", "W"),
 )
 NEGATIVES = IndexSet("negatives", "K", "the K negative samples", "negative", lambda i: i.negatives, True)
-INDEX_SETS = {s.name: s for s in (VOCABULARY, NEGATIVES)}
+WINDOW = IndexSet(
+    "window",
+    "m",
+    "the 2m context positions −m ≤ j ≤ m, j ≠ 0 (position j holds the outside word w_{t+j})",
+    "context position",
+    lambda i: i.window,
+    names=("window", "Window"),
+    text_range="sum_{{-m <= {i} <= m, {i} != 0}}",
+    latex_range=r"\sum_{{-m \le {i} \le m,\ {i} \ne 0}}",
+    uncertified="no all-sizes certificate for a loss over a window of context words: the argument "
+    "covers one outside word (checked at the instances listed)",
+)
+INDEX_SETS = {s.name: s for s in (VOCABULARY, NEGATIVES, WINDOW)}
 BY_BOUND = {s.bound: s for s in INDEX_SETS.values()}

@@ -46,6 +46,16 @@ class Loss:
         """Whether J depends on the word vectors (not only on a number x, like σ or ReLU)."""
         return _of_vectors(self)
 
+    def uncertified(self, wrt: str) -> str:
+        """Why the all-sizes argument does not cover ∂J/∂wrt for this loss, as far as the world
+        declares it (a sum over the window; a centre vector other than v_c), or ""."""
+        from symw2v.world.objects import FAMILIES, VARIABLES, WORDS
+
+        found = [s.uncertified for s in self.index_sets if s.uncertified]
+        if VARIABLES[wrt].object in FAMILIES and VARIABLES[wrt].object != WORDS.letter:
+            found.append(f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers u_w and v_c")
+        return found[0] if found else ""
+
     @property
     def sampled(self) -> IndexSet | None:
         """The loss's set of sampled words (the negatives), if it has one: its size is K."""

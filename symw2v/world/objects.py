@@ -155,6 +155,7 @@ OBJECTS: dict[str, Object] = {
             spellings=("α", "\\alpha"),
         ),
         Object("K", "size", SCALAR, "K", "K", "K", "the number of negative samples", value="size"),
+        Object("m", "size", SCALAR, "m", "m", "m", "the window's half-width (2m positions)", value="size"),
         Object("V", "size", SCALAR, "V", "V", "V", "the vocabulary size", value="size"),
         Object("e", "constant", SCALAR, "e", "e", "e", "Euler's number", value="constant"),
     )
@@ -163,11 +164,17 @@ OBJECTS: dict[str, Object] = {
 
 @dataclass(frozen=True)
 class Family:
-    """Vectors indexed by a word: ``u_w`` is column w of U (row w when U is read as rows)."""
+    """Vectors indexed by a word: ``u_w`` is column w of U (row w when U is read as rows);
+    ``shape`` and ``transposed_by`` as for an ``Object``."""
 
     letter: str
     matrix: str
     meaning: str
+    shape: Shape = ("d", "1")
+    transposed_by: str = ""
+
+    def shape_in(self, reading: Reading) -> Shape:
+        return self.shape[::-1] if reading.transposes(self.transposed_by) else self.shape
 
     def text(self, index: str) -> str:
         return f"{self.letter}_{index}"
@@ -180,6 +187,12 @@ class Family:
 
 
 WORDS = Family("u", "U", "the outside vector of a word")
+# v_w: the centre (input) vector of a word w other than c; a CBOW loss averages them over the
+# window, and the skip-gram loss does not depend on them (∂J/∂v_w = 0 for w ≠ c)
+CENTRES = Family("v", "", "the centre vector of a word other than c")
+# e_w: the one-hot vector of word w (y is e_o), laid out like y
+ONE_HOTS = Family("e", "", "the one-hot vector of a word", ("V", "1"), "y")
+FAMILIES = {f.letter: f for f in (WORDS, CENTRES, ONE_HOTS)}
 OUTSIDE = "o"  # the index of the true outside word
 SCORES = "z"  # the scores u_wᵀv_c: J is differentiated by them, and through them by the vectors
 EULER = "e"  # e^x is exp(x)
@@ -189,6 +202,7 @@ CENTRE = "c"  # v_c's subscript
 def known_names() -> str:
     """The names a claim may use, for error messages."""
     words = ", ".join(WORDS.text(i) for i in (OUTSIDE, "k", "w"))
+    words += ", " + ", ".join(f.text("w") for f in FAMILIES.values() if f is not WORDS)
     return f"{words}, " + ", ".join(o.text for o in OBJECTS.values() if o.role != "constant")
 
 
@@ -204,7 +218,7 @@ def by_spelling() -> dict[str, str]:
 class Variable:
     """What J may be differentiated by: ``∂J/∂name``.
 
-    ``object``: the object (or ``WORDS.letter`` for one of the word vectors, then ``index`` is
+    ``object``: the object (or a family's letter for one of its word vectors, then ``index`` is
     "o" or the free letter every value of which is a target of its own).
     """
 
@@ -219,8 +233,8 @@ class Variable:
 
     def shape(self, reading: Reading) -> Shape:
         """The variable's shape: the denominator layout of its gradient."""
-        if self.object == WORDS.letter:
-            return ("d", "1")
+        if self.object in FAMILIES:
+            return FAMILIES[self.object].shape_in(reading)
         if not self.object:
             return SCALAR
         return OBJECTS[self.object].shape_in(reading)
@@ -235,6 +249,8 @@ VARIABLES: dict[str, Variable] = {
         Variable("u_w", WORDS.letter, "w"),
         Variable("U", "U"),
         Variable("z", "z"),
+        Variable("v_w", CENTRES.letter, "w"),  # another word's centre vector (skip-gram: 0)
+        Variable("v_j", CENTRES.letter, "j"),  # the centre vector of the word at window position j
         Variable("J", ""),  # J itself: −Σ_w y_w log ŷ_w = −log ŷ_o
         Variable("x", "x"),  # an activation function's derivative: σ'(x), ReLU'(x)
     )

@@ -16,7 +16,8 @@ import sympy
 
 class Coordinate(sympy.Symbol):
     """A real coordinate: ``owner`` ("u", "v" or "z") and ``indices`` (word and component of
-    u; component of v_c; word of z).  It sorts with SymPy's other symbols, by name."""
+    u; component of v_c, or word and component of another word's centre vector v_w; word of z).
+    It sorts with SymPy's other symbols, by name."""
 
     __slots__ = ("owner", "indices")
 
@@ -36,15 +37,15 @@ class Coordinate(sympy.Symbol):
     @property
     def vector(self) -> str:
         """The vector this coordinate is part of: ``u_2``, ``v_c``, ``z`` or ``X``."""
-        if self.owner == "u":
-            return f"u_{self.indices[0]}"
+        if self.owner == "u" or (self.owner == "v" and len(self.indices) == 2):
+            return f"{self.owner}_{self.indices[0]}"
         return {"v": "v_c", "z": "z", "X": "X"}.get(self.owner, self.owner)
 
     @property
     def vector_latex(self) -> str:
         """That vector in LaTeX: ``\\boldsymbol{u}_{2}``."""
-        if self.owner == "u":
-            return rf"\boldsymbol{{u}}_{{{self.indices[0]}}}"
+        if self.owner == "u" or (self.owner == "v" and len(self.indices) == 2):
+            return rf"\boldsymbol{{{self.owner}}}_{{{self.indices[0]}}}"
         named = {
             "v": r"\boldsymbol{v}_{c}",
             "z": r"\boldsymbol{z}",
@@ -94,6 +95,12 @@ def u(word: int, i: int) -> Coordinate:
 def v(i: int) -> Coordinate:
     """Component ``i`` of ``v_c``."""
     return Coordinate("v", (i,), f"v_{{c,{i}}}")
+
+
+@lru_cache(maxsize=1 << 16)
+def centre(word: int, i: int) -> Coordinate:
+    """Component ``i`` of ``v_word``, the centre vector of a word other than c (both 1-based)."""
+    return Coordinate("v", (word, i), f"v_{{{word},{i}}}")
 
 
 @lru_cache(maxsize=1 << 16)
