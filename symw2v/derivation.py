@@ -72,7 +72,7 @@ class DerivationResult:
             loss_name=loss.name,
             loss_expression=loss.expression,
             loss_description=loss.description,
-            instance=instance.as_dict(),
+            instance=instance.as_dict(loss.index_sets),
             instance_text=instance.describe(loss.index_sets)
             if loss.of_vectors
             else "a number x (no vectors)",

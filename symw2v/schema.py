@@ -22,7 +22,7 @@ from symw2v import world
 from symw2v.errors import InputError
 from symw2v.parse import SYNTAXES
 from symw2v.results import Verdict
-from symw2v.world.instance import MAX_D, MAX_K, MAX_V
+from symw2v.world.instance import MAX_D, MAX_K, MAX_M, MAX_V
 from symw2v.world.losses import BUILTIN
 
 U_READINGS = ("rows", "columns")
@@ -163,6 +163,14 @@ NEGATIVES = Field(
     most=MAX_K,
     item=replace(OUTSIDE, name="negative", help="a negative sample, 1-based"),
 )
+HALF_WIDTH = Field("m", (int,), "the window's half-width: 2m context positions", low=1, high=MAX_M)
+WINDOW = Field(
+    "window",
+    (list,),
+    "the window's words, 1-based, one per position −m ≤ j ≤ m, j ≠ 0, in order",
+    most=2 * MAX_M,
+    item=replace(OUTSIDE, name="window word", help="a word of the window, 1-based"),
+)
 EQUATION = Field("equation", (str,), "the equation as the derivation prints it, LaTeX", most=MAX_TEXT)
 EXPECT = Field("expect", (str,), "the verdict the claim is expected to get", choices=VERDICTS)
 NOTE = Field("note", (str,), "a remark shown with the claim in the report", most=MAX_TEXT)
@@ -193,7 +201,7 @@ BATCH_LINE = Table(
     (ID, LOSS, WRT_, CLAIM, U, Y, LAYOUT, V, D, K, OUTSIDE, SYNTAX, CASE), ("loss", "wrt", "claim"), "field"
 )
 CONVENTIONS = Table((U, Y, LAYOUT))
-INSTANCE = Table((V, D, K, OUTSIDE, NEGATIVES))
+INSTANCE = Table((V, D, K, OUTSIDE, NEGATIVES, HALF_WIDTH, WINDOW))
 CLAIM_TABLE = Table((ID, WRT_, CLAIM, EQUATION, EXPECT, NOTE, U, Y, LAYOUT, CASE), ("id", "wrt", "claim"))
 # a letter of the claim language and the index set it ranges over (the vocabulary by default)
 LETTERS = Table(

@@ -83,7 +83,7 @@ def test_errors_point_at_the_problem(text, position):
     [
         "",
         "   ",
-        "v_d",
+        "m_k",  # a size takes no subscript (v_d is now the centre vector of word d)
         "U_k",
         "sum_o u_o",
         "__import__('os')",
