@@ -82,7 +82,7 @@ def test_a_list_as_loss_and_a_float_o_on_two_lines_are_parse_errors():
     ]
     results = list(check_batch(items))
     assert [r.verdict for r in results] == [Verdict.PARSE_ERROR] * 3
-    known = '"leaky-relu", "negative-sampling", "relu", "sigmoid", "softmax"'
+    known = ", ".join(f'"{name}"' for name in sorted(BUILTIN))
     assert results[0].message.startswith(f"line 1: loss must be one of {known}")
     assert [r.message.split(" must be")[0] for r in results[1:]] == ["line 2: o", "line 3: o"]
 
@@ -363,7 +363,7 @@ def _names(message: str, key: str) -> bool:
 def _sizes_clash(line: dict) -> bool:
     """Do the sizes, each valid on its own, not fit together: o > V, or no room for K negatives?"""
     V, o = line.get("V", 5), line.get("o", 2)
-    K = line.get("K", 3 if line["loss"] == NS else max(1, min(3, V - 1)))
+    K = line.get("K", 3 if BUILTIN[line["loss"]].sampled else max(1, min(3, V - 1)))
     return o > V or K > V - 1
 
 
