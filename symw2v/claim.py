@@ -14,7 +14,7 @@ from functools import lru_cache
 from symw2v import closed_form as cf
 from symw2v.certify import certify, in_domain
 from symw2v.definedness import UNDEFINED_LATEX, Condition
-from symw2v.derive import derive, loss_context
+from symw2v.derive import derive, loss_context, zero_claim
 from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
 from symw2v.hints import hint
@@ -95,6 +95,7 @@ def check_claim(
     except ClaimParseError as error:
         node, stated, unread = None, "", error
     case = case if case.relation or not stated else parse_case(stated)
+    node = zero_claim(node, wrt)  # 0: the zero vector (or matrix) of the variable's shape
     said = str(case)
     if node is not None and case.relation == "=":
         # the answer for w = o is one about u_o: the claim's free index is o

@@ -7,6 +7,7 @@ compares a numerator-layout claim against its transpose.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
 import sympy
@@ -15,7 +16,20 @@ from symw2v.errors import SymW2VError
 from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.rational import is_zero
-from symw2v.world import CANONICAL, CENTRES, OBJECTS, VARIABLES, VOCABULARY, WORDS, WRT, Instance, Reading
+from symw2v.world import (
+    CANONICAL,
+    CENTRES,
+    FAMILIES,
+    OBJECTS,
+    OUTSIDE,
+    SCALAR,
+    VARIABLES,
+    VOCABULARY,
+    WORDS,
+    WRT,
+    Instance,
+    Reading,
+)
 from symw2v.world import symbols as coordinates
 from symw2v.world.losses import Loss
 
@@ -30,6 +44,19 @@ class Target:
 
     def binding_dict(self) -> dict[str, int]:
         return dict(self.bindings)
+
+
+def zero_claim(node, wrt: str):
+    """``node``, or for the claim ``0`` about a variable that is not a number, the zero of the
+    variable's shape (``0 v_w``: J does not depend on another word's centre vector)."""
+    from symw2v import closed_form as cf
+
+    variable = VARIABLES.get(wrt)
+    if node != cf.Num(Fraction(0)) or variable is None or variable.shape(CANONICAL) == SCALAR:
+        return node
+    if variable.object in FAMILIES:
+        return cf.Mul(node, cf.Word(variable.index or OUTSIDE, variable.object))
+    return cf.Mul(node, cf.Name(variable.object))
 
 
 def variable_shape(wrt: str, reading: Reading) -> tuple[str, str]:

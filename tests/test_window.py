@@ -106,7 +106,7 @@ def test_the_window_loss_is_the_single_word_loss_summed_over_the_window():
         ("U (yhat - y)", "v_c", "refuted"),  # the sum over the window dropped: fails without the sum
         ("U yhat - sum_j u_j", "v_c", "refuted"),  # the factor 2m dropped
         ("sum_j v_c (yhat - e_j)^T", "U", "proved"),
-        ("0 v_w", "v_w", "proved"),
+        ("0", "v_w", "proved"),  # the zero vector: J_sg does not depend on v_w, w ≠ c
         ("u_w", "v_w", "refuted"),
     ],
 )
