@@ -159,6 +159,17 @@ class Sum(Node):
 
 
 @dataclass(frozen=True)
+class Partial(Node):
+    """``∂J(v_c, w, U)/∂wrt``: the gradient (denominator layout) of the single-word loss a window
+    loss sums (its ``base``), with the outside word o the word of the index ``word`` (the word
+    w_{t+j} of window position j); ``base`` is filled in by ``resolve_sums`` from the loss."""
+
+    wrt: str
+    word: str
+    base: str = ""
+
+
+@dataclass(frozen=True)
 class Same(Node):
     """``[w_a = w_b]``: 1 when the words of the indices ``a`` and ``b`` are the same, else 0."""
 
@@ -182,6 +193,8 @@ def free_indices(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
         return outside | free_indices(node.body, bound | {node.index})
     if isinstance(node, Same):
         return {i for i in (node.a, node.b) if i.isalpha() and i != "o" and i not in bound}
+    if isinstance(node, Partial):
+        return {node.word} - bound - {"o"} if node.word.isalpha() else set()
     found: set[str] = set()
     index = getattr(node, "index", None)
     if isinstance(node, (Word, Component)) and index.isalpha() and index != "o":
@@ -238,6 +251,8 @@ def substitute(node: Node, letter: str, index: str) -> Node:
         return Same(*(index if i == letter else i for i in (node.a, node.b)))
     if isinstance(node, Word):
         return Word(index, node.family) if node.index == letter else node
+    if isinstance(node, Partial):
+        return Partial(node.wrt, index, node.base) if node.word == letter else node
     if isinstance(node, Component):
         base = substitute(node.base, letter, index)
         return Component(base, index if node.index == letter else node.index)

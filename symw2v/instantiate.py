@@ -74,6 +74,14 @@ class _Resolve(cf.Walk):
             )
         return cf.Sum(node.index, index_set.bound, self(node.body), node.same)
 
+    def on_Partial(self, node: cf.Partial) -> cf.Node:
+        if not self.loss.base:
+            raise ShapeError(
+                f"∂J(v_c, w, U)/∂{node.wrt} refers to the single-word loss a window loss sums, "
+                f"and {self.loss.name} sums none"
+            )
+        return cf.Partial(node.wrt, node.word, self.loss.base)
+
     def on_Name(self, node: cf.Name) -> cf.Node:
         sized = next((s for s in BY_BOUND.values() if s.bound == node.name), None)
         if self.available is not None and sized is not None and sized not in self.available:
@@ -248,6 +256,19 @@ class Instantiator(cf.Walk):
         if total is None:  # no member meets the condition: the empty sum, shaped like a term
             return sympy.zeros(*self(node.body, {**bindings, node.index: 1}).shape)
         return total
+
+    def on_Partial(self, node: cf.Partial, bindings) -> sympy.Matrix:
+        """The single-word loss's gradient, derived with o the word of the index ``node.word``."""
+        from dataclasses import replace
+
+        from symw2v.derive import derive  # derive instantiates losses: import it late
+        from symw2v.world.losses import named_loss
+
+        if not node.base:
+            raise TypeError("∂J(v_c, w, U) has no base loss: resolve_sums gives it the loss's")
+        instance = replace(self.context.instance, o=self._word(node.word, bindings))
+        (target,) = derive(named_loss(node.base), node.wrt, instance, self.context.reading)
+        return self._leaf(target.gradient)
 
     def on_Same(self, node: cf.Same, bindings) -> sympy.Matrix:
         return sympy.Matrix([[int(self._word(node.a, bindings) == self._word(node.b, bindings))]])

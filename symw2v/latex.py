@@ -29,7 +29,7 @@ _BLANKED = (
 
 KNOWN_COMMANDS = frozenset(
     "sigma exp log ln sum Sigma frac dfrac tfrac hat widehat tilde widetilde cdot times ast top "
-    "intercal in isin mid ldots dots cdots and land wedge delta max alpha le leq ne neq".split()
+    "intercal in isin mid ldots dots cdots and land wedge delta max alpha le leq ne neq partial".split()
 )
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 

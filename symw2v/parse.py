@@ -401,6 +401,28 @@ class _ToAst(Transformer):
     def indicator(self, meta, children):
         return cf.Same(*_same_letters(children[-1]))
 
+    def arg_at(self, meta, children):
+        return self.word_at(meta, children)
+
+    def arg_letter(self, meta, children):
+        outer, inner = (str(c) for c in children)
+        if outer != "w":
+            self._fail(f"the outside word of J(v_c, w, U) is written w_{inner}, not {outer}_{inner}", meta)
+        return Token("NAME", inner)
+
+    def partial(self, meta, children):
+        # \frac{\partial J(v_c, w_{t+j}, U)}{\partial U}: the single-word loss's gradient at w_{t+j}
+        words = [str(c) for c in children if isinstance(c, Token) and c.type in ("NAME", "LETTER")]
+        loss, centre, letter, word, matrix, *wrt = words
+        if (loss, centre, letter, matrix) != ("J", "v", "c", "U"):
+            self._fail(
+                "a derivative of the loss is written \\frac{\\partial J(v_c, w_{t+j}, U)}{\\partial U}", meta
+            )
+        variable = "_".join(wrt)
+        if variable not in ("v_c", "U"):
+            self._fail(f"J(v_c, w, U) is differentiated here by v_c or U, not {variable}", meta)
+        return cf.Partial(variable, word)
+
     def word_at(self, meta, children):
         # w_{t+j}: the outside word at window position j is written with j alone (u_j, o_j)
         outer, centre, inner = (str(c) for c in children)

@@ -137,6 +137,10 @@ class TextPrinter(cf.Walk):
     def on_Same(self, node: cf.Same) -> str:
         return f"[{self._same(node.a, node.b)}]"
 
+    def on_Partial(self, node: cf.Partial) -> str:
+        # the claim language writes it only in LaTeX, which a plain-text claim may contain
+        return rf"\frac{{\partial J(v_c, w_{{{node.word}}}, U)}}{{\partial {node.wrt}}}"
+
 
 class LatexPrinter(TextPrinter):
     """LaTeX in the seed's notation (bold vectors, ``^\\top``, ``\\sigma``)."""

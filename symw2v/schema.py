@@ -219,6 +219,7 @@ LOSS_TABLE = Table(
         Field("aliases", (list,), "other names of the loss", most=8, item=replace(NAME, name="alias")),
         Field("letters", (dict,), "what a free index letter, or a sum over it, ranges over", table=LETTERS),
         Field("description", (str,), "J as the report describes it", most=MAX_TEXT),
+        Field("base", (str,), "the built-in single-word loss a window loss sums", most=MAX_NAME),
     ),
     ("name", "expression"),
 )

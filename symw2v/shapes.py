@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from symw2v import closed_form as cf
 from symw2v.errors import ShapeError
 from symw2v.printing import to_text
-from symw2v.world import FAMILIES, OBJECTS, SCALAR, Reading, Shape, functions
+from symw2v.world import FAMILIES, OBJECTS, SCALAR, VARIABLES, Reading, Shape, functions
 
 
 def show(shape: Shape) -> str:
@@ -37,6 +37,9 @@ class _Shapes(cf.Walk):
 
     def on_Same(self, node: cf.Same) -> Shape:
         return SCALAR
+
+    def on_Partial(self, node: cf.Partial) -> Shape:
+        return VARIABLES[node.wrt].shape(self.reading)  # the gradient in denominator layout
 
     def on_Name(self, node: cf.Name) -> Shape:
         return OBJECTS[node.name].shape_in(self.reading)

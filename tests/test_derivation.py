@@ -9,6 +9,7 @@ import pytest
 from symw2v.cli import main
 from symw2v.derivation import load_derivation, prove_derivation
 from symw2v.errors import DerivationFileError
+from symw2v.world.losses import BUILTIN
 
 
 @pytest.mark.parametrize(
@@ -64,8 +65,7 @@ CLAIM = '[[claims]]\nid = "a"\nwrt = "u_o"\nclaim = "(sigma(u_o^T v_c) - 1) v_c"
         (CLAIM, "no loss given"),
         (
             "loss = 'cubic'\n" + CLAIM,
-            'loss must be one of "leaky-relu", "negative-sampling", "relu", "sigmoid", "softmax", '
-            "or a [loss]",
+            "loss must be one of " + "".join(f'"{name}", ' for name in sorted(BUILTIN)) + "or a [loss]",
         ),
         ("loss = 'softmax'\ncolour = 1\n" + CLAIM, 'unknown key "colour"; the keys are title,'),
         (

@@ -149,3 +149,30 @@ def test_there_is_no_all_sizes_certificate_over_a_window():
     result = check_claim("sum_j U (yhat - e_j)", named_loss("window-softmax"), "v_c", SMALL, with_hints=False)
     assert result.verdict.value == "proved"
     assert result.certificate.startswith("no all-sizes certificate for a loss over a window")
+
+
+# -- the single-word loss's gradient at w_{t+j}, inside a claim
+
+BY_BASE = r"\frac{\partial J(\boldsymbol{v}_c, w_{t+j}, \boldsymbol{U})}{\partial \boldsymbol{v}_c}"
+
+
+def test_a_derivative_of_the_single_word_loss_reads_and_prints_back():
+    node = parse_claim(rf"\sum_{{-m \le j \le m, j \ne 0}} {BY_BASE}")
+    assert node == cf.Sum("j", "m", cf.Partial("v_c", "j"))
+    assert parse_claim(to_text(node)) == node and parse_claim(to_latex(node)) == node
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        (rf"\sum_j {BY_BASE}", "proved"),
+        (rf"\frac{{1}}{{2m}} \sum_j {BY_BASE}", "refuted"),  # an average, not the window's sum
+        (BY_BASE, "ill-typed"),  # j unbound: the sum over the window dropped
+    ],
+)
+def test_the_window_gradient_is_the_sum_of_the_single_word_gradients(claim, verdict):
+    assert _verdict(claim, "window-negative-sampling", "v_c") == verdict
+
+
+def test_a_loss_that_sums_no_single_word_loss_has_no_such_derivative():
+    assert _verdict(rf"\sum_j {BY_BASE}", "cbow", "v_c") == "ill-typed"

@@ -31,6 +31,7 @@ class Loss:
     description: str
     letters: tuple[tuple[str, str], ...] = DEFAULT_LETTERS
     aliases: tuple[str, ...] = ()
+    base: str = ""  # a window loss: the built-in single-word loss J(v_c, o, U) it sums over the window
 
     def index_set(self, letter: str) -> IndexSet:
         """What ``letter`` ranges over in claims about this loss."""
@@ -48,10 +49,12 @@ class Loss:
 
     def uncertified(self, wrt: str) -> str:
         """Why the all-sizes argument does not cover ∂J/∂wrt for this loss, as far as the world
-        declares it (a sum over the window; a centre vector other than v_c), or ""."""
+        declares it (a sum over the window or a base loss; a centre vector other than v_c), or ""."""
         from symw2v.world.objects import FAMILIES, VARIABLES, WORDS
 
         found = [s.uncertified for s in self.index_sets if s.uncertified]
+        if self.base:  # a claim may refer to the base loss's gradient, which the argument has not
+            found.append(f"no all-sizes certificate for a loss that sums {self.base} over a window")
         if VARIABLES[wrt].object in FAMILIES and VARIABLES[wrt].object != WORDS.letter:
             found.append(f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers u_w and v_c")
         return found[0] if found else ""
@@ -108,6 +111,7 @@ def loss_from_table(table: dict) -> Loss:
         table.get("description", table["expression"]),
         letters,
         tuple(table.get("aliases", ())),
+        table.get("base", ""),
     )
 
 
