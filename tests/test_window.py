@@ -36,6 +36,13 @@ def test_the_default_window_repeats_a_word_when_the_vocabulary_is_small():
     assert len(window) == 4 and len(set(window)) < 4
 
 
+def test_an_instance_shows_its_window_only_to_a_loss_with_one():
+    window = named_loss("window-softmax").index_sets
+    assert SMALL.as_dict(window)["window"] == [2, 3, 3, 2]
+    assert "window" not in SMALL.as_dict(named_loss("softmax").index_sets)
+    assert SMALL.describe(window).endswith("m = 2, window = (2, 3, 3, 2)")
+
+
 @pytest.mark.parametrize("bad", [{"m": 0}, {"m": 2, "window": (1, 2)}, {"window": (1, 2, 3, 9)}])
 def test_a_window_that_does_not_fit_is_refused(bad):
     with pytest.raises(SymW2VError):

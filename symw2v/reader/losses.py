@@ -20,7 +20,7 @@ from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.parse import parse_claim
 from symw2v.reader.derivative import plain
-from symw2v.world import OBJECTS
+from symw2v.world import OBJECTS, WINDOW
 from symw2v.world.losses import BUILTIN, Loss
 
 # losses students name that symw2v has not built in, and why their equations are not checked
@@ -36,7 +36,10 @@ _CALL = re.compile(
 
 # the losses a homework's gradients are about: those of the word vectors (an activation's loss
 # of a number x, such as σ(x), is a derivation file's question, never a document's loss)
-HOMEWORK: dict[str, Loss] = {name: loss for name, loss in BUILTIN.items() if loss.of_vectors}
+# the losses of one outside word: a window's loss (skip-gram over a window, CBOW) is named, not guessed
+HOMEWORK: dict[str, Loss] = {
+    name: loss for name, loss in BUILTIN.items() if loss.of_vectors and WINDOW not in loss.index_sets
+}
 
 
 def normal(name: str) -> str:

@@ -98,13 +98,15 @@ class Instance:
 
     @classmethod
     def spread(cls, V: int, d: int, K: int) -> Instance:
-        """An instance of these sizes whose o and negatives are placed by the sizes, so that they
-        move from one instance of a grid to the next (distinct, and different from o)."""
+        """An instance of these sizes whose o, negatives and window are placed by the sizes, so
+        that they move from one instance of a grid to the next (the negatives distinct and
+        different from o; the window's words repeat when V is small)."""
         o = (V + d + K) % V + 1
         others = [w for w in range(1, V + 1) if w != o]
         shift = (d + K) % len(others)
         negatives = tuple((others[shift:] + others[:shift])[:K])
-        window = tuple(others[(shift + K + i) % len(others)] for i in range(4))  # m = 2
+        # the window (of the default m) follows the negatives round the words other than o
+        window = tuple(others[(shift + K + i) % len(others)] for i in range(2 * cls.m))
         return cls(V=V, d=d, K=K, o=o, negatives=negatives, window=window)
 
     def degenerate(self) -> tuple[Instance, Instance]:
