@@ -111,7 +111,7 @@ def check_claim(
         claim=claim if isinstance(claim, str) else to_text(claim),
         expected=expected,
         equation_latex=equation_latex,
-        instance=question.where.as_dict(),
+        instance=question.where.as_dict(loss.index_sets),
         case=said,
     )
 
@@ -402,7 +402,7 @@ def check_step(
         loss=question.loss.name,
         wrt=question.wrt,
         claim=right if isinstance(right, str) else to_text(right),
-        instance=question.instance.as_dict(),
+        instance=question.instance.as_dict(question.loss.index_sets),
         method="",
     )
 
