@@ -138,8 +138,7 @@ class TextPrinter(cf.Walk):
         return f"[{self._same(node.a, node.b)}]"
 
     def on_Partial(self, node: cf.Partial) -> str:
-        # the claim language writes it only in LaTeX, which a plain-text claim may contain
-        return rf"\frac{{\partial J(v_c, w_{{{node.word}}}, U)}}{{\partial {node.wrt}}}"
+        return f"∂J(v_c, w_{node.word}, U)/∂{node.wrt}"
 
 
 class LatexPrinter(TextPrinter):
@@ -202,6 +201,10 @@ class LatexPrinter(TextPrinter):
 
     def on_Same(self, node: cf.Same) -> str:
         return rf"\mathbb{{1}}[{self._same(node.a, node.b)}]"
+
+    def on_Partial(self, node: cf.Partial) -> str:
+        centre, matrix, wrt = (self.names[name] for name in ("v_c", "U", node.wrt))
+        return rf"\frac{{\partial J({centre}, w_{{{node.word}}}, {matrix})}}{{\partial {wrt}}}"
 
 
 class CompactLatexPrinter(LatexPrinter):

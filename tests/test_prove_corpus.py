@@ -345,7 +345,7 @@ PARSE_ERRORS = [
     ("unknown-name", "foo"),
     ("empty", "   "),
     ("fractional-exponent", "exp(u_o^T v_c)^(1/2) u_o"),
-    ("bad-centre-vector", "v_d"),
+    ("bad-centre-vector", "v_{c,1}"),  # v_d is the centre vector of word d
     ("sum-from-zero", "sum_{k=0}^{K} u_k"),
     ("sum-over-o", "sum_o u_o"),
     ("sum-to-d", "sum_{k=1}^{d} u_k"),

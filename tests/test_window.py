@@ -166,6 +166,7 @@ BY_BASE = r"\frac{\partial J(\boldsymbol{v}_c, w_{t+j}, \boldsymbol{U})}{\partia
 def test_a_derivative_of_the_single_word_loss_reads_and_prints_back():
     node = parse_claim(rf"\sum_{{-m \le j \le m, j \ne 0}} {BY_BASE}")
     assert node == cf.Sum("j", "m", cf.Partial("v_c", "j"))
+    assert parse_claim("sum_{-m <= j <= m, j != 0} ∂J(v_c, w_{t+j}, U)/∂v_c") == node
     assert parse_claim(to_text(node)) == node and parse_claim(to_latex(node)) == node
 
 
