@@ -172,6 +172,7 @@ class Columns(Node):
     index: str
     over: str
     body: Node
+    about = "a block matrix [a_1, …, a_N]"
 
     def children(self) -> tuple[Node, ...]:
         return (self.body,)
@@ -183,6 +184,7 @@ class Block(Node):
     ``Columns``; ``[u_o, -u_{w_1}, …, -u_{w_K}]`` is ``u_o`` beside the columns ``-u_{w_k}``."""
 
     parts: tuple[Node, ...]
+    about = "a block matrix [a, b, …]"
 
     def children(self) -> tuple[Node, ...]:
         return self.parts
@@ -211,7 +213,8 @@ def _written(node: Node, letter: str, member: str, negatives: bool) -> Node:
     if not node.children():
         return node
     fields = {
-        k: _written(v, letter, member, negatives) if isinstance(v, Node) else v for k, v in node.__dict__.items()
+        k: _written(v, letter, member, negatives) if isinstance(v, Node) else v
+        for k, v in node.__dict__.items()
     }
     return type(node)(**fields)
 
@@ -277,7 +280,7 @@ class Walk:
         if name is None:
             name = next((f"on_{c.__name__}" for c in kind.__mro__ if hasattr(self, f"on_{c.__name__}")), None)
             if name is None:
-                raise NoRule(f"{type(self).__name__} has no rule for {kind.__name__}")
+                raise NoRule(f"{type(self).__name__} does not cover {getattr(kind, 'about', kind.__name__)}")
             self._methods[kind] = name
         return getattr(self, name)(node, *args)
 
@@ -293,7 +296,11 @@ def substitute(node: Node, letter: str, index: str) -> Node:
     if isinstance(node, Same):
         return Same(*(index if i == letter else i for i in (node.a, node.b)))
     if isinstance(node, Columns):
-        return node if node.index == letter else Columns(node.index, node.over, substitute(node.body, letter, index))
+        return (
+            node
+            if node.index == letter
+            else Columns(node.index, node.over, substitute(node.body, letter, index))
+        )
     if isinstance(node, Block):
         return Block(tuple(substitute(part, letter, index) for part in node.parts))
     if isinstance(node, Word):

@@ -116,7 +116,9 @@ def _matrices(text: str) -> str:
         inside = match.group(2)
         if "\\\\" in inside:
             where = match.start(2) + inside.index("\\\\")
-            raise ClaimParseError("a block matrix here is one row of columns; \\\\ starts a second row", text, where)
+            raise ClaimParseError(
+                "a block matrix here is one row of columns; \\\\ starts a second row", text, where
+            )
         opening = match.start(2) - match.start()
         closing = len(match.group(0)) - (match.end(2) - match.start())
         return "[".ljust(opening) + inside.replace("&", ",") + "]".ljust(closing)

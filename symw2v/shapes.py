@@ -18,7 +18,7 @@ from symw2v.world import OBJECTS, SCALAR, Reading, Shape, functions
 
 
 def show(shape: Shape) -> str:
-    return f"{shape[0]}×{shape[1]}"
+    return "×".join(f"({size})" if "+" in size else size for size in shape)
 
 
 _TERM = re.compile(r"^(\d*)([A-Za-z]*)$")
@@ -55,6 +55,16 @@ def _ones_hint(shapes: tuple[Shape, Shape]) -> str:
     other = shapes[0] if shapes[1] == SCALAR else shapes[1]
     ones = [o for o in OBJECTS.values() if o.value == "ones" and other in (o.shape, o.shape[::-1])]
     return f"; a vector of ones is written {ones[0].text} ({ones[0].latex})" if ones else ""
+
+
+def _number_beside_ones(node: cf.Add | cf.Sub, left: Shape, right: Shape) -> Shape | None:
+    """The shape of a number added to a vector that a vector of ones is declared for (``1 −
+    σ(U_{o,…}ᵀv_c)``, as the handout writes it: the 1 is ``1_{K+1}``), or None."""
+    for number, shape, vector in ((node.left, left, right), (node.right, right, left)):
+        if isinstance(number, cf.Num) and shape == SCALAR and vector != SCALAR:
+            declared = any(o.value == "ones" and o.shape in (vector, vector[::-1]) for o in OBJECTS.values())
+            return vector if declared else None
+    return None
 
 
 def _is_vocab_vector(shape: Shape) -> bool:
@@ -104,6 +114,9 @@ class _Shapes(cf.Walk):
 
     def on_Add(self, node: cf.Add | cf.Sub) -> Shape:
         left, right = self(node.left), self(node.right)
+        beside = _number_beside_ones(node, left, right)
+        if beside is not None:
+            return beside
         if left != right:
             raise ShapeError(
                 f"{to_text(node)}: cannot add {show(left)} and {show(right)}{_ones_hint((left, right))}",
