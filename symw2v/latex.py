@@ -149,6 +149,13 @@ def normalize(text: str) -> str:
     """``blank(text)``, refusing any command the claim language does not have."""
     text = blank(text)
     for match in _COMMAND.finditer(text):
+        if match.group(1) == "partial":  # [∂J/∂u_1, …]: the definition of ∂J/∂U, not a closed form
+            raise ClaimParseError(
+                "a derivative inside a claim restates what is claimed about; write its closed form "
+                "(for ∂J/∂U as columns: [(yhat_1 - y_1) v_c, ..., (yhat_V - y_V) v_c])",
+                text,
+                match.start(),
+            )
         if match.group(1) not in KNOWN_COMMANDS:
             raise ClaimParseError(
                 f"the LaTeX command {match.group(0)!r} is not part of the claim language",

@@ -168,7 +168,7 @@ OBJECTS: dict[str, Object] = {
             STACKED,
             r"\boldsymbol{U}_{o,\{w_1,\dots,w_K\}}",
             r"U_{o,\{w_1,\dots,w_K\}}",
-            "u_o beside the negated vectors of the negatives, U_{o,{w_1..w_K}} = [u_o, -u_{w_1}, …, -u_{w_K}]",
+            "u_o beside the negated vectors of the negatives: [u_o, -u_{w_1}, …, -u_{w_K}]",
             definition="[u_o, -u_{w_1}, ..., -u_{w_K}]",
         ),
         Object(
