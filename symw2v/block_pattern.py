@@ -85,8 +85,9 @@ def _indices(node: cf.Node) -> set[str]:
 
 
 def _fresh(entries: list[cf.Node]) -> str:
+    """A letter no entry uses ("" when they use them all)."""
     used = set().union(*(_indices(e) for e in entries))
-    return next(letter for letter in _LETTERS if letter not in used)
+    return next((letter for letter in _LETTERS if letter not in used), "")
 
 
 def _pattern(first: cf.Node, last: cf.Node) -> tuple[str, str]:
@@ -128,6 +129,8 @@ def columns(before: list[cf.Node], last: cf.Node, fail) -> tuple[int, cf.Columns
         if message:
             continue
         letter = _fresh([first, last] + ([second] if second is not None else []))
+        if not letter:
+            fail(f"the entries use every index letter; none is left for the pattern's own ({_LETTERS})")
         pattern = cf.Columns(letter, bound, _generalize(first, last, letter))
         if second is not None and not _matches(cf.entry(pattern, "2"), second):
             message = f"{to_text(second)} is not the entry at 2 of {to_text(first)}, …, {to_text(last)}"

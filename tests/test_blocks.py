@@ -190,6 +190,7 @@ def small():
     ("claim", "U", "verdict"),
     [
         ("[(yhat_1 - y_1) v_c, ..., (yhat_V - y_V) v_c]", "columns", "proved"),
+        ("[(y_1 - yhat_1) v_c, ..., (y_V - yhat_V) v_c]", "columns", "refuted"),
         ("[(yhat_1 - y_1) v_c, ..., (yhat_V - y_V) v_c]", "rows", "refuted"),
     ],
 )
