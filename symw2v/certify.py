@@ -184,7 +184,7 @@ def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = 
                     "as functions of independent dot products, so the claim holds at most at special "
                     "sizes (checked at the instances listed)",
                 )
-    except NoCertificate as error:
+    except (NoCertificate, cf.NoRule) as error:  # NoRule: a construct the argument has no rule for
         return Certificate(False, "", f"no all-sizes certificate: {error}")
     statement = f"holds for {_domain(loss, wrt)}"
     generic = (_sampled(loss) or VOCABULARY).generic
