@@ -7,7 +7,9 @@ V = 50 000 and a batch of 256, in float32 and float64 (both unless ``--dtype``):
 1. every implementation is run once and checked to agree with the exported module
    (``np.allclose``); the script stops, naming the culprit, when one does not;
 2. the implementations run interleaved (each repetition calls each once, in an order
-   shuffled with a fixed seed) and the medians are printed with their ratio to the exported code;
+   shuffled with a fixed seed) and the medians are printed with their ratio to the exported code
+   and to the floor; best/floor is the fastest call's ratio, what a call costs when nothing
+   else on the machine got in its way;
 3. beside them, the memory-traffic floor: the bytes a gradient must move (read the gathered
    rows of U and v_c once, write ∂J/∂v_c, the loss and the rows of ∂J/∂U once) divided by
    the bandwidth that ``np.copyto`` reaches moving the same number of bytes, and again by
@@ -23,7 +25,8 @@ the wall clock then charges the longer call for time it did not run.
 The hand-written negative-sampling baselines differ only in how they add the rows of ∂J/∂U
 that fall on the same word, each with the best idiom NumPy offers for that approach:
 ``np.add.at``, sort + ``np.add.reduceat``, ``np.unique`` + ``np.bincount``, and sort + passes
-over v_c's multiples (the exported code's own idiom, written by hand).  A dense one-hot
+over v_c's multiples (the idiom of the export before it built the rows in the gathered buffer,
+written by hand).  A dense one-hot
 matrix product is not among them: at this size it is gigaflops for a scatter.  PyTorch
 autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed.
 """
