@@ -4,8 +4,11 @@
 each node as batched array code: every value carries a leading batch axis ``b``; ``u_k``
 under ``sum_k`` (or in a claim about ``∂J/∂u_k``) carries the axis ``k`` of the negatives; the
 vectors themselves carry ``d`` (embedding) or ``v`` (vocabulary).  A product is an einsum over
-those axes; the printer then writes the einsum as ``*`` when nothing is contracted and as ``@``
-when it is a plain matrix product.  ``JaxPrinter`` and ``TorchPrinter`` differ from the NumPy
+those axes; the printer then writes the einsum as ``*`` when nothing is contracted, as ``@``
+when it is a plain matrix product, and as one batched ``@`` when it is a matrix times a vector
+for each example (BLAS, where einsum loops).  Where the template gathers the rows of o and of
+the negatives into one array (``gathered``), the scores u_wᵀv_c are the columns of one product
+of that array with v_c.  ``JaxPrinter`` and ``TorchPrinter`` differ from the NumPy
 printer by the module name and one attribute or method each.  The printer supports the
 constructs the exported closed forms use and raises ``SymW2VError`` on any other.
 
