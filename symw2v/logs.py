@@ -35,7 +35,9 @@ that does not cancel is no evidence either way: the prover still searches for a 
 
 The work is bounded: a log whose argument is not a rational function with rational
 coefficients, or whose numerator or denominator is past ``MAX_DEGREE`` or ``MAX_TERMS``, stays
-one opaque symbol (today's behaviour), as do all logs past ``MAX_LOGS``.
+one opaque symbol (today's behaviour), as do the logs past ``MAX_TOTAL_TERMS`` factored terms
+and all logs past ``MAX_LOGS``.  The bounds count terms, not time, so verdicts do not depend on
+the machine.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from symw2v.rational import ExpBasis, to_rational
 MAX_LOGS = 64  # log atoms in one proof past which none is split
 MAX_DEGREE = 12  # total degree of a log argument's numerator or denominator
 MAX_TERMS = 200  # terms of a log argument's numerator or denominator
+MAX_TOTAL_TERMS = 2000  # terms factored in one proof: the logs after these stay whole
 PRIME_LIMIT = 10**6  # trial division bound for the constant's prime factors
 
 
@@ -94,6 +97,7 @@ class _FactorLogs:
         self.variables = variables
         self.logs_of_monomials = logs_of_monomials
         self.symbols: dict[object, sympy.Symbol] = {}
+        self.terms_left = MAX_TOTAL_TERMS
 
     def symbol(self, key: object, name: str) -> sympy.Symbol:
         if key not in self.symbols:
@@ -107,6 +111,10 @@ class _FactorLogs:
         top, bottom = self._poly(numerator), self._poly(denominator)
         if top is None or bottom is None or top.is_zero or bottom.is_zero:
             return None
+        terms = len(top.terms()) + len(bottom.terms())
+        if terms > self.terms_left:
+            return None
+        self.terms_left -= terms
         return self._log_of_poly(top) - self._log_of_poly(bottom)
 
     def _poly(self, expr: sympy.Expr) -> sympy.Poly | None:
