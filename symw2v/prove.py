@@ -4,7 +4,10 @@ Proof: exponentials become monomials over a basis of their exponents (``rational
 residual entry becomes a rational function, which is zero exactly when its numerator over a
 common denominator expands to 0 (``rational.vanishes``: the terms cancel).  This is
 a decision procedure, not ``simplify()``: for polynomial exponents the exponentials are
-algebraically independent, so a non-zero rational function is a false claim.
+algebraically independent, so a non-zero rational function is a false claim.  Logs are opaque
+symbols there; a residual that does not cancel is tried once more with every log split into the
+logs of its argument's irreducible factors (``logs.py``), which proves equal logs written
+differently, and decides nothing when it does not cancel.
 
 Refutation: the residual is evaluated exactly at small rational points; at such a point every
 exponential is a rational power of e, so the residual is a rational function of ``e^{1/L}``,

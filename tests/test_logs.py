@@ -96,6 +96,13 @@ def test_a_log_past_the_degree_bound_stays_whole(monkeypatch):
     assert cancels_split(log((1 + exp(x)) ** 2) - 2 * log(1 + exp(x)))
 
 
+def test_logs_past_the_total_terms_bound_stay_whole(monkeypatch):
+    identity = log(1 - sigma(x)) - log(sigma(-x))
+    assert cancels_split(identity)
+    monkeypatch.setattr(logs_module, "MAX_TOTAL_TERMS", 3)  # room for the first argument only
+    assert not cancels_split(identity)
+
+
 # -- through the whole check: definedness first, then the prover
 
 SMALL = {"V": 3, "d": 2, "K": 2, "o": 1, "sweep": False}
