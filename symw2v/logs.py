@@ -90,7 +90,7 @@ def split_logs(exprs: list[sympy.Expr], tick=lambda: None) -> tuple[list[sympy.E
 
 
 class _FactorLogs:
-    """Logs of rational functions over one fixed order of the variables, with one symbol per
+    """Logs of rational functions in one fixed order of the variables, with one symbol per
     distinct normalised factor (and per prime) shared by every log split with it."""
 
     def __init__(self, variables: list[sympy.Symbol], logs_of_monomials: dict[sympy.Symbol, sympy.Expr]):
@@ -118,11 +118,15 @@ class _FactorLogs:
         return self._log_of_poly(top) - self._log_of_poly(bottom)
 
     def _poly(self, expr: sympy.Expr) -> sympy.Poly | None:
-        if not self.variables:
+        # over its own variables, in the fixed order: the leading coefficient (so the sign
+        # normalisation) is the same as over all of them, and a dense polynomial over hundreds
+        # of generators it does not use would cost far more
+        own = [v for v in self.variables if v in expr.free_symbols]
+        if not own:
             return sympy.Poly(expr, sympy.Dummy("x")) if expr.is_Rational else None
-        if not expr.is_polynomial(*self.variables):
+        if not expr.is_polynomial(*own):
             return None  # a Piecewise, an opaque function, a fractional power: kept whole
-        poly = sympy.Poly(expr, *self.variables)
+        poly = sympy.Poly(expr, *own)
         if not (poly.domain.is_ZZ or poly.domain.is_QQ):
             return None
         if poly.total_degree() > MAX_DEGREE or len(poly.terms()) > MAX_TERMS:
@@ -131,7 +135,7 @@ class _FactorLogs:
 
     def _log_of_poly(self, poly: sympy.Poly) -> sympy.Expr:
         """``log|poly|`` as ``log|c| + Σ m·log|f|`` over its irreducible factors."""
-        coefficient, factors = poly.factor_list()
+        coefficient, factors = _factor_list(poly)
         total = sympy.Integer(0)
         for factor, multiplicity in factors:
             # factor = content/scale · primitive, with primitive in Z[x], whatever the domain
@@ -145,10 +149,11 @@ class _FactorLogs:
         return total + self._log_of_constant(sympy.Rational(coefficient))
 
     def _log_of_factor(self, factor: sympy.Poly) -> sympy.Expr:
+        # keyed by the expanded expression, which does not depend on the generators used
         expr = factor.as_expr()
         if expr in self.logs_of_monomials:
             return self.logs_of_monomials[expr]  # log t_j = e_j: t_j = exp(e_j) > 0
-        return self.symbol(tuple(factor.terms()), "logf")
+        return self.symbol(expr, "logf")
 
     def _log_of_constant(self, value: sympy.Rational) -> sympy.Expr:
         """``log|value|`` as a sum over the primes of its numerator and denominator."""
@@ -158,3 +163,22 @@ class _FactorLogs:
                 # past the limit a factor may be composite: still the log of a positive integer
                 total += sign * power * self.symbol(("prime", prime), f"log{prime}_")
         return total
+
+
+def _factor_list(poly: sympy.Poly) -> tuple[sympy.Expr, list[tuple[sympy.Poly, int]]]:
+    """``poly.factor_list()``, with the cases word2vec logs are made of taken first: the
+    monomial part, whose factors are its variables, and a rest of total degree 1, which is
+    irreducible (``Σ_w t_w``, ``1 + t``); SymPy's square-free step costs seconds on a linear
+    polynomial in sixty variables."""
+    exponents, rest = poly.terms_gcd()
+    monomial = [
+        (sympy.Poly(generator, *poly.gens), power)
+        for generator, power in zip(poly.gens, exponents, strict=True)
+        if power
+    ]
+    if rest.total_degree() == 0:
+        return rest.LC(), monomial
+    if rest.total_degree() == 1:
+        return sympy.Integer(1), [*monomial, (rest, 1)]
+    coefficient, factors = rest.factor_list()
+    return coefficient, [*monomial, *factors]
