@@ -206,9 +206,14 @@ def _outside(loss: Loss, wrt: str) -> str:
     return ""
 
 
-def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = "") -> Certificate:
+def certify(
+    claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = "", layout: str = ""
+) -> Certificate:
     """Try to prove ``∂J/∂wrt = claim`` for every size, in the ``case`` given ("!=": the free
-    index is not o, "=": it is o, "": every case); never claims more than it shows."""
+    index is not o, "=": it is o, "": every case); never claims more than it shows.
+
+    ``layout`` ("denominator" or "numerator") binds how a claim about ∂J/∂U is laid out; with
+    none, either is read (the caller's shape check has chosen), and the statement says which."""
     outside = _outside(loss, wrt)
     if case == "repeated":
         outside = "no all-sizes certificate with repeated negatives: the argument takes them distinct"
@@ -221,7 +226,7 @@ def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = 
         J = formal.value(resolve_sums(parse_claim(loss.expression), loss, strict=False), {})
         if not isinstance(J, sympy.Expr):
             raise NoCertificate("the loss is not a scalar")
-        matrix = _matrix(formal, claim) if _by_word(wrt) else None
+        matrix = _matrix(formal, claim, reading, layout) if _by_word(wrt) else None
         for where, derived in _gradient(loss, wrt, J, remainders):
             if (case == "!=" and where == OUTSIDE) or (case == "=" and where != OUTSIDE):
                 continue
@@ -264,11 +269,20 @@ def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = 
     return Certificate(True, statement, argument)
 
 
-def _matrix(formal: Formal, claim: cf.Node) -> Columns:
-    """A claim about ∂J/∂U evaluated formally: a matrix with a d-vector per kind of word."""
+def _matrix(formal: Formal, claim: cf.Node, reading: Reading, layout: str) -> Columns:
+    """A claim about ∂J/∂U evaluated formally: a matrix with a d-vector per kind of word, laid
+    out as ``layout`` requires (the denominator layout is U's shape, the numerator its transpose)."""
     value = formal.as_columns(formal.value(claim, {}))
     if not isinstance(value, Columns):
         raise NoCertificate("a claim about a matrix whose value is not a matrix with a vector per word")
+    if layout in ("denominator", "numerator"):
+        rows = (reading.U == "rows") == (layout == "denominator")
+        if value.words_as_rows != rows:
+            shape, wanted = ("V×d", "d×V") if value.words_as_rows else ("d×V", "V×d")
+            raise NoCertificate(
+                f"the claim is {shape}; ∂J/∂{WORDS.matrix} in the {layout} layout is {wanted} "
+                f"when {WORDS.matrix} is read as {reading.U}"
+            )
     return value
 
 

@@ -71,7 +71,6 @@ def test_wrong_claims_and_wrong_index_cases_are_denied(negative_sampling, softma
     ).holds
     # right for every word but o: the case w = o is checked too
     assert not _certify("yhat_k v_c", softmax, "u_k").holds
-    assert not _certify("v_c (yhat - y)^T", softmax, "U").holds  # matrices: no certificate, said so
 
 
 def test_true_only_at_k1_is_refuted_by_the_sweep(negative_sampling):
@@ -134,3 +133,84 @@ def test_losses_outside_the_argument_are_denied_not_miscertified():
         "other than through the scores"
         in _certify("-sigma(-u_o^T v_c) u_o + 2 v_c", regularised, "v_c").argument
     )
+
+
+# -- ∂J/∂U, column by column --------------------------------------------------------------------
+
+U_TRUE = "v_c (yhat - y)^T"
+
+
+@pytest.mark.parametrize(
+    ("claim", "reading", "line"),
+    [
+        (U_TRUE, Reading(), "column by column"),
+        ("v_c yhat^T - v_c y^T", Reading(), "column by column"),
+        ("v_c (softmax(U^T v_c) - y)^T", Reading(), "column by column"),
+        ("v_c (yhat - y)", Reading("columns", "row"), "column by column"),
+        ("(yhat - y) v_c^T", Reading("rows"), "row by row"),
+        ("2 (yhat - y) v_c^T / 2 + U - U", Reading("rows"), "row by row"),
+        ("(yhat - y) v_c^T", Reading(), "row by row"),  # the numerator layout of U as columns
+    ],
+)
+def test_true_matrix_claims_get_it_column_by_column(softmax, claim, reading, line):
+    certificate = _certify(claim, softmax, "U", reading)
+    assert certificate.holds, certificate.argument
+    assert certificate.statement.startswith("holds for every d ≥ 1 and every V ≥ 2, " + line)
+    assert "column w" in certificate.argument
+
+
+@pytest.mark.parametrize(
+    ("claim", "where"),
+    [
+        ("-v_c (yhat - y)^T", "in the column of a word other than o"),  # the sign flipped
+        ("v_c yhat^T", "in the column of o"),  # −y missing
+        ("v_c (yhat - y)^T + (yhat_o - 1) v_c y^T", "in the column of o"),  # twice the column at o
+        ("(sum_w yhat_w) v_c (yhat - y)^T + v_c y^T - v_c y^T", ""),  # Σ ŷ_w = 1, not formally
+        ("U", "in the column of a word other than o"),
+    ],
+)
+def test_false_matrix_claims_are_denied_with_the_column_named(softmax, claim, where):
+    certificate = _certify(claim, softmax, "U")
+    assert not certificate.holds
+    assert where in certificate.argument
+
+
+def test_a_transposed_matrix_claim_is_denied_in_a_declared_layout(softmax):
+    claim = resolve_sums(parse_claim("(yhat - y) v_c^T"), softmax)
+    denied = certify(claim, softmax, "U", COLUMNS, layout="denominator")
+    assert not denied.holds and "the claim is V×d; ∂J/∂U in the denominator layout is d×V" in denied.argument
+    assert certify(claim, softmax, "U", COLUMNS, layout="numerator").holds
+    assert certify(claim, softmax, "U", Reading("rows"), layout="denominator").holds
+
+
+def test_negative_sampling_matrix_claims_check_every_kind_of_word(negative_sampling):
+    # σ(z_w) − y_w in every column is right at o and at the negatives, wrong at the other words
+    others = _certify("v_c (sigma(U^T v_c) - y)^T", negative_sampling, "U")
+    assert not others.holds
+    assert "column of a word that is neither o nor one of the negatives (it must be 0)" in others.argument
+    assert (
+        "row of a negative"
+        in _certify("(y - sigma(U v_c)) v_c^T", negative_sampling, "U", Reading("rows")).argument
+    )
+    assert "column of a negative" in _certify("0 U", negative_sampling, "U").argument
+    assert not in_domain(Instance(V=5, K=2, o=2, negatives=(1, 1)), negative_sampling, "U")
+    assert in_domain(Instance(V=5, K=2, o=2, negatives=(1, 3)), negative_sampling, "U")
+
+
+@pytest.mark.parametrize(
+    ("claim", "outside"),
+    [
+        ("sum_w v_c (yhat - y)^T", "a sum over w of a d×V matrix"),
+        ("v_c (yhat - y)^T + (v_c v_c^T - v_c v_c^T) U", "an outer product of two d-vectors"),
+        ("sigma(v_c (yhat - y)^T)", "sigma of a d×V matrix"),
+    ],
+)
+def test_matrix_claims_outside_the_argument_are_denied_saying_what(softmax, claim, outside):
+    certificate = _certify(claim, softmax, "U")
+    assert not certificate.holds and outside in certificate.argument
+
+
+def test_a_large_matrix_instance_is_proved_by_the_certificate(softmax):
+    result = check_claim(U_TRUE, softmax, "U", Instance(V=30, d=4, o=7), with_hints=False)
+    assert result.verdict.value == "proved"
+    assert "all-sizes certificate" in result.method and "column by column" in result.certificate
