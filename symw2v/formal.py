@@ -206,7 +206,11 @@ class Formal(cf.Walk):
             return OUTSIDE
         if letter in bindings:
             return bindings[letter]
-        raise NoCertificate(f"the index {letter} is not generic (a number or an unbound letter)")
+        if letter.isdigit():
+            raise NoCertificate(f"the particular word {letter} (the argument has o and generic words only)")
+        raise NoCertificate(
+            f"the index {letter}, bound by no sum (the argument has o and generic words only)"
+        )
 
     # -- names: primitives, and definitions evaluated formally
     def on_Name(self, node: cf.Name, bindings):
@@ -242,7 +246,9 @@ class Formal(cf.Walk):
     def on_Component(self, node: cf.Component, bindings):
         base = self(node.base, bindings)
         if not isinstance(base, Family):
-            raise NoCertificate("a component of something other than a length-V vector")
+            raise NoCertificate(
+                f"a component of {_kind(base)} (the argument takes components of length-V vectors)"
+            )
         return base.at[self.index(node.index, bindings)]
 
     def on_Transpose(self, node: cf.Transpose, bindings):
@@ -260,14 +266,14 @@ class Formal(cf.Walk):
     def on_Div(self, node: cf.Div, bindings):
         right = self(node.right, bindings)
         if not isinstance(right, sympy.Expr):
-            raise NoCertificate("division by a non-scalar")
+            raise NoCertificate(f"a division by {_kind(right)}")
         _never_zero(right)
         return _scale(self.matrix(node.left, bindings), 1 / right)
 
     def on_Pow(self, node: cf.Pow, bindings):
         base = self(node.base, bindings)
         if not isinstance(base, sympy.Expr):
-            raise NoCertificate("a power of a non-scalar")
+            raise NoCertificate(f"a power of {_kind(base)}")
         if node.exponent < 0:
             _never_zero(base)
         return base**node.exponent
@@ -276,7 +282,9 @@ class Formal(cf.Walk):
         argument = self(node.argument, bindings)
         if node.function in functions.VECTOR:
             if not isinstance(argument, Family):
-                raise NoCertificate(f"{node.function} of something other than a length-V vector")
+                raise NoCertificate(
+                    f"{node.function} of {_kind(argument)} (it is a function of length-V vectors)"
+                )
             return Family(functions.softmax(argument.at, self.sum_over_vocabulary), argument.row)
         function = functions.ENTRYWISE[node.function]
         if node.function == "log":

@@ -201,6 +201,8 @@ def test_negative_sampling_matrix_claims_check_every_kind_of_word(negative_sampl
     ("claim", "outside"),
     [
         ("sum_w v_c (yhat - y)^T", "a sum over w of a d×V matrix"),
+        ("v_c (yhat - y)^T + v_c u_1^T U - v_c u_1^T U", "the particular word 1"),
+        ("(v_c (yhat - y)^T)^2", "a power of a d×V matrix"),
         ("v_c (yhat - y)^T + (v_c v_c^T - v_c v_c^T) U", "an outer product of two d-vectors"),
         ("sigma(v_c (yhat - y)^T)", "sigma of a d×V matrix"),
     ],
@@ -214,3 +216,19 @@ def test_a_large_matrix_instance_is_proved_by_the_certificate(softmax):
     result = check_claim(U_TRUE, softmax, "U", Instance(V=30, d=4, o=7), with_hints=False)
     assert result.verdict.value == "proved"
     assert "all-sizes certificate" in result.method and "column by column" in result.certificate
+
+
+def test_a_node_the_argument_has_no_rule_for_is_denied_by_name(softmax):
+    from dataclasses import dataclass
+
+    from symw2v import closed_form as cf
+
+    @dataclass(frozen=True)
+    class Block(cf.Node):  # a construct added to the language later, e.g. a block matrix
+        pass
+
+    certificate = certify(cf.Add(parse_claim(U_TRUE), Block()), softmax, "U", COLUMNS)
+    assert (
+        not certificate.holds
+        and "a Block node: the formal argument has no rule for it" in certificate.argument
+    )
