@@ -240,8 +240,10 @@ def certify(
                     "",
                     "no all-sizes certificate: the coefficients of the claim and of the gradient "
                     f"differ{_where(where, loss, matrix if matrix is not None else claimed)} "
-                    "as functions of independent dot products, so the claim holds at most at special "
-                    "sizes (checked at the instances listed)",
+                    # not "false at most sizes": an identity between sums the argument keeps as
+                    # separate symbols (Σ_w ŷ_w = 1) is not seen, and a true claim lands here too
+                    "as functions of independent dot products and sums, so this argument does not "
+                    "show it for every size (checked at the instances listed)",
                 )
     except (NoCertificate, cf.NoRule) as error:  # NoRule: a construct the argument has no rule for
         return Certificate(False, "", f"no all-sizes certificate: {error}")
