@@ -94,7 +94,7 @@ def _domain(loss: Loss, wrt: str) -> str:
     sizes = f"every d ≥ 1, V and {sampled.bound} ≥ 1"
     if variable.object != WORDS.letter and not _by_word(wrt):
         return f"{sizes}, whatever the {sampled.name} (repeated, or equal to o)"
-    if not variable.free:
+    if variable.object == WORDS.letter and not variable.free:
         return f"{sizes}, when no {sampled.generic} equals o"
     return f"{sizes}, when the {sampled.name} are distinct and differ from o"
 
@@ -156,12 +156,9 @@ def _where(where: str, loss: Loss, claimed) -> str:
         return {OUTSIDE: " at w = o"}.get(where, "")
     line = "row" if claimed.words_as_rows else "column"
     sampled = _sampled(loss)
-    kind = {
-        OUTSIDE: "o",
-        MEMBER: f"a {(sampled or VOCABULARY).generic}",
-        NEITHER: f"a word that is neither o nor one of the {sampled.name if sampled else ''} (it must be 0)",
-    }[where]
-    return f" in the {line} of {kind}"
+    if where == NEITHER:  # only a loss with sampled words has this kind of word
+        return f" in the {line} of a word that is neither o nor one of the {sampled.name} (it must be 0)"
+    return f" in the {line} of {'o' if where == OUTSIDE else 'a ' + (sampled or VOCABULARY).generic}"
 
 
 def _expr(value) -> sympy.Expr:
@@ -217,6 +214,8 @@ def certify(
     outside = _outside(loss, wrt)
     if case == "repeated":
         outside = "no all-sizes certificate with repeated negatives: the argument takes them distinct"
+    elif case and _by_word(wrt):  # a case would leave columns unchecked
+        outside = f"no all-sizes certificate for one case of ∂J/∂{wrt}: the argument checks every column"
     if outside:
         return Certificate(False, "", outside)
     remainders = Remainders()

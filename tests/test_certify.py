@@ -238,3 +238,26 @@ def test_a_true_claim_the_argument_cannot_see_is_denied_without_calling_it_false
     certificate = _certify("(sum_w yhat_w) v_c (yhat - y)^T", softmax, "U")
     assert not certificate.holds
     assert "does not show it for every size" in certificate.argument and "false" not in certificate.argument
+
+
+def test_a_matrix_certificate_with_negatives_states_every_kind_of_column():
+    # a loss with negatives whose gradient at the negatives is 0 (they enter with weight 0):
+    # the one ∂J/∂U of this kind the language can write, true at every size
+    from symw2v.world.losses import Loss
+
+    loss = Loss("outside-only", "-log(sigma(u_o^T v_c)) + 0 sum_k log(sigma(-u_k^T v_c))", "")
+    claim = "(sigma(u_o^T v_c) - 1) v_c y^T"
+    certificate = _certify(claim, loss, "U")
+    assert certificate.holds, certificate.argument
+    assert certificate.statement == (
+        "holds for every d ≥ 1, V and K ≥ 1, when the negatives are distinct and differ from o, column by "
+        "column: column w is ∂J/∂u_w, for w = o and for every negative; for every other word its column is 0"
+    )
+    at = Instance(V=4, d=2, K=2, o=2, negatives=(3, 1))  # word 4 is neither o nor a negative
+    assert check_claim(claim, loss, "U", at, with_hints=False).verdict.value == "proved"
+    assert not _certify("(sigma(u_o^T v_c) - 1) v_c yhat^T", loss, "U").holds
+
+
+def test_a_case_of_a_matrix_claim_is_denied(softmax):
+    claim = resolve_sums(parse_claim(U_TRUE), softmax)
+    assert "checks every column" in certify(claim, softmax, "U", COLUMNS, case="=").argument
