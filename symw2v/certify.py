@@ -38,12 +38,12 @@ from symw2v.formal import (
     GENERIC,
     MEMBER,
     NEITHER,
-    Columns,
     Family,
     Formal,
     FVec,
     NoCertificate,
     Remainders,
+    WordMatrix,
     centre,
     score,
     size,
@@ -152,7 +152,7 @@ def _columns(loss: Loss, J: sympy.Expr, remainders: Remainders):
 def _where(where: str, loss: Loss, claimed) -> str:
     """Where a claim and the gradient differ, in words: " at w = o", or the column (row) of a
     kind of word of ∂J/∂U."""
-    if not isinstance(claimed, Columns):
+    if not isinstance(claimed, WordMatrix):
         return {OUTSIDE: " at w = o"}.get(where, "")
     line = "row" if claimed.words_as_rows else "column"
     sampled = _sampled(loss)
@@ -270,11 +270,11 @@ def certify(
     return Certificate(True, statement, argument)
 
 
-def _matrix(formal: Formal, claim: cf.Node, reading: Reading, layout: str) -> Columns:
+def _matrix(formal: Formal, claim: cf.Node, reading: Reading, layout: str) -> WordMatrix:
     """A claim about ∂J/∂U evaluated formally: a matrix with a d-vector per kind of word, laid
     out as ``layout`` requires (the denominator layout is U's shape, the numerator its transpose)."""
     value = formal.as_columns(formal.value(claim, {}))
-    if not isinstance(value, Columns):
+    if not isinstance(value, WordMatrix):
         raise NoCertificate("a claim about a matrix whose value is not a matrix with a vector per word")
     if layout in ("denominator", "numerator"):
         rows = (reading.U == "rows") == (layout == "denominator")
@@ -287,7 +287,7 @@ def _matrix(formal: Formal, claim: cf.Node, reading: Reading, layout: str) -> Co
     return value
 
 
-def _by_columns(loss: Loss, matrix: Columns) -> str:
+def _by_columns(loss: Loss, matrix: WordMatrix) -> str:
     """How the certificate of ∂J/∂U reads the claim: column by column, or row by row."""
     sampled = _sampled(loss)
     if matrix.words_as_rows:

@@ -21,7 +21,17 @@ import sympy
 
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
-from symw2v.world import BY_BOUND, CANONICAL, OBJECTS, OUTSIDE, SCORES, WORDS, Reading, functions
+from symw2v.world import (
+    BY_BOUND,
+    CANONICAL,
+    OBJECTS,
+    OUTSIDE,
+    SCORES,
+    VOCABULARY,
+    WORDS,
+    Reading,
+    functions,
+)
 from symw2v.world.losses import Loss
 
 GENERIC = "•"  # the placeholder index of a remainder's generic term
@@ -115,15 +125,17 @@ class Matrix:
 
 
 @dataclass
-class Columns:
+class WordMatrix:
     """A matrix with a d-vector per word: column w is ``at[w]`` (d×V), or row w is ``at[w]ᵀ``
-    (V×d, ``words_as_rows``); ``at`` has the word kinds of the families (o, g, •, n)."""
+    (V×d, ``words_as_rows``); ``at`` has one entry per kind of word (o, g, and n for a loss with
+    sampled words), the kinds every word of an instance is one of.  The generic rest • is left
+    out: a matrix is never summed over its words here, and • is another word of g's kind."""
 
     at: dict[str, FVec]
     words_as_rows: bool = False
 
-    def map(self, function) -> Columns:
-        return Columns({k: function(v) for k, v in self.at.items()}, self.words_as_rows)
+    def map(self, function) -> WordMatrix:
+        return WordMatrix({k: function(v) for k, v in self.at.items()}, self.words_as_rows)
 
 
 class Remainders:
@@ -181,6 +193,7 @@ class Formal(cf.Walk):
         # the kinds of words a length-V vector has an entry for: with sampled words, g is one
         # of them, and a word that is none of them (n) is a kind of its own
         self.indices = INDICES + ((NEITHER,) if self.sampled else ())
+        self.word_kinds = tuple(i for i in self.indices if i != GENERIC)  # a matrix's columns
 
     def value(self, node: cf.Node, bindings: dict[str, str]):
         return self(node, bindings)
@@ -193,13 +206,38 @@ class Formal(cf.Walk):
         """U as a matrix with a vector per word (u_w at w); any other value as it is."""
         if not isinstance(value, Matrix):
             return value
-        return Columns(
-            {i: FVec({WORDS.text(i): sympy.Integer(1)}) for i in self.indices}, value.transposed_to_rows
-        )
+        words = {i: FVec({WORDS.text(i): sympy.Integer(1)}) for i in self.word_kinds}
+        return WordMatrix(words, value.transposed_to_rows)
 
     def on_Node(self, node: cf.Node, bindings):
         # a node class the formal algebra has no rule for (one added to the language later)
-        raise NoCertificate(f"a {type(node).__name__} node: the formal argument has no rule for it")
+        about = getattr(type(node), "about", f"a {type(node).__name__} node")
+        raise NoCertificate(f"{about}: the formal argument has no rule for it")
+
+    def on_Columns(self, node: cf.Columns, bindings):
+        """``[a_1, …, a_V]``: column w is the general term at w (a scalar term gives a row)."""
+        if node.over != VOCABULARY.bound:
+            raise NoCertificate(
+                f"a block matrix [a_1, …, a_{node.over}] over the "
+                f"{BY_BOUND[node.over].name if node.over in BY_BOUND else node.over}: the argument reads "
+                "U, outer products and the columns [a_1, …, a_V] of the vocabulary"
+            )
+        first = self(node.body, {**bindings, node.index: OUTSIDE})
+        # a row of scalars is a length-V vector (with its generic rest, for sums); a matrix has
+        # a column per kind of word
+        kinds = self.indices if isinstance(first, sympy.Expr) else self.word_kinds
+        at = {i: self(node.body, {**bindings, node.index: i}) for i in kinds}
+        if all(isinstance(v, sympy.Expr) for v in at.values()):
+            return Family(at, row=True)
+        if all(isinstance(v, FVec) and not v.row for v in at.values()):
+            return WordMatrix(at)
+        raise NoCertificate("a block matrix whose entries are not all d-vectors or all scalars")
+
+    def on_Block(self, node: cf.Block, bindings):
+        raise NoCertificate(
+            "a block matrix of parts side by side [a, b, …]: the argument reads U, outer products "
+            "and the columns [a_1, …, a_V] of the vocabulary"
+        )
 
     def index(self, letter: str, bindings: dict[str, str]) -> str:
         if letter == OUTSIDE:
@@ -216,7 +254,10 @@ class Formal(cf.Walk):
     def on_Name(self, node: cf.Name, bindings):
         obj = OBJECTS[node.name]
         if obj.definition:  # written in the canonical reading, then laid out as this one says
-            value = Formal(self.loss, CANONICAL, self.remainders)(_definition(node.name), {})
+            try:
+                value = Formal(self.loss, CANONICAL, self.remainders)(_definition(node.name), {})
+            except NoCertificate as error:  # say which name the construct came from
+                raise NoCertificate(f"{node.name} = {obj.definition}, {error}") from error
         elif obj.value == "coordinates":
             value = FVec({node.name: sympy.Integer(1)})
         elif obj.value == "matrix":
@@ -328,11 +369,11 @@ class Formal(cf.Walk):
             return self._combination(left, row=True)  # aᵀ U = Σ_w a_w u_wᵀ
         if isinstance(left, FVec) and isinstance(right, Family) and not left.row and right.row:
             # x aᵀ (d×V): column w is a_w x
-            return Columns({i: left.scaled(a) for i, a in right.at.items()})
+            return WordMatrix({i: left.scaled(right.at[i]) for i in self.word_kinds})
         if isinstance(left, Family) and isinstance(right, FVec) and not left.row and right.row:
             # a xᵀ (V×d): row w is a_w xᵀ, kept as the column a_w x
             column = FVec(right.coeffs)
-            return Columns({i: column.scaled(a) for i, a in left.at.items()}, words_as_rows=True)
+            return WordMatrix({i: column.scaled(left.at[i]) for i in self.word_kinds}, words_as_rows=True)
         if isinstance(left, FVec) and isinstance(right, FVec) and not left.row and right.row:
             raise NoCertificate(
                 "an outer product of two d-vectors, a d×d matrix (the argument's matrices are U and "
@@ -439,14 +480,14 @@ def _kind(value) -> str:
         return "a length-V row" if value.row else "a length-V vector"
     if isinstance(value, Matrix):
         return "U (V×d)" if value.transposed_to_rows else "U (d×V)"
-    if isinstance(value, Columns):
+    if isinstance(value, WordMatrix):
         return "a V×d matrix" if value.words_as_rows else "a d×V matrix"
     return "a scalar"
 
 
 def _transpose(value):
-    if isinstance(value, Columns):
-        return Columns(value.at, not value.words_as_rows)
+    if isinstance(value, WordMatrix):
+        return WordMatrix(value.at, not value.words_as_rows)
     if isinstance(value, FVec):
         return FVec(value.coeffs, not value.row)
     if isinstance(value, Family):
@@ -475,7 +516,7 @@ def _scale(value, factor):
         return value.scaled(factor)
     if isinstance(value, Family):
         return value.map(lambda v: factor * v)
-    if isinstance(value, Columns):
+    if isinstance(value, WordMatrix):
         return value.map(lambda v: v.scaled(factor))
     raise NoCertificate(f"a multiple of {_kind(value)}")
 
@@ -487,6 +528,10 @@ def _add(left, right, sign: int):
         return left.plus(right, sign)
     if isinstance(left, Family) and isinstance(right, Family):
         return Family({k: left.at[k] + sign * right.at[k] for k in left.at}, left.row)
-    if isinstance(left, Columns) and isinstance(right, Columns) and left.words_as_rows == right.words_as_rows:
-        return Columns({k: left.at[k].plus(right.at[k], sign) for k in left.at}, left.words_as_rows)
+    if (
+        isinstance(left, WordMatrix)
+        and isinstance(right, WordMatrix)
+        and left.words_as_rows == right.words_as_rows
+    ):
+        return WordMatrix({k: left.at[k].plus(right.at[k], sign) for k in left.at}, left.words_as_rows)
     raise NoCertificate(f"a sum of {_kind(left)} and {_kind(right)}")

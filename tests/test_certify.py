@@ -261,3 +261,32 @@ def test_a_matrix_certificate_with_negatives_states_every_kind_of_column():
 def test_a_case_of_a_matrix_claim_is_denied(softmax):
     claim = resolve_sums(parse_claim(U_TRUE), softmax)
     assert "checks every column" in certify(claim, softmax, "U", COLUMNS, case="=").argument
+
+
+BLOCK = "[(yhat_1 - y_1) v_c, (yhat_2 - y_2) v_c, ..., (yhat_V - y_V) v_c]"
+
+
+@pytest.mark.parametrize(
+    ("claim", "reading", "holds"),
+    [
+        (BLOCK, Reading(), True),
+        ("v_c [yhat_1 - y_1, ..., yhat_V - y_V]", Reading(), True),  # a row of scalars
+        (f"({BLOCK})^T", Reading("rows"), True),
+        ("[yhat_1 v_c, ..., yhat_V v_c] - v_c y^T", Reading(), True),
+        ("[(y_1 - yhat_1) v_c, ..., (y_V - yhat_V) v_c]", Reading(), False),  # every column's sign
+        ("[(yhat_1 - y_1) u_1, ..., (yhat_V - y_V) u_V]", Reading(), False),  # u_w for v_c
+    ],
+)
+def test_block_matrices_of_columns_are_certified_column_by_column(softmax, claim, reading, holds):
+    assert _certify(claim, softmax, "U", reading).holds is holds
+
+
+def test_blocks_outside_the_argument_are_denied_saying_which(negative_sampling):
+    every_word = "[(sigma(u_1^T v_c) - y_1) v_c, ..., (sigma(u_V^T v_c) - y_V) v_c]"
+    assert "neither o nor one of the negatives" in _certify(every_word, negative_sampling, "U").argument
+    stacked = _certify("-Uow (ones - sigma(Uow^T v_c))", negative_sampling, "v_c").argument
+    assert "Uow = [u_o, -u_{w_1}, ..., -u_{w_K}], a block matrix of parts side by side" in stacked
+    over_k = _certify(
+        "[u_{w_1}, ..., u_{w_K}] sigma([u_{w_1}, ..., u_{w_K}]^T v_c)", negative_sampling, "v_c"
+    )
+    assert "a block matrix [a_1, …, a_K] over the negatives" in over_k.argument

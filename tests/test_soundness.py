@@ -247,7 +247,17 @@ class Oracle:
                     term = self(body, {**bindings, index: word})
                     total = term if total is None else _combine(total, term, lambda x, y: x + y)
                 return total
+            case cf.Columns(index, over, body):  # [a_1, …, a_N]: the term at each member, side by side
+                words = INSTANCE.negatives if over == "K" else range(1, INSTANCE.V + 1)
+                return _beside([self(body, {**bindings, index: word}) for word in words])
+            case cf.Block(parts):
+                return _beside([self(part, bindings) for part in parts])
         raise TypeError(f"the oracle does not know {node!r}")
+
+
+def _beside(blocks: list[list[list]]) -> list[list]:
+    """Matrices of one height side by side."""
+    return [[x for block in blocks for x in block[row]] for row in range(len(blocks[0]))]
 
 
 def _k_over(loss_name: str) -> str:
@@ -922,7 +932,10 @@ def test_matrix_certificate_and_instance_procedure_never_disagree(question, data
 
 
 MATRIX_CLAIMS = tuple(case for case in TRUE_CLAIMS if case[0][1] == "U")
-TRUE_MATRIX = tuple(case for case in MATRIX_CLAIMS if case[0][0] == "softmax")  # at every size
+BLOCK = "[(yhat_1 - y_1) v_c, (yhat_2 - y_2) v_c, ..., (yhat_V - y_V) v_c]"  # v_c (ŷ − y)ᵀ, column by column
+TRUE_MATRIX = tuple(case for case in MATRIX_CLAIMS if case[0][0] == "softmax") + (
+    (("softmax", "U"), BLOCK, Reading()),
+)  # true at every size
 
 
 @examples(ci=5, long=300)
@@ -949,6 +962,8 @@ FALSE_MATRIX = [
     ("softmax", "v_c (yhat - y)^T + (yhat_o - 1) v_c y^T", Reading()),  # column o doubled, only it
     ("softmax", "(yhat - y) v_c^T + (yhat_o - 1) y v_c^T", Reading("rows", "column")),  # row o doubled
     ("softmax", "U - U", Reading()),
+    ("softmax", "[(y_1 - yhat_1) v_c, ..., (y_V - yhat_V) v_c]", Reading()),  # a block, every sign
+    ("softmax", "[(yhat_1 - 2 y_1) v_c, ..., (yhat_V - 2 y_V) v_c]", Reading()),  # y doubled: column o only
     ("negative-sampling", "v_c (sigma(U^T v_c) - y)^T", Reading()),  # other words given σ(z_w) v_c
     ("negative-sampling", "(sigma(U v_c) - y) v_c^T", Reading("rows", "column")),
     ("negative-sampling", "-v_c (sigma(U^T v_c) - y)^T", Reading()),
@@ -968,7 +983,7 @@ def test_false_matrix_claims_are_never_certified(case):
 
 def test_true_matrix_claims_are_certified_and_the_oracle_agrees():
     # the true forms, and one in the numerator layout (V×d while U is read as columns)
-    forms = [(text, reading) for question, text, reading in TRUE_CLAIMS if question == ("softmax", "U")]
+    forms = [(text, reading) for question, text, reading in TRUE_MATRIX]
     for text, reading in forms + [("(yhat - y) v_c^T - 0 U^T", Reading("columns", "column"))]:
         node = parse_claim(text)
         assert _certificate_holds(node, ("softmax", "U"), reading), text
