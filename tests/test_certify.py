@@ -223,13 +223,13 @@ def test_a_node_the_argument_has_no_rule_for_is_denied_by_name(softmax):
     from symw2v import closed_form as cf
 
     @dataclass(frozen=True)
-    class Block(cf.Node):  # a construct added to the language later, e.g. a block matrix
+    class Window(cf.Node):  # a construct added to the language later
         pass
 
-    certificate = certify(cf.Add(parse_claim(U_TRUE), Block()), softmax, "U", COLUMNS)
+    certificate = certify(cf.Add(parse_claim(U_TRUE), Window()), softmax, "U", COLUMNS)
     assert (
         not certificate.holds
-        and "a Block node: the formal argument has no rule for it" in certificate.argument
+        and "a Window node: the formal argument has no rule for it" in certificate.argument
     )
 
 
