@@ -6,9 +6,10 @@ sampled words is its generic term at g plus a remainder over the other members; 
 vocabulary its terms at o and g plus a remainder.  A scalar remainder is an opaque symbol
 R_f = Σ_{j rest} f(z_j), one per generic term (two terms share a symbol only when they are the
 same expression); a vector remainder is a family Σ_{j rest} h(j) u_j kept by its coefficient h.
-A matrix with a d-vector per word (U, an outer product v_c aᵀ, their sums and multiples) is
-kept by its vector at each kind of word: o, g, the generic rest •, and, for a loss with sampled
-words, a word n that is neither o nor one of them.
+A length-V vector has an entry at o, g and the generic rest •, and, for a loss with sampled
+words, at a word n that is neither o nor one of them.  A matrix with a d-vector per word (U, an
+outer product v_c aᵀ, a block of columns [a_1, …, a_V], their sums and multiples) is kept by its
+vector at each kind of word: o, g, and n for a loss with sampled words.
 What each name is comes from the world: a primitive, or its definition evaluated formally, with
 the world's σ and softmax.
 """
