@@ -60,6 +60,7 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
         tick()
         if not vanishes(entry):
             nonzero.append(index)
+            break  # one entry that does not cancel decides it: the counterexample search follows
     atoms = len(basis.symbols)
     if not nonzero:
         method = f"exact: exponentials as monomials over a basis of {atoms} exponent(s), " + (
