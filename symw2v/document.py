@@ -517,11 +517,12 @@ def _check_chain(
         _against_gradient, chain=chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s
     )
     question = Question(chain.loss, chain.wrt, instance, conventions, parse_case(chain.case))
-    results, anchor = [], None
+    results, anchor, against = [], None, False
     numbered = [(n, s) for n, s in enumerate(chain.steps, start=1) if not s.skip]
     for number, step in numbered:
         ident, text = f"{chain.id}.{number}", step.read or step.latex
-        if anchor is None or len(numbered) == 1 or by_cases(text):
+        against = anchor is None or len(numbered) == 1 or by_cases(text)
+        if against:
             result = check(text, ident)
         else:
             result = check_step(anchor, text, question, ident, "latex", time_limit_s)
@@ -529,7 +530,8 @@ def _check_chain(
         anchor = text if readable else None
         results.append(replace(result, claim=step.latex))
     last = numbered[-1][1]
-    final = results[-1] if len(numbered) == 1 else check(last.read or last.latex, chain.id)
+    # a last step already checked against the gradient is the chain's result as it stands
+    final = results[-1] if against else check(last.read or last.latex, chain.id)
     final = replace(final, id=chain.id, claim=last.latex, equation_latex=" ".join(chain.latex))
     notes = [final.message] if final.message else []
     if len(results) > 1:
