@@ -250,11 +250,20 @@ def hint(node: cf.Node, question: Question, show, typing_only: bool = False) -> 
             break
         # screened at one point first; only a correction that passes is proved, exactly
         found = screen.close(edit.claim)
-        if found is not None and pairs_hold(*found):
+        if found is not None and _proved(*found):
             return edit.says(show)
         if typing_only and not typed_only and _types(edit.claim, question):
             typed_only = edit.says(show) + " (then it type-checks, but is still not the gradient)"
     return typed_only
+
+
+def _proved(found: list[Pair], conditions: list) -> bool:
+    """Whether the screened correction holds exactly (as ``question.holds`` says: an error on the
+    way, a time limit's included, is a no)."""
+    try:
+        return pairs_hold(found, conditions)
+    except SymW2VError:
+        return False
 
 
 def _types(node: cf.Node, question: Question) -> bool:
