@@ -64,7 +64,10 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
         tick()
         if not vanishes(entry):
             nonzero.append(index)
-    split = _split_logs_cancel([entries[i] for i in nonzero], tick) if nonzero else None
+            if not entries[index].has(sympy.log):
+                break  # splitting logs cannot save it: the counterexample search decides
+    rescuable = nonzero and entries[nonzero[-1]].has(sympy.log)
+    split = _split_logs_cancel([entries[i] for i in nonzero], tick) if rescuable else None
     if not nonzero or split:
         atoms = len((split or basis).symbols)
         logs = "logarithms split into irreducible factors, " if split else ""
