@@ -1,22 +1,32 @@
 """Time the exported NumPy gradients against hand-written NumPy, beside the memory-traffic floor.
 
 A script, not a test: ``python benchmarks/bench_export.py [--batch B] [--dtype float32|float64]
-[--loss negative-sampling|softmax] [--quick] [--sweep]``.  At d = 300, K = 10, V = 50 000 and
-a batch of 256, in float32 and float64 (both unless ``--dtype``):
+[--loss negative-sampling|softmax] [--quick] [--sweep] [--clock wall|cpu]``.  At d = 300, K = 10,
+V = 50 000 and a batch of 256, in float32 and float64 (both unless ``--dtype``):
 
 1. every implementation is run once and checked to agree with the exported module
    (``np.allclose``); the script stops, naming the culprit, when one does not;
 2. the implementations run interleaved (each repetition calls each once, in an order
-   shuffled with a fixed seed) and the medians are printed with their ratio to the exported code;
+   shuffled with a fixed seed) and the medians are printed with their ratio to the exported code
+   and to the floor; best/floor is the fastest call's ratio, what a call costs when nothing
+   else on the machine got in its way;
 3. beside them, the memory-traffic floor: the bytes a gradient must move (read the gathered
    rows of U and v_c once, write ∂J/∂v_c, the loss and the rows of ∂J/∂U once) divided by
    the bandwidth that ``np.copyto`` reaches moving the same number of bytes, and again by
-   the bandwidth of a copy as large as U (from main memory, as U's rows are).
+   the bandwidth of a copy as large as U (from main memory, as U's rows are).  The dense form
+   writes all of ∂J/∂U (V×d), mostly zeros: its own floor adds those bytes at the bandwidth
+   of that large copy, and the dense table's ratios are to that floor.
+
+``--clock cpu`` times with the process's CPU time (``time.process_time``) instead of the wall
+clock, the floor's copies included: on a machine shared with other work, a call of several
+milliseconds is often descheduled part of the way, a copy of a fraction of one seldom, and
+the wall clock then charges the longer call for time it did not run.
 
 The hand-written negative-sampling baselines differ only in how they add the rows of ∂J/∂U
 that fall on the same word, each with the best idiom NumPy offers for that approach:
 ``np.add.at``, sort + ``np.add.reduceat``, ``np.unique`` + ``np.bincount``, and sort + passes
-over v_c's multiples (the exported code's own idiom, written by hand).  A dense one-hot
+over v_c's multiples (the idiom of the export before it built the rows in the gathered buffer,
+written by hand).  A dense one-hot
 matrix product is not among them: at this size it is gigaflops for a scatter.  PyTorch
 autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed.
 """
@@ -37,6 +47,8 @@ from symw2v.exporter import export_module
 
 D, K, V = 300, 10, 50_000
 SWEEP = (1_000, 10_000, 100_000, 1_000_000)
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+clock = CLOCKS["wall"]  # set by --clock
 TOLERANCE = {"float32": {"rtol": 1e-4, "atol": 1e-6}, "float64": {"rtol": 1e-10, "atol": 1e-12}}
 
 
@@ -241,7 +253,15 @@ def check_agreement(functions: dict, args: tuple, reference: str, dtype: str) ->
 
 
 def interleaved(functions: dict, args: tuple, repetitions: int) -> dict[str, float]:
-    """Median seconds per call of each function, the functions called in turn each repetition.
+    """Median seconds per call of each function (see ``interleaved_times``)."""
+    return {
+        name: statistics.median(values)
+        for name, values in interleaved_times(functions, args, repetitions).items()
+    }
+
+
+def interleaved_times(functions: dict, args: tuple, repetitions: int) -> dict[str, list[float]]:
+    """Seconds of each call of each function, the functions called in turn each repetition.
 
     The order is shuffled (with a fixed seed) from one repetition to the next, so that each
     function follows each other one about as often: what a call leaves behind (the allocator's
@@ -253,10 +273,10 @@ def interleaved(functions: dict, args: tuple, repetitions: int) -> dict[str, flo
     order = np.random.default_rng(0)
     for _ in range(repetitions):
         for index in order.permutation(len(names)):
-            start = time.perf_counter()
+            start = clock()
             functions[names[index]](*args)
-            times[names[index]].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+            times[names[index]].append(clock() - start)
+    return times
 
 
 def copy_bandwidth(nbytes: int, repetitions: int = 15) -> float:
@@ -266,9 +286,9 @@ def copy_bandwidth(nbytes: int, repetitions: int = 15) -> float:
     np.copyto(target, source)  # map the pages before timing
     times = []
     for _ in range(repetitions):
-        start = time.perf_counter()
+        start = clock()
         np.copyto(target, source)
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return 2 * source.nbytes / statistics.median(times)
 
 
@@ -289,11 +309,14 @@ def floor_seconds(from_memory: int, rest: int, large: int) -> float:
     return seconds
 
 
-def report(title: str, medians: dict[str, float], reference: str, floor: float) -> None:
-    print(f"  {title:44s} {'ms':>8s} {'exported/this':>14s} {'this/floor':>11s}")
+def report(title: str, times: dict[str, list[float]], reference: str, floor: float) -> None:
+    """Each function's median, its ratio to the reference's and to the floor; and its fastest
+    call's ratio to the floor (what it costs when nothing else on the machine interferes)."""
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    print(f"  {title:44s} {'ms':>8s} {'exported/this':>14s} {'this/floor':>11s} {'best/floor':>11s}")
     for name, seconds in medians.items():
-        ratio = medians[reference] / seconds
-        print(f"    {name:42s} {seconds * 1e3:8.3f} {ratio:14.2f} {seconds / floor:11.2f}")
+        ratio, best = medians[reference] / seconds, min(times[name]) / floor
+        print(f"    {name:42s} {seconds * 1e3:8.3f} {ratio:14.2f} {seconds / floor:11.2f} {best:11.2f}")
 
 
 def negative_sampling_bytes(v_c, o, negatives, itemsize: int) -> tuple[int, int]:
@@ -347,8 +370,13 @@ def bench_negative_sampling(ns, args: tuple, repetitions: int, baselines: dict) 
     check_agreement(sparse, args, sparse_name, dtype)
     check_agreement(dense_ones, args, dense_name, dtype)
     floor = floor_seconds(*negative_sampling_bytes(v_c, o, negatives, U.itemsize), 2 * U.nbytes)
-    report("negative sampling, sparse dJ/dU", interleaved(sparse, args, repetitions), sparse_name, floor)
-    report("negative sampling, dense dJ/dU", interleaved(dense_ones, args, repetitions), dense_name, floor)
+    dense_floor = floor + U.nbytes / copy_bandwidth(2 * U.nbytes, repetitions=5)
+    print(f"  dense floor {dense_floor * 1e3:.3f} ms: + all of dJ/dU, {U.nbytes / 1e6:.1f} MB, written")
+    report(
+        "negative sampling, sparse dJ/dU", interleaved_times(sparse, args, repetitions), sparse_name, floor
+    )
+    dense_times = interleaved_times(dense_ones, args, repetitions)
+    report("negative sampling, dense dJ/dU", dense_times, dense_name, dense_floor)
 
 
 def bench_softmax(module, args: tuple, repetitions: int, baselines: dict) -> None:
@@ -361,7 +389,7 @@ def bench_softmax(module, args: tuple, repetitions: int, baselines: dict) -> Non
     check_agreement(softmax, args, "exported", dtype)
     print("  naive softmax is bound by its three matrix products, not by memory traffic")
     floor = floor_seconds(*softmax_bytes(v_c, U), 2 * U.nbytes)
-    report("naive softmax", interleaved(softmax, args, max(3, repetitions // 4)), "exported", floor)
+    report("naive softmax", interleaved_times(softmax, args, max(3, repetitions // 4)), "exported", floor)
 
 
 def sweep(exported: dict, batch: int, repetitions: int) -> None:
@@ -394,9 +422,14 @@ def main() -> int:
     )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--sweep", action="store_true", help="also time the sparse form over V")
+    parser.add_argument(
+        "--clock", choices=tuple(CLOCKS), default="wall", help="wall clock (default) or process CPU time"
+    )
     args = parser.parse_args()
+    global clock
+    clock = CLOCKS[args.clock]
     repetitions = 7 if args.quick else 25
-    print(f"NumPy {np.__version__}; medians of {repetitions} interleaved repetitions")
+    print(f"NumPy {np.__version__}; medians of {repetitions} interleaved repetitions, {args.clock} clock")
     with tempfile.TemporaryDirectory() as directory:
         exported = {loss: load_exported(loss, Path(directory)) for loss in ("negative-sampling", "softmax")}
     torch_fns = torch_functions()

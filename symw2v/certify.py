@@ -13,6 +13,12 @@ every gradient is a combination of vectors with scalar coefficients (the chain r
 - the gradient comes from the loss by the chain rule through z, and through each remainder:
   ∂J/∂z_j = Σ_f (∂J/∂R_f) f'(z_j) for every j in the rest.
 
+∂J/∂U is the matrix whose column w is ∂J/∂u_w (row w, transposed, when it is V×d).  A claim
+about it evaluates formally to a matrix with a formal vector per kind of word, compared column by
+column with the per-word gradient above: at o, at a generic word g ≠ o (for negative sampling: a
+generic negative, and a word n that is neither o nor a negative, whose column must be 0).  Every
+column of every instance is one of these kinds, so the columns agreeing prove the matrix.
+
 Equal coefficient functions (decided exactly, as rational functions after exponentials become
 monomials) prove the claim for every d (formal vectors specialise to any vectors), every V and
 K (an empty rest sets the remainders to 0, a specialisation too), under the stated side
@@ -31,11 +37,13 @@ from symw2v.formal import (
     FAMILY,
     GENERIC,
     MEMBER,
+    NEITHER,
     Family,
     Formal,
     FVec,
     NoCertificate,
     Remainders,
+    WordMatrix,
     centre,
     score,
     size,
@@ -61,14 +69,20 @@ def _sampled(loss: Loss):
     return next((s for s in loss.index_sets if s.sampled), None)
 
 
+def _by_word(wrt: str) -> bool:
+    """Whether ∂J/∂wrt is the matrix of the word vectors' gradients, one per word (∂J/∂U)."""
+    return VARIABLES[wrt].object == WORDS.matrix
+
+
 def in_domain(instance: Instance, loss: Loss, wrt: str) -> bool:
     """Whether ``instance`` meets the side conditions of the certificate for ``∂J/∂wrt``: a
     word vector differentiated by must not also be a sampled word (the formal argument treats
-    them as different vectors); the centre vector needs nothing."""
+    them as different vectors); ∂J/∂U needs what every column needs (distinct negatives, none
+    equal to o); the centre vector needs nothing."""
     sampled, variable = _sampled(loss), VARIABLES[wrt]
-    if sampled is None or variable.object != WORDS.letter:
+    if sampled is None or (variable.object != WORDS.letter and not _by_word(wrt)):
         return True
-    if not variable.free:
+    if variable.object == WORDS.letter and not variable.free:
         return instance.o not in sampled.members(instance)
     return sampled.distinct(instance)
 
@@ -78,9 +92,9 @@ def _domain(loss: Loss, wrt: str) -> str:
     if sampled is None:
         return "every d ≥ 1 and every V ≥ 2"
     sizes = f"every d ≥ 1, V and {sampled.bound} ≥ 1"
-    if variable.object != WORDS.letter:
+    if variable.object != WORDS.letter and not _by_word(wrt):
         return f"{sizes}, whatever the {sampled.name} (repeated, or equal to o)"
-    if not variable.free:
+    if variable.object == WORDS.letter and not variable.free:
         return f"{sizes}, when no {sampled.generic} equals o"
     return f"{sizes}, when the {sampled.name} are distinct and differ from o"
 
@@ -103,6 +117,8 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
         rest[over] += sympy.diff(J, symbol) * sympy.diff(term, z_rest)
     d_o, d_g = sympy.diff(J, z_o), sympy.diff(J, z_g)
     variable = VARIABLES[wrt]
+    if _by_word(wrt):
+        return _columns(loss, J, remainders)
     along = FVec({centre(): d_g})  # ∂J/∂u_g = (∂J/∂z_g) v_c
     if variable.object == WORDS.letter and not variable.free:
         return [("", FVec({centre(): d_o}))]
@@ -113,6 +129,36 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
         return [("", Family({OUTSIDE: d_o, MEMBER: d_g, GENERIC: rest[VOCABULARY.bound]}))]
     words = {WORDS.text(OUTSIDE): d_o, WORDS.text(MEMBER): d_g}
     return [("", FVec({**words, **{f"{FAMILY}{bound}": value for bound, value in rest.items()}}))]
+
+
+def _columns(loss: Loss, J: sympy.Expr, remainders: Remainders):
+    """∂J/∂U column by column: the per-word gradients ∂J/∂u_w above, at w = o and at a generic
+    member g; with sampled words also at a word n that is none of them (J, checked above to
+    depend on the vectors only through z_o, z_g and remainders over the rest, has ∂J/∂z_n = 0)."""
+    sampled = _sampled(loss)
+    generic = next(
+        name
+        for name, v in VARIABLES.items()
+        if v.object == WORDS.letter and v.free and loss.index_set(v.free) == (sampled or VOCABULARY)
+    )
+    found = _gradient(loss, generic, J, remainders)
+    if sampled is not None:  # ∂J/∂u_k covers the negatives only: o and n are columns of their own
+        outside = next(name for name, v in VARIABLES.items() if v.object == WORDS.letter and not v.free)
+        found += [(OUTSIDE, vector) for _, vector in _gradient(loss, outside, J, remainders)]
+        found.append((NEITHER, FVec({centre(): sympy.diff(J, score(NEITHER))})))
+    return found
+
+
+def _where(where: str, loss: Loss, claimed) -> str:
+    """Where a claim and the gradient differ, in words: " at w = o", or the column (row) of a
+    kind of word of ∂J/∂U."""
+    if not isinstance(claimed, WordMatrix):
+        return {OUTSIDE: " at w = o"}.get(where, "")
+    line = "row" if claimed.words_as_rows else "column"
+    sampled = _sampled(loss)
+    if where == NEITHER:  # only a loss with sampled words has this kind of word
+        return f" in the {line} of a word that is neither o nor one of the {sampled.name} (it must be 0)"
+    return f" in the {line} of {'o' if where == OUTSIDE else 'a ' + (sampled or VOCABULARY).generic}"
 
 
 def _expr(value) -> sympy.Expr:
@@ -147,8 +193,11 @@ def _outside(loss: Loss, wrt: str) -> str:
         return reason
     if not variable.object:
         return "no all-sizes certificate for J itself: the argument covers gradients"
-    if obj is not None and obj.role == "matrix":
-        return f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers vectors"
+    if obj is not None and obj.role == "matrix" and not _by_word(wrt):
+        return (
+            f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers vectors and {WORDS.matrix}, "
+            "the matrix of the word vectors"
+        )
     sampled = _sampled(loss)
     over_words = variable.free and not loss.index_set(variable.free).sampled
     if sampled is not None and (over_words or (obj is not None and obj.role == "vocabulary")):
@@ -156,12 +205,19 @@ def _outside(loss: Loss, wrt: str) -> str:
     return ""
 
 
-def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = "") -> Certificate:
+def certify(
+    claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = "", layout: str = ""
+) -> Certificate:
     """Try to prove ``∂J/∂wrt = claim`` for every size, in the ``case`` given ("!=": the free
-    index is not o, "=": it is o, "": every case); never claims more than it shows."""
+    index is not o, "=": it is o, "": every case); never claims more than it shows.
+
+    ``layout`` ("denominator" or "numerator") binds how a claim about ∂J/∂U is laid out; with
+    none, either is read (the caller's shape check has chosen), and the statement says which."""
     outside = _outside(loss, wrt)
     if case == "repeated":
         outside = "no all-sizes certificate with repeated negatives: the argument takes them distinct"
+    elif case and _by_word(wrt):  # a case would leave columns unchecked
+        outside = f"no all-sizes certificate for one case of ∂J/∂{wrt}: the argument checks every column"
     if outside:
         return Certificate(False, "", outside)
     remainders = Remainders()
@@ -171,24 +227,30 @@ def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = 
         J = formal.value(resolve_sums(parse_claim(loss.expression), loss, strict=False), {})
         if not isinstance(J, sympy.Expr):
             raise NoCertificate("the loss is not a scalar")
+        matrix = _matrix(formal, claim, reading, layout) if _by_word(wrt) else None
         for where, derived in _gradient(loss, wrt, J, remainders):
             if (case == "!=" and where == OUTSIDE) or (case == "=" and where != OUTSIDE):
                 continue
-            bindings = {_letter(claim, free): where} if free else {}
-            claimed = formal.value(claim, bindings)
+            if matrix is not None:  # the column of this kind of word
+                claimed = matrix.at[where]
+            else:
+                claimed = formal.value(claim, {_letter(claim, free): where} if free else {})
             if not _equal(claimed, derived):
-                where = {OUTSIDE: " at w = o", MEMBER: ""}.get(where, "")
                 return Certificate(
                     False,
                     "",
                     "no all-sizes certificate: the coefficients of the claim and of the gradient "
-                    f"differ{where} "
-                    "as functions of independent dot products, so the claim holds at most at special "
-                    "sizes (checked at the instances listed)",
+                    f"differ{_where(where, loss, matrix if matrix is not None else claimed)} "
+                    # not "false at most sizes": an identity between sums the argument keeps as
+                    # separate symbols (Σ_w ŷ_w = 1) is not seen, and a true claim lands here too
+                    "as functions of independent dot products and sums, so this argument does not "
+                    "show it for every size (checked at the instances listed)",
                 )
-    except NoCertificate as error:
+    except (NoCertificate, cf.NoRule) as error:  # NoRule: a construct the argument has no rule for
         return Certificate(False, "", f"no all-sizes certificate: {error}")
     statement = f"holds for {_domain(loss, wrt)}"
+    if matrix is not None:
+        statement += _by_columns(loss, matrix)
     generic = (_sampled(loss) or VOCABULARY).generic
     argument = (
         f"Treat the vectors u_o, u_g (a generic {generic}) and v_c as formal symbols and their dot "
@@ -200,4 +262,40 @@ def certify(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str = 
         "independent symbols survives every specialisation: to vectors of any dimension d, to "
         "any number of remaining words or negatives, and to none (remainders 0)."
     )
+    if matrix is not None:
+        argument += (
+            f" ∂J/∂{WORDS.matrix} has the gradient ∂J/∂u_w of each word w as its column w (row w, "
+            "transposed, when it is V×d); the claim, evaluated the same way, has a formal vector at "
+            "each kind of word, and each was shown equal to that word's gradient: every column of "
+            "every instance is one of these kinds."
+        )
     return Certificate(True, statement, argument)
+
+
+def _matrix(formal: Formal, claim: cf.Node, reading: Reading, layout: str) -> WordMatrix:
+    """A claim about ∂J/∂U evaluated formally: a matrix with a d-vector per kind of word, laid
+    out as ``layout`` requires (the denominator layout is U's shape, the numerator its transpose)."""
+    value = formal.as_columns(formal.value(claim, {}))
+    if not isinstance(value, WordMatrix):
+        raise NoCertificate("a claim about a matrix whose value is not a matrix with a vector per word")
+    if layout in ("denominator", "numerator"):
+        rows = (reading.U == "rows") == (layout == "denominator")
+        if value.words_as_rows != rows:
+            shape, wanted = ("V×d", "d×V") if value.words_as_rows else ("d×V", "V×d")
+            raise NoCertificate(
+                f"the claim is {shape}; ∂J/∂{WORDS.matrix} in the {layout} layout is {wanted} "
+                f"when {WORDS.matrix} is read as {reading.U}"
+            )
+    return value
+
+
+def _by_columns(loss: Loss, matrix: WordMatrix) -> str:
+    """How the certificate of ∂J/∂U reads the claim: column by column, or row by row."""
+    sampled = _sampled(loss)
+    if matrix.words_as_rows:
+        line, each = "row by row: row w is (∂J/∂u_w)ᵀ", "its row"
+    else:
+        line, each = "column by column: column w is ∂J/∂u_w", "its column"
+    if sampled is None:
+        return f", {line}, for w = o and for every word other than o"
+    return f", {line}, for w = o and for every {sampled.generic}; for every other word {each} is 0"

@@ -177,6 +177,62 @@ class Same(Node):
     b: str
 
 
+@dataclass(frozen=True)
+class Columns(Node):
+    """The matrix of columns ``[body_1, …, body_N]``: ``body`` with ``index`` set to each member of
+    the index set written up to ``over`` (V: the vocabulary, K: the negatives) in turn; a scalar
+    body gives a row.  Written ``[a_1, a_2, …, a_V]``, the general term read off the entries."""
+
+    index: str
+    over: str
+    body: Node
+    about = "a block matrix [a_1, …, a_N]"
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.body,)
+
+
+@dataclass(frozen=True)
+class Block(Node):
+    """Matrices side by side, ``[a, b, …]``: each part a column, a row of scalars or a
+    ``Columns``; ``[u_o, -u_{w_1}, …, -u_{w_K}]`` is ``u_o`` beside the columns ``-u_{w_k}``."""
+
+    parts: tuple[Node, ...]
+    about = "a block matrix [a, b, …]"
+
+    def children(self) -> tuple[Node, ...]:
+        return self.parts
+
+
+# how a written entry names member n of the negatives: u_{w_1}, u_{w_K} (a number or a bound
+# after this prefix); the entries of a vocabulary pattern name the word itself: u_1, u_V
+NEGATIVE_ENTRY = "w_"
+
+
+def entry(columns: Columns, member: str) -> Node:
+    """The entry of ``columns`` written for ``member`` ("1", "2" or its bound): ``u_{w_1}`` for
+    the first negative, ``(yhat_V - y_V) v_c`` for the last word."""
+    return _written(columns.body, columns.index, member, columns.over == "K")
+
+
+def _written(node: Node, letter: str, member: str, negatives: bool) -> Node:
+    if isinstance(node, Word) and node.index == letter:
+        return Word(NEGATIVE_ENTRY + member if negatives else member)
+    if isinstance(node, Component) and node.index == letter:
+        return Component(_written(node.base, letter, member, negatives), member)
+    if isinstance(node, (Sum, Columns)) and node.index == letter:
+        return node
+    if isinstance(node, Block):
+        return Block(tuple(_written(p, letter, member, negatives) for p in node.parts))
+    if not node.children():
+        return node
+    fields = {
+        k: _written(v, letter, member, negatives) if isinstance(v, Node) else v
+        for k, v in node.__dict__.items()
+    }
+    return type(node)(**fields)
+
+
 def walk(node: Node):
     """Yield ``node`` and every node below it, depth first, without recursion."""
     stack = [node]
@@ -188,6 +244,8 @@ def walk(node: Node):
 
 def free_indices(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     """Letters used as indices in ``node`` that no enclosing sum binds (``o`` excluded)."""
+    if isinstance(node, Columns):
+        return free_indices(node.body, bound | {node.index})
     if isinstance(node, Sum):
         outside = {node.same} - bound if node.same.isalpha() and node.same != "o" else set()
         return outside | free_indices(node.body, bound | {node.index})
@@ -215,6 +273,10 @@ def degree(node: Node) -> int:
     return max((degree(child) for child in node.children()), default=1)
 
 
+class NoRule(TypeError):
+    """A walk has no rule for a node class (a stage that does not cover a construct)."""
+
+
 class Walk:
     """The one way to walk the AST: a method ``on_<Class>`` per node class, found once per class.
 
@@ -234,7 +296,7 @@ class Walk:
         if name is None:
             name = next((f"on_{c.__name__}" for c in kind.__mro__ if hasattr(self, f"on_{c.__name__}")), None)
             if name is None:
-                raise TypeError(f"{type(self).__name__} has no rule for {kind.__name__}")
+                raise NoRule(f"{type(self).__name__} does not cover {getattr(kind, 'about', kind.__name__)}")
             self._methods[kind] = name
         return getattr(self, name)(node, *args)
 
@@ -249,6 +311,14 @@ def substitute(node: Node, letter: str, index: str) -> Node:
         return Sum(node.index, node.over, substitute(node.body, letter, index), same)
     if isinstance(node, Same):
         return Same(*(index if i == letter else i for i in (node.a, node.b)))
+    if isinstance(node, Columns):
+        return (
+            node
+            if node.index == letter
+            else Columns(node.index, node.over, substitute(node.body, letter, index))
+        )
+    if isinstance(node, Block):
+        return Block(tuple(substitute(part, letter, index) for part in node.parts))
     if isinstance(node, Word):
         return Word(index, node.family) if node.index == letter else node
     if isinstance(node, Partial):

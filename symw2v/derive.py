@@ -112,7 +112,6 @@ def _scalar_derivative(loss: Loss, name: str, instance: Instance, region: tuple)
     return (Target("", (), sympy.Matrix([[sympy.diff(J, symbol) / sympy.diff(value, symbol)]])),)
 
 
-@lru_cache(maxsize=64)
 def derive(
     loss: Loss, wrt: str, instance: Instance, reading: Reading, region: tuple = ()
 ) -> tuple[Target, ...]:
@@ -120,7 +119,26 @@ def derive(
 
     A word vector with a free letter (``u_k``, ``u_w``) has one target per member of the index
     set the loss gives that letter: each negative, or each word of the vocabulary, o included.
+    Made once per question: claims under another reading share a gradient that does not
+    depend on it.
     """
+    if wrt in WRT and not _uses_reading(wrt):
+        reading = CANONICAL
+    return _derive(loss, wrt, instance, reading, region)
+
+
+def _uses_reading(wrt: str) -> bool:
+    """Whether the gradient by ``wrt`` depends on the reading: only a matrix's does (U's layout);
+    J, a number, z, v_c and a word's vector are the same under every reading."""
+    variable = VARIABLES[wrt]
+    found = OBJECTS.get(variable.object)
+    if not variable.object or variable.object == WORDS.letter:
+        return False
+    return found is None or not (found.value in ("scalar", "coordinates") or found.definition)
+
+
+@lru_cache(maxsize=64)
+def _derive(loss: Loss, wrt: str, instance: Instance, reading: Reading, region: tuple) -> tuple[Target, ...]:
     if wrt not in WRT:
         raise SymW2VError(f"cannot differentiate with respect to {wrt!r}; choose one of {', '.join(WRT)}")
     variable = VARIABLES[wrt]

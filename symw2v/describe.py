@@ -175,6 +175,11 @@ def _linear_combination(column: sympy.ImmutableMatrix, instance: Instance) -> tu
     components = set(instance.symbols())
     coefficients: list[list[sympy.Expr]] = []
     for i, entry in enumerate(rewritten):
+        if i and entry == rewritten[0].xreplace(_swap(U, v, i)):
+            # the first component's expression with the i-th component's symbols: its
+            # coefficients are the first's (they are free of the components), found once
+            coefficients.append(coefficients[0])
+            continue
         numerator, denominator = sympy.fraction(sympy.together(entry))
         slot = [U[w, i] for w in range(instance.V)] + [v[i]]
         if numerator == 0:
@@ -192,6 +197,8 @@ def _linear_combination(column: sympy.ImmutableMatrix, instance: Instance) -> tu
             row.append(sympy.cancel(poly.coeff_monomial(s) / denominator))
         coefficients.append(row)
     for row in coefficients[1:]:
+        if row is coefficients[0]:
+            continue
         if any(sympy.cancel(a - b) != 0 for a, b in zip(row, coefficients[0], strict=True)):
             return None
     labels = ["o" if w == instance.o else str(w) for w in range(1, instance.V + 1)] + ["v_c"]
@@ -200,6 +207,12 @@ def _linear_combination(column: sympy.ImmutableMatrix, instance: Instance) -> tu
         for coefficient, label in zip(coefficients[0], labels, strict=True)
         if coefficient != 0
     )
+
+
+def _swap(U: sympy.Matrix, v: sympy.Matrix, i: int) -> dict:
+    """The renaming that exchanges the first component of every vector with the ``i``-th."""
+    pairs = [(U[w, 0], U[w, i]) for w in range(U.rows)] + [(v[0], v[i])]
+    return {**dict(pairs), **{b: a for a, b in pairs}}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from symw2v.claim import Conventions, Question, check_claim, check_step
+from symw2v.claim import Conventions, Question, check_claim, check_step, holds
+from symw2v.derive import loss_expression
 from symw2v.displays import Scan, scan
 from symw2v.errors import ProofTimeout, SymW2VError
 from symw2v.files import read_limited
@@ -319,27 +320,37 @@ def _resolve_definitions(definitions: list[Definition], limits: Limits) -> dict[
         node = next((n for n in map(finding.parsed, definition.sides) if n is not None), None)
         if node is not None:
             expressions[definition] = node
-    pairs = [(node, name) for node in dict.fromkeys(expressions.values()) for name in finding.HOMEWORK]
+    nodes = list(dict.fromkeys(expressions.values()))
+    if nodes:
+        # the built-in losses at the comparisons' instance, made here once: the worker that
+        # compares and the one that checks the chains both inherit them
+        for loss in finding.HOMEWORK.values():
+            loss_expression(loss, Instance(), False)
     compare_limits = replace(limits, seconds=COMPARE_SECONDS)
-    same = dict(
-        zip(pairs, run_isolated(_same_loss, pairs, _not_compared, limits=compare_limits), strict=False)
+    budget = COMPARE_SECONDS * len(finding.HOMEWORK)
+    equal = dict(
+        zip(
+            nodes,
+            run_isolated(
+                _equal_loss, nodes, _not_compared, limits=compare_limits, budget=lambda node: budget
+            ),
+            strict=False,
+        )
     )
     resolved = {}
     for definition in definitions:
-        resolved[definition] = _resolve(definition, expressions.get(definition), same)
+        resolved[definition] = _resolve(definition, expressions.get(definition), equal)
     return resolved
 
 
-def _resolve(definition: Definition, node, same: dict) -> _Resolved:
+def _resolve(definition: Definition, node, equal: dict) -> _Resolved:
     named = finding.named(definition.subscript)
     if isinstance(named, str):  # a loss symw2v does not check (skip-gram): no loss in force
         return _Resolved(None)
     if not isinstance(named, Loss):
         named = next((c for c in map(finding.called, definition.sides) if c is not None), None)
-    equal = next(
-        (finding.HOMEWORK[name] for name in finding.HOMEWORK if node is not None and same.get((node, name))),
-        None,
-    )
+    found = equal.get(node) if node is not None else None
+    equal = finding.HOMEWORK[found] if found is not None else None
     where = f"J on line {definition.line}"
     if isinstance(named, Loss):
         if node is not None and equal is not named:
@@ -357,17 +368,25 @@ def _resolve(definition: Definition, node, same: dict) -> _Resolved:
     return _Resolved(own, f"{where} is none of the built-in losses: J = {own.expression} is used as written")
 
 
-def _same_loss(pair) -> bool:
-    """Whether a document's J (an AST) is the built-in loss ``name``: a claim about J itself."""
-    node, name = pair
-    result = check_claim(
-        node, finding.HOMEWORK[name], "J", Instance(), with_hints=False, time_limit_s=COMPARE_SECONDS
-    )
-    return result.verdict is Verdict.PROVED
+def _equal_loss(node) -> str | None:
+    """The first built-in loss (in ``HOMEWORK``'s order) that a document's J (an AST) is."""
+    return next((name for name in finding.HOMEWORK if _same_loss(node, name)), None)
 
 
-def _not_compared(pair, failure: Failure) -> bool:
-    return False
+def _same_loss(node, name: str) -> bool:
+    """Whether a document's J is the built-in loss ``name``: J written as a claim about J
+    itself that type-checks, is defined wherever the loss is and is proved equal to it.  Only
+    whether it is proved is wanted: no residual, counterexample or hint is made."""
+    question = Question(finding.HOMEWORK[name], "J", Instance())
+    try:
+        with hard_time_limit(COMPARE_SECONDS):
+            return holds(node, question)
+    except (ProofTimeout, RecursionError):  # undecided: not shown to be the loss
+        return False
+
+
+def _not_compared(node, failure: Failure) -> None:
+    return None
 
 
 def _chains(
@@ -498,11 +517,12 @@ def _check_chain(
         _against_gradient, chain=chain, instance=instance, conventions=conventions, time_limit_s=time_limit_s
     )
     question = Question(chain.loss, chain.wrt, instance, conventions, parse_case(chain.case))
-    results, anchor = [], None
+    results, anchor, against = [], None, False
     numbered = [(n, s) for n, s in enumerate(chain.steps, start=1) if not s.skip]
     for number, step in numbered:
         ident, text = f"{chain.id}.{number}", step.read or step.latex
-        if anchor is None or len(numbered) == 1 or by_cases(text):
+        against = anchor is None or len(numbered) == 1 or by_cases(text)
+        if against:
             result = check(text, ident)
         else:
             result = check_step(anchor, text, question, ident, "latex", time_limit_s)
@@ -510,7 +530,8 @@ def _check_chain(
         anchor = text if readable else None
         results.append(replace(result, claim=step.latex))
     last = numbered[-1][1]
-    final = results[-1] if len(numbered) == 1 else check(last.read or last.latex, chain.id)
+    # a last step already checked against the gradient is the chain's result as it stands
+    final = results[-1] if against else check(last.read or last.latex, chain.id)
     final = replace(final, id=chain.id, claim=last.latex, equation_latex=" ".join(chain.latex))
     notes = [final.message] if final.message else []
     if len(results) > 1:

@@ -4,8 +4,11 @@
 each node as batched array code: every value carries a leading batch axis ``b``; ``u_k``
 under ``sum_k`` (or in a claim about ``∂J/∂u_k``) carries the axis ``k`` of the negatives; the
 vectors themselves carry ``d`` (embedding) or ``v`` (vocabulary).  A product is an einsum over
-those axes; the printer then writes the einsum as ``*`` when nothing is contracted and as ``@``
-when it is a plain matrix product.  ``JaxPrinter`` and ``TorchPrinter`` differ from the NumPy
+those axes; the printer then writes the einsum as ``*`` when nothing is contracted, as ``@``
+when it is a plain matrix product, and as one batched ``@`` when it is a matrix times a vector
+for each example (BLAS, where einsum loops).  Where the template gathers the rows of o and of
+the negatives into one array (``gathered``), the scores u_wᵀv_c are the columns of one product
+of that array with v_c.  ``JaxPrinter`` and ``TorchPrinter`` differ from the NumPy
 printer by the module name and one attribute or method each.  The printer supports the
 constructs the exported closed forms use and raises ``SymW2VError`` on any other.
 
@@ -65,7 +68,11 @@ YHAT_MINUS_Y = cf.Sub(cf.Name("yhat"), cf.Name("y"))
 RESERVED = frozenset(
     {"J", "U", "v_c", "o", "negatives", "u_o", "u_k", "z", "z_max", "yhat", "total", "words", "grads"}
     | {"dJ_dv_c", "dJ_du_o", "dJ_du_k", "dJ_dU", "single", "scale_o", "scale_k", "scales", "examples"}
+    | {"rows"}
 )
+# Where the template gathers every word's row into one array (``gathered``: o's row, then the
+# negatives'), the column of each word in it: the scores of all of them are one product.
+STACKED = {"o": "0", "k": "1:"}
 # The axes of each printed result, and the axes summed away (the batch, for U).
 OUTPUT_AXES = {
     "J": (("b",), frozenset()),
@@ -139,12 +146,17 @@ class ArrayPrinter(Printer):
     functions = {"sigma": "sigmoid", "exp": "{module}.exp", "log": "{module}.log"}
     composites = {("log", "sigma"): "log_sigmoid"}
 
-    def __init__(self, nodes: tuple[cf.Node, ...] = (), sampled: frozenset[str] = frozenset("k")) -> None:
+    def __init__(
+        self, nodes: tuple[cf.Node, ...] = (), sampled: frozenset[str] = frozenset("k"), gathered: str = ""
+    ) -> None:
         """``nodes`` are every closed form to be printed: a subexpression they share is
         computed once, as a named temporary.  ``sampled``: the letters that range over the
-        sampled words (the negatives), which carry the axis ``k``."""
+        sampled words (the negatives), which carry the axis ``k``.  ``gathered``: where the
+        template holds the rows of o and of the negatives stacked, (B, K+1, d), the name of
+        that array; the scores u_wᵀv_c are then one product of it with v_c."""
         super().__init__()
         self.sampled = sampled
+        self.gathered = gathered
         counts = Counter(n for node in nodes for n in self._printed_nodes(node))
         self._share = {
             n for n, count in counts.items() if _is_dot_product(n) or count > 1 and _worth_a_name(n)
@@ -198,6 +210,8 @@ class ArrayPrinter(Printer):
             return super()._print(node, **kwargs)
         if node in self._named:
             return self._named[node]
+        if self.gathered and _is_dot_product(node):
+            return self._stacked_score(node)
         code = super()._print(node)
         if node in self._share:
             name = temporary_name(node)
@@ -207,6 +221,20 @@ class ArrayPrinter(Printer):
             self.statements.append(f"{name} = {code.text}")
             code = Code(name, code.axes, code.shape)
             self._named[node] = code
+        return code
+
+    def _stacked_score(self, node: cf.Mul) -> Code:
+        """u_wᵀ v_c as its column of z, the scores of every gathered word: one product."""
+        word = self._print(node.left.operand)  # checks that the word is one gathered
+        if "z" not in self._taken:
+            self._taken.add("z")
+            rows = Code(self.gathered, ("b", "j", "d"), ("d", "1"))
+            self.statements.append(f"z = {self._contract('bjd,bd->bj', rows, NAMES[cf.Name('v_c')])}")
+        name = temporary_name(node)
+        self._taken.add(name)
+        self.statements.append(f"{name} = z[:, {STACKED[node.left.operand.index]}]")
+        code = Code(name, word.axes[:-1], SCALAR)
+        self._named[node] = code
         return code
 
     def emptyPrinter(self, node) -> Code:
@@ -353,7 +381,25 @@ class ArrayPrinter(Printer):
             first_text = self._atom(first) + (".T" if first.axes[0] != output[0] else "")
             second_text = self._atom(second) + (".T" if second.axes[1] != output[1] else "")
             return f"{first_text} @ {second_text}"
-        return self._einsum(spec, left, right)
+        return self._batched_product(spec, left, right) or self._einsum(spec, left, right)
+
+    def _batched_product(self, spec: str, left: Code, right: Code) -> str | None:
+        """A matrix times a vector (or a vector times a matrix) for each example, as one
+        ``@`` over the batch (BLAS, where einsum loops); None for any other product."""
+        inputs, output = spec.split("->")
+        a, b = inputs.split(",")
+        contracted = (set(a) & set(b)) - set(output)
+        if not (a[:1] == b[:1] == output[:1] == "b") or len(contracted) != 1:
+            return None
+        (axis,) = contracted
+        free_a, free_b = a[1:].replace(axis, ""), b[1:].replace(axis, "")
+        if a[1:] != free_a + axis or b[1:] != axis + free_b or output[1:] != free_a + free_b:
+            return None
+        if len(free_a) + len(free_b) != 1:  # a dot product per example stays an einsum
+            return None
+        if free_a:  # (B, m, n) times (B, n): each vector a column, the result's last axis dropped
+            return f"({self._atom(left)} @ {self._atom(right)}[:, :, None])[:, :, 0]"
+        return f"({self._atom(left)}[:, None, :] @ {self._atom(right)})[:, 0]"
 
 
 class JaxPrinter(ArrayPrinter):

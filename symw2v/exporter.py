@@ -226,7 +226,9 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
     loss_node = normalize(resolve_sums(parse_claim(loss.expression), loss))
     printed_loss = _settings(loss.name)["print_loss"]  # or written by hand in the template, stably
     sampled = frozenset(letter for letter, _ in loss.letters if loss.index_set(letter).sampled)
-    printer = TARGETS[target]((*nodes.values(), *([loss_node] if printed_loss else [])), sampled)
+    printed = (*nodes.values(), *([loss_node] if printed_loss else []))
+    # a sampled loss's template gathers o's row and the negatives' into one array, "rows"
+    printer = TARGETS[target](printed, sampled, gathered="rows" if loss.sampled else "")
     results = [Printed("J", f"J = {loss.expression}", printer.result(loss_node, "J"))] if printed_loss else []
     for form in forms:
         comment = f"∂J/∂{form.wrt} = {_plain(form.text)}"

@@ -6,6 +6,10 @@ sampled words is its generic term at g plus a remainder over the other members; 
 vocabulary its terms at o and g plus a remainder.  A scalar remainder is an opaque symbol
 R_f = Σ_{j rest} f(z_j), one per generic term (two terms share a symbol only when they are the
 same expression); a vector remainder is a family Σ_{j rest} h(j) u_j kept by its coefficient h.
+A length-V vector has an entry at o, g and the generic rest •, and, for a loss with sampled
+words, at a word n that is neither o nor one of them.  A matrix with a d-vector per word (U, an
+outer product v_c aᵀ, a block of columns [a_1, …, a_V], their sums and multiples) is kept by its
+vector at each kind of word: o, g, and n for a loss with sampled words.
 What each name is comes from the world: a primitive, or its definition evaluated formally, with
 the world's σ and softmax.
 """
@@ -18,12 +22,25 @@ import sympy
 
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
-from symw2v.world import BY_BOUND, CANONICAL, OBJECTS, OUTSIDE, SCORES, WORDS, Reading, functions
+from symw2v.world import (
+    BY_BOUND,
+    CANONICAL,
+    OBJECTS,
+    OUTSIDE,
+    SCORES,
+    VOCABULARY,
+    WORDS,
+    Reading,
+    functions,
+)
 from symw2v.world.losses import Loss
 
 GENERIC = "•"  # the placeholder index of a remainder's generic term
 MEMBER = "g"  # the generic member of the index set a variable's free letter ranges over
 INDICES = (OUTSIDE, MEMBER, GENERIC)
+# a word that is neither o nor a sampled word (for a loss with negatives): J does not depend on
+# its vector, so its column of ∂J/∂U is 0; never a value a claim's letter is bound to
+NEITHER = "n"
 FAMILY = "fam:"  # a coefficient key Σ over the rest of an index set, "fam:V" or "fam:K"
 
 
@@ -108,6 +125,20 @@ class Matrix:
     transposed_to_rows: bool  # True: V×d with rows u_wᵀ
 
 
+@dataclass
+class WordMatrix:
+    """A matrix with a d-vector per word: column w is ``at[w]`` (d×V), or row w is ``at[w]ᵀ``
+    (V×d, ``words_as_rows``); ``at`` has one entry per kind of word (o, g, and n for a loss with
+    sampled words), the kinds every word of an instance is one of.  The generic rest • is left
+    out: a matrix is never summed over its words here, and • is another word of g's kind."""
+
+    at: dict[str, FVec]
+    words_as_rows: bool = False
+
+    def map(self, function) -> WordMatrix:
+        return WordMatrix({k: function(v) for k, v in self.at.items()}, self.words_as_rows)
+
+
 class Remainders:
     """Opaque symbols R = Σ_{j in rest} f(z_j), one per (index set, generic term f)."""
 
@@ -160,28 +191,80 @@ class Formal(cf.Walk):
         self.sampled = any(s.sampled for s in loss.index_sets)
         self.reading = reading
         self.remainders = remainders
+        # the kinds of words a length-V vector has an entry for: with sampled words, g is one
+        # of them, and a word that is none of them (n) is a kind of its own
+        self.indices = INDICES + ((NEITHER,) if self.sampled else ())
+        self.word_kinds = tuple(i for i in self.indices if i != GENERIC)  # a matrix's columns
 
     def value(self, node: cf.Node, bindings: dict[str, str]):
         return self(node, bindings)
+
+    def matrix(self, node: cf.Node, bindings: dict[str, str]):
+        """The value of ``node``, with U as the matrix of its columns (for sums and multiples)."""
+        return self.as_columns(self(node, bindings))
+
+    def as_columns(self, value):
+        """U as a matrix with a vector per word (u_w at w); any other value as it is."""
+        if not isinstance(value, Matrix):
+            return value
+        words = {i: FVec({WORDS.text(i): sympy.Integer(1)}) for i in self.word_kinds}
+        return WordMatrix(words, value.transposed_to_rows)
+
+    def on_Node(self, node: cf.Node, bindings):
+        # a node class the formal algebra has no rule for (one added to the language later)
+        about = getattr(type(node), "about", f"a {type(node).__name__} node")
+        raise NoCertificate(f"{about}: the formal argument has no rule for it")
+
+    def on_Columns(self, node: cf.Columns, bindings):
+        """``[a_1, …, a_V]``: column w is the general term at w (a scalar term gives a row)."""
+        if node.over != VOCABULARY.bound:
+            raise NoCertificate(
+                f"a block matrix [a_1, …, a_{node.over}] over the "
+                f"{BY_BOUND[node.over].name if node.over in BY_BOUND else node.over}: the argument reads "
+                "U, outer products and the columns [a_1, …, a_V] of the vocabulary"
+            )
+        first = self(node.body, {**bindings, node.index: OUTSIDE})
+        # a row of scalars is a length-V vector (with its generic rest, for sums); a matrix has
+        # a column per kind of word
+        kinds = self.indices if isinstance(first, sympy.Expr) else self.word_kinds
+        at = {i: self(node.body, {**bindings, node.index: i}) for i in kinds}
+        if all(isinstance(v, sympy.Expr) for v in at.values()):
+            return Family(at, row=True)
+        if all(isinstance(v, FVec) and not v.row for v in at.values()):
+            return WordMatrix(at)
+        raise NoCertificate("a block matrix whose entries are not all d-vectors or all scalars")
+
+    def on_Block(self, node: cf.Block, bindings):
+        raise NoCertificate(
+            "a block matrix of parts side by side [a, b, …]: the argument reads U, outer products "
+            "and the columns [a_1, …, a_V] of the vocabulary"
+        )
 
     def index(self, letter: str, bindings: dict[str, str]) -> str:
         if letter == OUTSIDE:
             return OUTSIDE
         if letter in bindings:
             return bindings[letter]
-        raise NoCertificate(f"the index {letter} is not generic (a number or an unbound letter)")
+        if letter.isdigit():
+            raise NoCertificate(f"the particular word {letter} (the argument has o and generic words only)")
+        raise NoCertificate(
+            f"the index {letter}, bound by no sum (the argument has o and generic words only)"
+        )
 
     # -- names: primitives, and definitions evaluated formally
     def on_Name(self, node: cf.Name, bindings):
         obj = OBJECTS[node.name]
         if obj.definition:  # written in the canonical reading, then laid out as this one says
-            value = Formal(self.loss, CANONICAL, self.remainders)(_definition(node.name), {})
+            try:
+                value = Formal(self.loss, CANONICAL, self.remainders)(_definition(node.name), {})
+            except NoCertificate as error:  # say which name the construct came from
+                raise NoCertificate(f"{node.name} = {obj.definition}, {error}") from error
         elif obj.value == "coordinates":
             value = FVec({node.name: sympy.Integer(1)})
         elif obj.value == "matrix":
             value = Matrix(False)
         elif obj.value == "indicator":
-            value = Family({i: sympy.Integer(int(i == OUTSIDE)) for i in INDICES})
+            value = Family({i: sympy.Integer(int(i == OUTSIDE)) for i in self.indices})
         elif obj.value == "size":
             return sympy.Symbol(node.name, positive=True)
         elif obj.value == "constant":
@@ -205,32 +288,34 @@ class Formal(cf.Walk):
     def on_Component(self, node: cf.Component, bindings):
         base = self(node.base, bindings)
         if not isinstance(base, Family):
-            raise NoCertificate("a component of something other than a length-V vector")
+            raise NoCertificate(
+                f"a component of {_kind(base)} (the argument takes components of length-V vectors)"
+            )
         return base.at[self.index(node.index, bindings)]
 
     def on_Transpose(self, node: cf.Transpose, bindings):
         return _transpose(self(node.operand, bindings))
 
     def on_Neg(self, node: cf.Neg, bindings):
-        return _scale(self(node.operand, bindings), -1)
+        return _scale(self.matrix(node.operand, bindings), -1)
 
     def on_Add(self, node: cf.Add, bindings):
-        return _add(self(node.left, bindings), self(node.right, bindings), 1)
+        return _add(self.matrix(node.left, bindings), self.matrix(node.right, bindings), 1)
 
     def on_Sub(self, node: cf.Sub, bindings):
-        return _add(self(node.left, bindings), self(node.right, bindings), -1)
+        return _add(self.matrix(node.left, bindings), self.matrix(node.right, bindings), -1)
 
     def on_Div(self, node: cf.Div, bindings):
         right = self(node.right, bindings)
         if not isinstance(right, sympy.Expr):
-            raise NoCertificate("division by a non-scalar")
+            raise NoCertificate(f"a division by {_kind(right)}")
         _never_zero(right)
-        return _scale(self(node.left, bindings), 1 / right)
+        return _scale(self.matrix(node.left, bindings), 1 / right)
 
     def on_Pow(self, node: cf.Pow, bindings):
         base = self(node.base, bindings)
         if not isinstance(base, sympy.Expr):
-            raise NoCertificate("a power of a non-scalar")
+            raise NoCertificate(f"a power of {_kind(base)}")
         if node.exponent < 0:
             _never_zero(base)
         return base**node.exponent
@@ -239,7 +324,9 @@ class Formal(cf.Walk):
         argument = self(node.argument, bindings)
         if node.function in functions.VECTOR:
             if not isinstance(argument, Family):
-                raise NoCertificate(f"{node.function} of something other than a length-V vector")
+                raise NoCertificate(
+                    f"{node.function} of {_kind(argument)} (it is a function of length-V vectors)"
+                )
             return Family(functions.softmax(argument.at, self.sum_over_vocabulary), argument.row)
         function = functions.ENTRYWISE[node.function]
         if node.function == "log":
@@ -250,14 +337,14 @@ class Formal(cf.Walk):
             return function(argument)
         if isinstance(argument, Family):
             return argument.map(function)
-        raise NoCertificate(f"{node.function} of a vector of d components")
+        raise NoCertificate(f"{node.function} of {_kind(argument)}")
 
     def on_Mul(self, node: cf.Mul, bindings):
         left, right = self(node.left, bindings), self(node.right, bindings)
         if isinstance(left, sympy.Expr):
-            return _scale(right, left)
+            return _scale(self.as_columns(right), left)
         if isinstance(right, sympy.Expr):
-            return _scale(left, right)
+            return _scale(self.as_columns(left), right)
         return self._product(left, right)
 
     def _product(self, left, right):
@@ -268,10 +355,10 @@ class Formal(cf.Walk):
             return self.sum_over_vocabulary({k: left.at[k] * right.at[k] for k in left.at})
         if isinstance(left, Matrix) and isinstance(right, FVec) and left.transposed_to_rows and not right.row:
             if right.coeffs.keys() == {scores}:  # U v_c (U as rows) is z
-                return Family({i: right.coeffs[scores] * score(i) for i in INDICES})
+                return Family({i: right.coeffs[scores] * score(i) for i in self.indices})
         if isinstance(left, FVec) and isinstance(right, Matrix) and left.row and not right.transposed_to_rows:
             if left.coeffs.keys() == {scores}:  # v_cᵀ U (U as columns) is zᵀ
-                return Family({i: left.coeffs[scores] * score(i) for i in INDICES}, row=True)
+                return Family({i: left.coeffs[scores] * score(i) for i in self.indices}, row=True)
         if (
             isinstance(left, Matrix)
             and isinstance(right, Family)
@@ -281,7 +368,22 @@ class Formal(cf.Walk):
             return self._combination(right, row=False)  # U a = Σ_w a_w u_w
         if isinstance(left, Family) and isinstance(right, Matrix) and left.row and right.transposed_to_rows:
             return self._combination(left, row=True)  # aᵀ U = Σ_w a_w u_wᵀ
-        raise NoCertificate("a product the formal argument does not cover (an outer product or a matrix)")
+        if isinstance(left, FVec) and isinstance(right, Family) and not left.row and right.row:
+            # x aᵀ (d×V): column w is a_w x
+            return WordMatrix({i: left.scaled(right.at[i]) for i in self.word_kinds})
+        if isinstance(left, Family) and isinstance(right, FVec) and not left.row and right.row:
+            # a xᵀ (V×d): row w is a_w xᵀ, kept as the column a_w x
+            column = FVec(right.coeffs)
+            return WordMatrix({i: column.scaled(left.at[i]) for i in self.word_kinds}, words_as_rows=True)
+        if isinstance(left, FVec) and isinstance(right, FVec) and not left.row and right.row:
+            raise NoCertificate(
+                "an outer product of two d-vectors, a d×d matrix (the argument's matrices are U and "
+                "outer products of a d-vector and a length-V vector)"
+            )
+        raise NoCertificate(
+            f"a product of {_kind(left)} and {_kind(right)} (the argument covers dot products, U "
+            "times a length-V vector or v_c, and outer products of a d-vector and a length-V vector)"
+        )
 
     def _combination(self, family: Family, row: bool) -> FVec:
         """Σ_w a_w u_w over the vocabulary: the terms at o and g, and the rest as a family."""
@@ -328,7 +430,9 @@ class Formal(cf.Walk):
             for term in terms.values():
                 total = total.plus(term)
             return total
-        raise NoCertificate("a sum of length-V vectors")
+        raise NoCertificate(
+            f"a sum over {node.index} of {_kind(rest)} (the argument sums scalars and d-vectors)"
+        )
 
     def _close_scalar(self, index_set, term: sympy.Expr) -> sympy.Expr:
         if not term.has(score(GENERIC)) and not any(
@@ -369,7 +473,22 @@ def _z_definition() -> cf.Node:
     return _definition(SCORES)
 
 
+def _kind(value) -> str:
+    """What a formal value is, in words, for a message naming what the argument does not cover."""
+    if isinstance(value, FVec):
+        return "a row d-vector" if value.row else "a d-vector"
+    if isinstance(value, Family):
+        return "a length-V row" if value.row else "a length-V vector"
+    if isinstance(value, Matrix):
+        return "U (V×d)" if value.transposed_to_rows else "U (d×V)"
+    if isinstance(value, WordMatrix):
+        return "a V×d matrix" if value.words_as_rows else "a d×V matrix"
+    return "a scalar"
+
+
 def _transpose(value):
+    if isinstance(value, WordMatrix):
+        return WordMatrix(value.at, not value.words_as_rows)
     if isinstance(value, FVec):
         return FVec(value.coeffs, not value.row)
     if isinstance(value, Family):
@@ -398,7 +517,9 @@ def _scale(value, factor):
         return value.scaled(factor)
     if isinstance(value, Family):
         return value.map(lambda v: factor * v)
-    raise NoCertificate("a multiple of the matrix U")
+    if isinstance(value, WordMatrix):
+        return value.map(lambda v: v.scaled(factor))
+    raise NoCertificate(f"a multiple of {_kind(value)}")
 
 
 def _add(left, right, sign: int):
@@ -408,4 +529,10 @@ def _add(left, right, sign: int):
         return left.plus(right, sign)
     if isinstance(left, Family) and isinstance(right, Family):
         return Family({k: left.at[k] + sign * right.at[k] for k in left.at}, left.row)
-    raise NoCertificate("a sum of things of different kinds")
+    if (
+        isinstance(left, WordMatrix)
+        and isinstance(right, WordMatrix)
+        and left.words_as_rows == right.words_as_rows
+    ):
+        return WordMatrix({k: left.at[k].plus(right.at[k], sign) for k in left.at}, left.words_as_rows)
+    raise NoCertificate(f"a sum of {_kind(left)} and {_kind(right)}")

@@ -18,7 +18,8 @@ import sympy
 
 from symw2v import closed_form as cf
 from symw2v.errors import ShapeError, SymW2VError
-from symw2v.question import Question, check_indices, holds, pairs, resolve, typed
+from symw2v.prove import Pair
+from symw2v.question import Question, check_indices, pairs, pairs_hold, resolve, typed
 from symw2v.shapes import infer_reading
 from symw2v.world import OBJECTS
 
@@ -243,14 +244,26 @@ def hint(node: cf.Node, question: Question, show, typing_only: bool = False) -> 
     does not type-check, only type-check), said in the student's notation by ``show``."""
     deadline = time.process_time() + HINT_SECONDS  # CPU time: the same hint on a busy machine
     typed_only = ""
+    screen = _Screen(question)
     for edit in edits(node):
         if time.process_time() > deadline:
             break
-        if _numerically_close(edit.claim, question) and holds(edit.claim, question):
+        # screened at one point first; only a correction that passes is proved, exactly
+        found = screen.close(edit.claim)
+        if found is not None and _proved(*found):
             return edit.says(show)
         if typing_only and not typed_only and _types(edit.claim, question):
             typed_only = edit.says(show) + " (then it type-checks, but is still not the gradient)"
     return typed_only
+
+
+def _proved(found: list[Pair], conditions: list) -> bool:
+    """Whether the screened correction holds exactly (as ``question.holds`` says: an error on the
+    way, a time limit's included, is a no)."""
+    try:
+        return pairs_hold(found, conditions)
+    except SymW2VError:
+        return False
 
 
 def _types(node: cf.Node, question: Question) -> bool:
@@ -262,18 +275,39 @@ def _types(node: cf.Node, question: Question) -> bool:
     return True
 
 
-def _numerically_close(node: cf.Node, question: Question) -> bool:
-    """A cheap screen before an exact proof: does ``node`` match the gradient at one random point?"""
-    try:
-        typing, used = typed(resolve(node, question), question)
-        found, _ = pairs(resolve(node, question), question, typing, used, question.instance)
-    except SymW2VError:
-        return False
-    symbols = sorted(set().union(*(p.derived.free_symbols | p.claimed.free_symbols for p in found)), key=str)
-    rng = random.Random(7)
-    point = {s: sympy.Float(rng.uniform(-1.3, 1.3), 30) for s in symbols}
-    for pair in found:
-        difference = (pair.claimed - pair.derived).xreplace(point)
-        if any(not entry.is_number or abs(complex(entry)) > 1e-12 for entry in difference):
-            return False
-    return True
+class _Screen:
+    """A cheap screen before an exact proof: does a claim match the gradient at one random
+    point?  The point is the same for every edit of one search, so each derived gradient, and
+    each matrix an edit instantiates to, is evaluated there once."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.values: dict[sympy.ImmutableMatrix, sympy.ImmutableMatrix] = {}
+
+    def close(self, node: cf.Node) -> tuple[list[Pair], list] | None:
+        """The pairs and conditions of ``node`` (as ``holds`` makes them) when it matches the
+        gradient at the point; None when it does not, or does not type-check."""
+        question = self.question
+        try:
+            resolved = resolve(node, question)
+            typing, used = typed(resolved, question)
+            found, conditions = pairs(resolved, question, typing, used, question.instance)
+        except SymW2VError:
+            return None
+        symbols = sorted(
+            set().union(*(p.derived.free_symbols | p.claimed.free_symbols for p in found)), key=str
+        )
+        rng = random.Random(7)
+        point = {s: sympy.Float(rng.uniform(-1.3, 1.3), 30) for s in symbols}
+        for pair in found:
+            difference = self._at(pair.claimed, point) - self._at(pair.derived, point)
+            if any(not entry.is_number or abs(complex(entry)) > 1e-12 for entry in difference):
+                return None
+        return found, conditions
+
+    def _at(self, matrix: sympy.Matrix, point: dict) -> sympy.ImmutableMatrix:
+        # the point depends on the symbols of the pair: they key the value too
+        key = (sympy.ImmutableMatrix(matrix), tuple(point.items()))
+        if key not in self.values:
+            self.values[key] = sympy.ImmutableMatrix(matrix.xreplace(point))
+        return self.values[key]

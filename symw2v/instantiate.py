@@ -15,6 +15,7 @@ import sympy
 from symw2v import closed_form as cf
 from symw2v.errors import ShapeError, SymW2VError
 from symw2v.printing import to_text
+from symw2v.shapes import size_at
 from symw2v.world import (
     BY_BOUND,
     CANONICAL,
@@ -86,7 +87,26 @@ class _Resolve(cf.Walk):
         sized = next((s for s in BY_BOUND.values() if s.bound == node.name), None)
         if self.available is not None and sized is not None and sized not in self.available:
             raise ShapeError(f"{node.name} is the number of {sized.name}, and this loss has none")
+        shape = OBJECTS[node.name].shape
+        built = [s for s in BY_BOUND.values() if any(s.bound in size for size in shape)]
+        if self.available is not None and any(s not in self.available for s in built):
+            unknown = next(s for s in built if s not in self.available)
+            raise ShapeError(
+                f"{OBJECTS[node.name].text} is {'×'.join(shape)}, sized by the {unknown.name}, "
+                "and this loss has none"
+            )
         return node
+
+    def on_Columns(self, node: cf.Columns) -> cf.Node:
+        index_set = BY_BOUND[node.over]
+        if self.available is not None and index_set not in self.available:
+            raise ShapeError(
+                f"{to_text(node)}: this loss has no {index_set.name}, so {node.over} is not defined"
+            )
+        return cf.Columns(node.index, node.over, self(node.body))
+
+    def on_Block(self, node: cf.Block) -> cf.Node:
+        return cf.Block(tuple(self(part) for part in node.parts))
 
     def on_Node(self, node: cf.Node) -> cf.Node:
         fields = {k: self(v) if isinstance(v, cf.Node) else v for k, v in node.__dict__.items()}
@@ -155,6 +175,9 @@ class Instantiator(cf.Walk):
             return sympy.Matrix([[1 / (1 + coordinates.slope_parameter())]])
         if kind == "constant":
             return sympy.Matrix([[sympy.E]])
+        if kind == "ones":
+            rows, cols = OBJECTS[name].shape
+            return sympy.ones(size_at(rows, instance), size_at(cols, instance))
         raise SymW2VError(f"{name} has no value at an instance")
 
     def _canonical(self, name: str) -> sympy.Matrix:
@@ -199,10 +222,12 @@ class Instantiator(cf.Walk):
         return -self(node.operand, bindings)
 
     def on_Add(self, node: cf.Add, bindings) -> sympy.Matrix:
-        return self(node.left, bindings) + self(node.right, bindings)
+        left, right = _broadcast(self(node.left, bindings), self(node.right, bindings))
+        return left + right
 
     def on_Sub(self, node: cf.Sub, bindings) -> sympy.Matrix:
-        return self(node.left, bindings) - self(node.right, bindings)
+        left, right = _broadcast(self(node.left, bindings), self(node.right, bindings))
+        return left - right
 
     def on_Div(self, node: cf.Div, bindings) -> sympy.Matrix:
         divisor = self._needs("nonzero", self(node.right, bindings)[0, 0], node.right)
@@ -270,6 +295,15 @@ class Instantiator(cf.Walk):
         (target,) = derive(named_loss(node.base), node.wrt, instance, self.context.reading)
         return self._leaf(target.gradient)
 
+    def on_Columns(self, node: cf.Columns, bindings) -> sympy.Matrix:
+        words = BY_BOUND[node.over].members(self.context.instance)
+        if not words:  # no columns: as tall as a column would be
+            return sympy.zeros(self(node.body, {**bindings, node.index: 1}).rows, 0)
+        return sympy.Matrix.hstack(*(self(node.body, {**bindings, node.index: word}) for word in words))
+
+    def on_Block(self, node: cf.Block, bindings) -> sympy.Matrix:
+        return sympy.Matrix.hstack(*(self(part, bindings) for part in node.parts))
+
     def on_Same(self, node: cf.Same, bindings) -> sympy.Matrix:
         return sympy.Matrix([[int(self._word(node.a, bindings) == self._word(node.b, bindings))]])
 
@@ -283,6 +317,16 @@ class Instantiator(cf.Walk):
         if value.is_number and fails:
             return sympy.Dummy("undefined", positive=True)
         return value
+
+
+def _broadcast(left: sympy.Matrix, right: sympy.Matrix) -> tuple[sympy.Matrix, sympy.Matrix]:
+    """A number beside a vector the shapes let it stand beside (one of K + 1 entries: ``1 −
+    σ(U_{o,…}ᵀv_c)``) as that number times a vector of ones; any other pair as it is."""
+    if left.shape == right.shape or (1, 1) not in (left.shape, right.shape):
+        return left, right
+    if left.shape == (1, 1):
+        return left[0, 0] * sympy.ones(*right.shape), right
+    return left, right[0, 0] * sympy.ones(*left.shape)
 
 
 _DEFINITIONS: dict[str, cf.Node] = {}

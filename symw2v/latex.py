@@ -52,7 +52,9 @@ _SUBSTACK = re.compile(r"\\substack\s*\{")
 
 def blank(text: str) -> str:
     """``text`` with fonts, sizes and spacing blanked out; same length, same positions."""
-    # first what the blanking below would break: an indicator's bold 1, a substack's line break
+    # first what the blanking below would break: a matrix's &, an indicator's bold 1, a
+    # substack's line break
+    text = _matrices(text)
     text = _INDICATOR.sub(lambda m: INDICATOR + " " * (len(m.group(0)) - 1), text)
     text = _unstack(text)
     text = _unwrap(text)
@@ -103,10 +105,67 @@ def _unstack(text: str) -> str:
     return text
 
 
+# a block matrix of one row, \begin{bmatrix} a_1 & \cdots & a_V \end{bmatrix}: the grammar's [a_1, …]
+_MATRIX = re.compile(r"\\begin\s*\{([bpvBV]?matrix)\}(.*?)\\end\s*\{\1\}", re.S)
+
+
+def _matrices(text: str) -> str:
+    """Each matrix environment as brackets around its entries separated by commas, in place."""
+
+    def row(match: re.Match) -> str:
+        inside = match.group(2)
+        if "\\\\" in inside:
+            where = match.start(2) + inside.index("\\\\")
+            raise ClaimParseError(
+                "a block matrix here is one row of columns; \\\\ starts a second row", text, where
+            )
+        opening = match.start(2) - match.start()
+        closing = len(match.group(0)) - (match.end(2) - match.start())
+        return "[".ljust(opening) + inside.replace("&", ",") + "]".ljust(closing)
+
+    return _MATRIX.sub(row, text)
+
+
+# a vector of ones: \mathbf{1} (not an indicator's bold 1, which a condition follows), 1_{K+1}
+_ONES = re.compile(
+    r"\\(?:mathbf|boldsymbol|bm|vec)\s*\{\s*1\s*\}(?:\s*_\s*\{\s*K\s*\+\s*1\s*\})?(?!\s*(?:\[|\\\{|_))"
+    r"|(?<![\w.])1\s*_\s*\{\s*K\s*\+\s*1\s*\}"
+)
+# the negatives' matrix U_{o,\{w_1,\dots,w_K\}}, or U_{o,w} for short
+_STACKED = re.compile(
+    r"(?:\\(?:boldsymbol|mathbf|bm|pmb)\s*\{\s*U\s*\}|(?<![A-Za-z\\])U)\s*_\s*\{\s*o\s*,\s*(?:w|\{\s*w\s*\}|(?:\\?\{)\s*w_\{?1\}?\s*,\s*"
+    r"(?:\.\.\.|…|\\ldots|\\cdots|\\dots)\s*,\s*w_\{?K\}?\s*\\?\})\s*\}"
+)
+
+
+def spelled_objects(text: str, ones: str, stacked: str) -> str:
+    """The ones vector and the negatives' matrix as the names ``ones`` and ``stacked`` the
+    grammar reads, in place (padded: positions stay true); before ``normalize``."""
+    text = _ONES.sub(lambda m: ones.ljust(len(m.group(0))), text)
+    return _STACKED.sub(lambda m: stacked.ljust(len(m.group(0))), text)
+
+
+# ∂J(v_c, w_{t+j}, U)/∂U: the gradient of a window loss's single-word loss at another outside
+# word is a quantity of its own, not a restatement of the claim's derivative
+_BASE_DERIVATIVE = re.compile(
+    r"\\frac\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
+)
+
+
 def normalize(text: str) -> str:
     """``blank(text)``, refusing any command the claim language does not have."""
     text = blank(text)
+    allowed = [m.span() for m in _BASE_DERIVATIVE.finditer(text)]
     for match in _COMMAND.finditer(text):
+        if match.group(1) == "partial" and any(start <= match.start() < end for start, end in allowed):
+            continue
+        if match.group(1) == "partial":  # [∂J/∂u_1, …]: the definition of ∂J/∂U, not a closed form
+            raise ClaimParseError(
+                "a derivative inside a claim restates what is claimed about; write its closed form "
+                "(for ∂J/∂U as columns: [(yhat_1 - y_1) v_c, ..., (yhat_V - y_V) v_c])",
+                text,
+                match.start(),
+            )
         if match.group(1) not in KNOWN_COMMANDS:
             raise ClaimParseError(
                 f"the LaTeX command {match.group(0)!r} is not part of the claim language",

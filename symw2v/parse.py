@@ -14,11 +14,13 @@ from importlib import resources
 from lark import Lark, Token, Transformer, Tree, UnexpectedInput, v_args
 from lark.exceptions import VisitError
 
+from symw2v import block_pattern
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
-from symw2v.latex import looks_like_latex, normalize, probabilities, subscript_cases
+from symw2v.latex import looks_like_latex, normalize, probabilities, spelled_objects, subscript_cases
+from symw2v.printing import to_text
 from symw2v.world import BY_BOUND, FAMILIES, OBJECTS, WINDOW, WORDS
-from symw2v.world.objects import EULER, by_spelling, known_names
+from symw2v.world.objects import EULER, ONES, STACKED, by_spelling, known_names
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 40
@@ -66,6 +68,7 @@ def read_claim(text: str, syntax: str = "auto") -> tuple[cf.Node, str]:
     text, cases = subscript_cases(text)
     if len(set(cases)) > 1:
         raise ClaimParseError(f"the claim's subscripts give it two cases: {' and '.join(sorted(set(cases)))}")
+    text = spelled_objects(text, OBJECTS[ONES].text, OBJECTS[STACKED].text)
     if syntax == "latex" or (syntax == "auto" and looks_like_latex(text)):
         text = normalize(text)
     return _tree(text), cases[0] if cases else ""
@@ -86,6 +89,13 @@ def _tree(text: str) -> cf.Node:
         if isinstance(error.orig_exc, ClaimParseError):
             raise error.orig_exc from None
         raise ClaimParseError(f"could not read the claim ({type(error.orig_exc).__name__})") from None
+    stray = block_pattern.leftover(node)
+    if stray is not None:
+        raise ClaimParseError(
+            f"{to_text(stray)} names a negative by its place: it is read only as an entry of a block "
+            "matrix with an ellipsis, [u_o, -u_{w_1}, ..., -u_{w_K}]; elsewhere write u_k (k over "
+            "the negatives)"
+        )
     count = sum(1 for _ in cf.walk(node))
     if count > MAX_NODES:
         raise InputLimitError(f"the claim has {count} nodes; the limit is {MAX_NODES}")
@@ -434,7 +444,32 @@ class _ToAst(Transformer):
         outer, inner = (str(c) for c in children)
         if outer != "w":
             self._fail(f"a word is written w_{inner}: {outer}_{inner} is not one", meta)
+        if inner.isdigit() or inner in BY_BOUND:  # u_{w_1}, u_{w_K}: a negative by its place
+            return Token("NAME", cf.NEGATIVE_ENTRY + inner)
         return Token("NAME", inner)
+
+    def size_subscript(self, meta, children):
+        size = str(children[-1])
+        if size not in BY_BOUND:
+            self._fail(f"|{size}| is not a size: a subscript |V| is the last word", meta)
+        return Token("NAME", size)
+
+    def block(self, meta, children):
+        dots = [i for i, item in enumerate(children) if isinstance(item, Token)]
+        if not dots:
+            return cf.Block(tuple(children))
+        if len(dots) > 1:
+            self._fail("a block matrix has one ellipsis here", children[dots[1]])
+        (at,) = dots
+        if at + 1 == len(children):
+            self._fail("a block matrix's ellipsis needs the last entry after it: [a_1, …, a_V]", children[at])
+
+        def fail(message: str) -> None:
+            self._fail(message, children[at])
+
+        taken, pattern = block_pattern.columns(list(children[:at]), children[at + 1], fail)
+        parts = (*children[: at - taken], pattern, *children[at + 2 :])
+        return pattern if len(parts) == 1 else cf.Block(parts)
 
     def __default__(self, data, children, meta):
         self._fail(f"unsupported construct {data!r}", meta)

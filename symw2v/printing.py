@@ -67,6 +67,8 @@ class TextPrinter(cf.Walk):
         return self.names[node.name]
 
     def on_Word(self, node: cf.Word) -> str:
+        if node.index.startswith(cf.NEGATIVE_ENTRY):  # an entry of a block: u_{w_1}
+            return FAMILIES[node.family].compact(node.index)
         return FAMILIES[node.family].text(node.index)
 
     def on_Component(self, node: cf.Component) -> str:
@@ -140,6 +142,23 @@ class TextPrinter(cf.Walk):
     def on_Partial(self, node: cf.Partial) -> str:
         return f"∂J(v_c, w_{node.word}, U)/∂{node.wrt}"
 
+    # a block matrix: its written entries, a pattern as its entries at 1 and at its size
+    separator, dots = ", ", "..."
+
+    def _entries(self, node: cf.Node) -> list[str]:
+        if isinstance(node, cf.Columns):
+            return [self.doprint(cf.entry(node, "1")), self.dots, self.doprint(cf.entry(node, node.over))]
+        return [self.doprint(node)]
+
+    def _matrix(self, entries: list[str]) -> str:
+        return f"[{self.separator.join(entries)}]"
+
+    def on_Block(self, node: cf.Block) -> str:
+        return self._matrix([text for part in node.parts for text in self._entries(part)])
+
+    def on_Columns(self, node: cf.Columns) -> str:
+        return self._matrix(self._entries(node))
+
 
 class LatexPrinter(TextPrinter):
     """LaTeX in the seed's notation (bold vectors, ``^\\top``, ``\\sigma``)."""
@@ -205,6 +224,11 @@ class LatexPrinter(TextPrinter):
     def on_Partial(self, node: cf.Partial) -> str:
         centre, matrix, wrt = (self.names[name] for name in ("v_c", "U", node.wrt))
         return rf"\frac{{\partial J({centre}, w_{{{node.word}}}, {matrix})}}{{\partial {wrt}}}"
+
+    separator, dots = " & ", r"\cdots"
+
+    def _matrix(self, entries: list[str]) -> str:
+        return rf"\begin{{bmatrix}} {self.separator.join(entries)} \end{{bmatrix}}"
 
 
 class CompactLatexPrinter(LatexPrinter):

@@ -4,7 +4,10 @@ Proof: exponentials become monomials over a basis of their exponents (``rational
 residual entry becomes a rational function, which is zero exactly when its numerator over a
 common denominator expands to 0 (``rational.vanishes``: the terms cancel).  This is
 a decision procedure, not ``simplify()``: for polynomial exponents the exponentials are
-algebraically independent, so a non-zero rational function is a false claim.
+algebraically independent, so a non-zero rational function is a false claim.  Logs are opaque
+symbols there; a residual that does not cancel is tried once more with every log split into the
+logs of its argument's irreducible factors (``logs.py``), which proves equal logs written
+differently, and decides nothing when it does not cancel.
 
 Refutation: the residual is evaluated exactly at small rational points; at such a point every
 exponential is a rational power of e, so the residual is a rational function of ``e^{1/L}``,
@@ -21,7 +24,8 @@ import mpmath
 import sympy
 
 from symw2v.limits import cpu_deadline
-from symw2v.rational import to_rational, vanishes
+from symw2v.logs import split_logs
+from symw2v.rational import ExpBasis, to_rational, vanishes
 from symw2v.results import Counterexample, Proof, Verdict
 from symw2v.world.symbols import Coordinate
 
@@ -60,14 +64,19 @@ def decide(pairs: list[Pair], deadline=None) -> Proof:
         tick()
         if not vanishes(entry):
             nonzero.append(index)
-    atoms = len(basis.symbols)
-    if not nonzero:
-        method = f"exact: exponentials as monomials over a basis of {atoms} exponent(s), " + (
+            if not entries[index].has(sympy.log):
+                break  # splitting logs cannot save it: the counterexample search decides
+    rescuable = nonzero and entries[nonzero[-1]].has(sympy.log)
+    split = _split_logs_cancel([entries[i] for i in nonzero], tick) if rescuable else None
+    if not nonzero or split:
+        atoms = len((split or basis).symbols)
+        logs = "logarithms split into irreducible factors, " if split else ""
+        method = f"exact: exponentials as monomials over a basis of {atoms} exponent(s), {logs}" + (
             "the residual entry cancels to 0"
             if len(entries) == 1
             else f"{len(entries)} residual entries cancel to 0"
         )
-        if basis.opaque:
+        if basis.opaque and not split:
             method += f" (with {len(basis.opaque)} opaque atom(s) as free symbols)"
         return Proof(Verdict.PROVED, method)
     counterexample = find_counterexample(pairs, tick)
@@ -87,7 +96,17 @@ def is_identity(pairs: list[Pair]) -> bool:
     """Whether every residual entry cancels to 0 (the proof half of ``decide``, nothing more)."""
     entries = [entry for pair in pairs for entry in (pair.claimed - pair.derived)]
     rewritten, _ = to_rational(entries)
-    return all(vanishes(entry) for entry in rewritten)
+    nonzero = [entry for entry, form in zip(entries, rewritten, strict=True) if not vanishes(form)]
+    return not nonzero or _split_logs_cancel(nonzero) is not None
+
+
+def _split_logs_cancel(entries: list[sympy.Expr], tick=lambda: None) -> ExpBasis | None:
+    """The basis used when every entry cancels to 0 once its logs are split into logs of
+    irreducible factors (``logs.py``); ``None`` otherwise, which decides nothing."""
+    split = split_logs(entries, tick)
+    if split is None or not all(vanishes(entry) for entry in split[0]):
+        return None
+    return split[1]
 
 
 def point_for(symbols: list[sympy.Symbol], attempt: int, values: tuple = POINT_VALUES) -> dict:

@@ -7,7 +7,10 @@ ask them again about edited claims and other instances.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, replace
+
+import sympy
 
 from symw2v import closed_form as cf
 from symw2v.definedness import Condition, check_defined, unproved
@@ -274,15 +277,53 @@ def pairs(
     return found, conditions
 
 
+# Exact decisions already made in this process, by the pairs they are about: a chain's last
+# step often instantiates to the very matrices of a step before it, and the hint searches of
+# two steps try the same corrections.  A decision is a function of the matrices alone, so two
+# equal keys have one answer.  Bounded: a batch checks many claims in one worker.
+DECISIONS = 256
+_decided: OrderedDict = OrderedDict()
+
+
+def _decision_key(found: list[Pair]) -> tuple:
+    # structural equality: SymPy tells apart Dummies, assumptions and a Float's precision
+    return tuple((p.label, sympy.ImmutableMatrix(p.claimed), sympy.ImmutableMatrix(p.derived)) for p in found)
+
+
+def _remembered(kind: str, key: tuple, decide_it):
+    """The decision ``kind`` about ``key``, made by ``decide_it()`` the first time only."""
+    key = (kind, key)
+    if key in _decided:
+        _decided.move_to_end(key)
+        return _decided[key]
+    value = decide_it()  # past a time limit this raises, and nothing is remembered
+    _decided[key] = value
+    if len(_decided) > DECISIONS:
+        _decided.popitem(last=False)
+    return value
+
+
 def prove_pairs(found: list[Pair], conditions: list[Condition], tick) -> Proof:
     """The exact verdict on the pairs: undefined somewhere, or decided by the prover."""
     undefined = check_defined(found, conditions, tick)
     if isinstance(undefined, Proof):
         return undefined
-    proof = decide(found, tick)
+    proof = _remembered("proof", _decision_key(found), lambda: decide(found, tick))
     if proof.verdict is Verdict.PROVED and undefined:
         return unproved(undefined)
     return proof
+
+
+def pairs_hold(found: list[Pair], conditions: list[Condition]) -> bool:
+    """Whether the claim of the pairs is defined wherever the gradient is and equal to it
+    (exactly): ``holds`` once the pairs are made."""
+    if check_defined(found, conditions) != ():
+        return False
+    key = _decision_key(found)
+    proof = _decided.get(("proof", key))
+    if proof is not None:  # the prover's verdict: proved exactly when every entry cancels
+        return proof.verdict is Verdict.PROVED
+    return _remembered("identity", key, lambda: is_identity(found))
 
 
 def holds(node: cf.Node, question: Question, instance: Instance | None = None) -> bool:
@@ -292,6 +333,6 @@ def holds(node: cf.Node, question: Question, instance: Instance | None = None) -
         node = resolve(node, question)
         typing, used = typed(node, question)
         found, conditions = pairs(node, question, typing, used, instance or question.instance)
-        return check_defined(found, conditions) == () and is_identity(found)
+        return pairs_hold(found, conditions)
     except SymW2VError:
         return False

@@ -31,8 +31,48 @@ class ExpBasis:
         return len(self.symbols)
 
 
-def _monomial_vector(poly: sympy.Poly) -> dict[tuple[int, ...], Fraction]:
-    return {monomial: Fraction(int(c.p), int(c.q)) for monomial, c in poly.terms() if c}
+def _monomial_vector(
+    expr: sympy.Expr, gens: list[sympy.Symbol], index: dict[sympy.Symbol, int]
+) -> dict[tuple[int, ...], Fraction] | None:
+    """The polynomial ``expr`` as ``{exponents over gens: coefficient}``, or ``None`` when it is
+    not a polynomial in ``gens`` with rational coefficients.
+
+    The polynomial is built over its own symbols only and its monomials then placed among all
+    of ``gens``: a dense polynomial over hundreds of generators (V·d coordinates) costs far
+    more to build and to read than the few it uses.
+    """
+    own = sorted(expr.free_symbols & index.keys(), key=sympy.default_sort_key)
+    if not own and not expr.is_Rational:
+        return None
+    if not own:
+        return {(0,) * len(gens): Fraction(int(expr.p), int(expr.q))} if expr else {}
+    if not expr.is_polynomial(*own):
+        return None
+    poly = sympy.Poly(expr, *own)
+    # an irrational coefficient (e·x, say) has no place in a basis over Q
+    if not all(c.is_Rational for c in poly.coeffs()):
+        return None
+    positions = [index[symbol] for symbol in own]
+    vector = {}
+    for monomial, c in poly.terms():
+        if not c:
+            continue
+        exponents = [0] * len(gens)
+        for position, power in zip(positions, monomial, strict=True):
+            exponents[position] = power
+        vector[tuple(exponents)] = Fraction(int(c.p), int(c.q))
+    return vector
+
+
+def _polynomial(vector: dict[tuple[int, ...], Fraction], gens: list[sympy.Symbol]) -> sympy.Expr:
+    """The expression of a ``_monomial_vector``."""
+    return sympy.Add(
+        *(
+            sympy.Rational(value.numerator, value.denominator)
+            * sympy.Mul(*(g**power for g, power in zip(gens, monomial, strict=True) if power))
+            for monomial, value in vector.items()
+        )
+    )
 
 
 def _reduce(vector: dict, basis: list[tuple[tuple[int, ...], dict]]) -> tuple[dict, dict[int, Fraction]]:
@@ -129,25 +169,21 @@ def to_rational(
 
     symbols = set().union(*(e.free_symbols for e in exprs), *(p.free_symbols for p in prefer))
     gens = sorted(symbols - {euler}, key=sympy.default_sort_key)
+    index = {symbol: i for i, symbol in enumerate(gens)}
+    zero = (0,) * len(gens)
     polynomial_atoms, constants, vectors = [], [], []
     for atom in atoms:
-        argument = atom.args[0]
-        if gens and argument.is_polynomial(*gens) or (not gens and argument.is_Rational):
-            poly = sympy.Poly(argument, *gens) if gens else None
-            constant = poly.coeff_monomial(1) if poly is not None else argument
-            coefficients = poly.coeffs() if poly is not None else [argument]
-            # an irrational coefficient (e·x, say) has no place in a basis over Q: keep it whole
-            if not all(c.is_Rational for c in coefficients):
-                opaque_symbol(atom)
-                continue
-            rest = _monomial_vector(poly - constant) if poly is not None else {}
-            polynomial_atoms.append(atom)
-            constants.append(Fraction(int(constant.p), int(constant.q)))
-            vectors.append(rest)
-        else:
+        rest = _monomial_vector(atom.args[0], gens, index)
+        if rest is None:
             opaque_symbol(atom)
+            continue
+        polynomial_atoms.append(atom)
+        constants.append(rest.pop(zero, Fraction(0)))
+        vectors.append(rest)
 
-    preferred = [_monomial_vector(sympy.Poly(p, *gens)) for p in prefer] if gens else []
+    preferred = (
+        [v for v in (_monomial_vector(p, gens, index) for p in prefer) if v is not None] if gens else []
+    )
     chosen, coordinates = _linear_basis(preferred + vectors)
     coordinates = coordinates[len(preferred) :]
     scales = [1] * len(chosen)
@@ -159,13 +195,7 @@ def to_rational(
         constant_scale = lcm(constant_scale, constant.denominator)
 
     symbols = [sympy.Dummy(f"{prefix}{j + 1}", positive=True) for j in range(len(chosen))]
-    exponents = [
-        sympy.Poly.from_dict(
-            {m: sympy.Rational(v.numerator, v.denominator) for m, v in vector.items()}, *gens
-        ).as_expr()
-        / scale
-        for vector, scale in zip(chosen, scales, strict=True)
-    ]
+    exponents = [_polynomial(vector, gens) / scale for vector, scale in zip(chosen, scales, strict=True)]
     t0 = sympy.Dummy(f"{prefix}0", positive=True)
     uses_constant = uses_euler or any(constants)
     replacement = {euler: t0**constant_scale}

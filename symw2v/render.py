@@ -274,7 +274,8 @@ def render_text(result: ClaimResult, indent: str = "") -> list[str]:
     cx = result.counterexample
     if cx is not None:
         where = f" ({cx.target})" if cx.target else ""
-        lines.append(f"{indent}  counterexample{where}: residual ≈ ({', '.join(cx.approximate)})")
+        residual = ", ".join(map(readable_number, cx.approximate))
+        lines.append(f"{indent}  counterexample{where}: residual ≈ ({residual})")
         vectors = [f"{name} = ({', '.join(values)})" for name, values in cx.point.items()]
         lines.append(f"{indent}    at {'; '.join(vectors)}")
         why = "undefined there:" if cx.undefined else "non-zero because"

@@ -7,6 +7,8 @@ symbols, so a claim that only type-checks because V happens to equal d is still 
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from symw2v import closed_form as cf
@@ -16,7 +18,53 @@ from symw2v.world import FAMILIES, OBJECTS, SCALAR, VARIABLES, Reading, Shape, f
 
 
 def show(shape: Shape) -> str:
-    return f"{shape[0]}×{shape[1]}"
+    return "×".join(f"({size})" if "+" in size else size for size in shape)
+
+
+_TERM = re.compile(r"^(\d*)([A-Za-z]*)$")
+
+
+def _terms(size: str) -> Counter:
+    """``"K+1"`` as {"K": 1, "": 1}: a symbolic size is a sum of sizes and a whole number."""
+    counts: Counter = Counter()
+    for term in size.split("+"):
+        match = _TERM.match(term.strip())
+        if match is None or not (match.group(1) or match.group(2)):
+            raise ShapeError(f"{size!r} is not a size")
+        number, letter = match.groups()
+        counts[letter] += int(number) if number else 1
+    return counts
+
+
+def add_sizes(a: str, b: str) -> str:
+    """The width of two blocks side by side, over the symbolic sizes: 1 and K make "K+1"."""
+    counts = _terms(a) + _terms(b)
+    parts = [(f"{counts[t]}{t}" if counts[t] > 1 else t) for t in sorted(t for t in counts if t)]
+    return "+".join(parts + ([str(counts[""])] if counts[""] else []))
+
+
+def size_at(size: str, instance) -> int:
+    """The value of a symbolic size at an instance: "K+1" is K + 1."""
+    return sum(count * (getattr(instance, letter) if letter else 1) for letter, count in _terms(size).items())
+
+
+def _ones_hint(shapes: tuple[Shape, Shape]) -> str:
+    """How to write a vector of ones where a number was added to a vector that size."""
+    if SCALAR not in shapes:
+        return ""
+    other = shapes[0] if shapes[1] == SCALAR else shapes[1]
+    ones = [o for o in OBJECTS.values() if o.value == "ones" and other in (o.shape, o.shape[::-1])]
+    return f"; a vector of ones is written {ones[0].text} ({ones[0].latex})" if ones else ""
+
+
+def _number_beside_ones(node: cf.Add | cf.Sub, left: Shape, right: Shape) -> Shape | None:
+    """The shape of a number added to a vector that a vector of ones is declared for (``1 −
+    σ(U_{o,…}ᵀv_c)``, as the handout writes it: the 1 is ``1_{K+1}``), or None."""
+    for number, shape, vector in ((node.left, left, right), (node.right, right, left)):
+        if isinstance(number, cf.Num) and shape == SCALAR and vector != SCALAR:
+            declared = any(o.value == "ones" and o.shape in (vector, vector[::-1]) for o in OBJECTS.values())
+            return vector if declared else None
+    return None
 
 
 def _is_vocab_vector(shape: Shape) -> bool:
@@ -69,9 +117,13 @@ class _Shapes(cf.Walk):
 
     def on_Add(self, node: cf.Add | cf.Sub) -> Shape:
         left, right = self(node.left), self(node.right)
+        beside = _number_beside_ones(node, left, right)
+        if beside is not None:
+            return beside
         if left != right:
             raise ShapeError(
-                f"{to_text(node)}: cannot add {show(left)} and {show(right)}", (show(left), show(right))
+                f"{to_text(node)}: cannot add {show(left)} and {show(right)}{_ones_hint((left, right))}",
+                (show(left), show(right)),
             )
         return left
 
@@ -107,6 +159,29 @@ class _Shapes(cf.Walk):
         if base != SCALAR:
             raise ShapeError(f"{to_text(node)}: only a scalar has a power, not a {show(base)}", (show(base),))
         return SCALAR
+
+    def on_Columns(self, node: cf.Columns) -> Shape:
+        rows, cols = self(node.body)
+        if cols != "1":
+            raise ShapeError(
+                f"{to_text(node)}: an entry of a block matrix is a column or a scalar, "
+                f"not {show((rows, cols))}",
+                (show((rows, cols)),),
+            )
+        return (rows, node.over)
+
+    def on_Block(self, node: cf.Block) -> Shape:
+        shapes = [self(part) for part in node.parts]
+        rows, cols = shapes[0]
+        for part, (height, width) in zip(node.parts[1:], shapes[1:], strict=True):
+            if height != rows:
+                raise ShapeError(
+                    f"{to_text(node)}: cannot put {to_text(part)} ({show((height, width))}) beside "
+                    f"{rows}-row blocks",
+                    tuple(show(s) for s in shapes),
+                )
+            cols = add_sizes(cols, width)
+        return (rows, cols)
 
     def on_Call(self, node: cf.Call) -> Shape:
         argument = self(node.argument)

@@ -169,3 +169,10 @@ def test_rows_of_U_gradient_are_the_word_gradients(loss, instance_id):
     for target in derive(named_loss(loss), "u_w", instance, Reading()):
         word = target.binding_dict()["w"]
         assert sympy.simplify(by_rows.row(word - 1).T - target.gradient) == sympy.zeros(instance.d, 1)
+
+
+def test_a_gradient_the_reading_does_not_change_is_derived_once():
+    loss, instance = named_loss("softmax"), INSTANCES["default"]
+    assert derive(loss, "v_c", instance, Reading("rows")) is derive(loss, "v_c", instance, Reading())
+    rows, columns = derive(loss, "U", instance, Reading("rows")), derive(loss, "U", instance, Reading())
+    assert rows[0].gradient == columns[0].gradient.T

@@ -48,3 +48,14 @@ def test_matrix_text_has_no_latex():
     gradient = derive(named_loss("softmax"), "z", INSTANCE, Reading())[0].gradient
     text = gradient_form(gradient, INSTANCE, None, "matrix", TEXT)
     assert "\\" not in text and "ŷ_o - 1" in text
+
+
+def test_later_components_found_by_symmetry_and_checked_when_they_differ():
+    u1, u2, v = INSTANCE.u(1), INSTANCE.u(2), INSTANCE.v()
+    dot = (u1.T * v)[0]
+    column = sympy.exp(dot) / (1 + sympy.exp(dot)) * u1 - 3 * u2
+    (sigma, first), (three, second) = linear_combination(column, INSTANCE)
+    assert (first, second, three) == ("1", "o", -3) and str(sigma).startswith("σ(")
+    differs = sympy.Matrix(column)
+    differs[2] += u1[2]  # the last component has another coefficient of u_1
+    assert linear_combination(differs, INSTANCE) is None

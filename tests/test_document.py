@@ -126,3 +126,36 @@ def test_a_document_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
         handle.truncate(4 * MAX_DOCUMENT + 1)  # sparse: nothing to read, only a size
     with pytest.raises(SymW2VError, match=f"the limit is {4 * MAX_DOCUMENT}"):
         read_document(path)
+
+
+def test_a_definition_is_compared_with_the_losses_until_one_is_it(monkeypatch):
+    from symw2v import document, isolate
+
+    monkeypatch.setattr(isolate, "PROCESSES", False)  # the comparisons here, where they are counted
+    compared = []
+    real = document._same_loss
+    monkeypatch.setattr(document, "_same_loss", lambda node, name: compared.append(name) or real(node, name))
+    found = document.plan("$$J = -\\log \\hat{y}_o$$\n\n$$J = -\\log \\sigma(u_o^T v_c)$$\n")
+    # negative sampling first: the softmax loss is compared only for the J that is not it
+    assert compared == ["negative-sampling", "softmax", "negative-sampling", "softmax"]
+    assert any(note.startswith("J on line 1 is the softmax loss") for note in found.notes)
+    assert any("J on line 3 is none of the built-in losses" in note for note in found.notes)
+
+
+def test_a_last_step_checked_against_the_gradient_is_its_result(monkeypatch):
+    from symw2v import document, isolate
+
+    monkeypatch.setattr(isolate, "PROCESSES", False)
+    checked = []
+    real = document.check_claim
+    monkeypatch.setattr(
+        document, "check_claim", lambda latex, *a, **k: checked.append(latex) or real(latex, *a, **k)
+    )
+    text = (
+        "The naive softmax loss.\n\n$$\\frac{\\partial J}{\\partial z} = \\hat{y} - y ??? = \\hat{y} - y$$\n"
+    )
+    (result,) = check_document(text).claims
+    # the first step does not read, so the second is checked against the gradient, once
+    assert checked == ["\\hat{y} - y ???", "\\hat{y} - y"]
+    assert result.verdict.value == "proved" and result.id == "equation"
+    assert [step.verdict.value for step in result.steps] == ["parse-error", "proved"]

@@ -20,9 +20,11 @@ import sympy
 import symw2v
 from symw2v import exporter as export
 from symw2v.errors import SymW2VError
-from symw2v.export_printers import ArrayPrinter
+from symw2v.export_printers import ArrayPrinter, normalize
 from symw2v.exporter import ClosedForm, content_hash, export_module
+from symw2v.instantiate import resolve_sums
 from symw2v.parse import parse_claim
+from symw2v.world.losses import named_loss
 
 LOSSES = ("negative-sampling", "softmax")
 V, D, K, B = 50, 8, 5, 7
@@ -222,6 +224,25 @@ def test_sparse_form_equals_dense_form(modules, vocabulary):
     single = module.negative_sampling_loss_and_gradients_sparse(v_c[0], int(o[0]), U, negatives[0])
     dense = module.negative_sampling_loss_and_gradients(v_c[0], int(o[0]), U, negatives[0])
     np.testing.assert_allclose(single[3], dense[2][single[2]], rtol=1e-12)
+
+
+def test_sparse_row_grads_are_built_in_the_gathered_rows_buffer(modules):
+    v_c, o, U, negatives = _point(seed=8)
+    *_, row_grads = modules["negative-sampling"].negative_sampling_loss_and_gradients_sparse(
+        v_c, o, U, negatives
+    )
+    # one (B, K+1, d) array per call: the rows of U gathered, then overwritten with ∂J/∂U's rows
+    assert row_grads.base is not None and row_grads.base.shape == (B, K + 1, D)
+
+
+def test_words_sort_stably_packed_with_their_positions_or_not(modules):
+    runs = modules["negative-sampling"]._runs
+    words = np.array([5, 3, 5, 0, 3, 5, 5])
+    for large in (0, 2**62):  # 2**62: too large to pack word * n + position in an int64
+        ordered, order, first = runs(words + large)
+        np.testing.assert_array_equal(order, np.argsort(words, kind="stable"))
+        np.testing.assert_array_equal(ordered, np.sort(words) + large)
+        np.testing.assert_array_equal(first, np.r_[True, np.diff(np.sort(words)) != 0])
 
 
 # -- the arguments, checked with messages naming them
@@ -428,6 +449,19 @@ def test_unknown_loss_or_target_is_an_error():
 def test_the_printer_names_what_it_cannot_print(claim):
     with pytest.raises(SymW2VError, match="export cannot print"):
         ArrayPrinter((parse_claim(claim),)).result(parse_claim(claim), "v_c")
+
+
+def test_gathered_words_scores_are_one_product_and_batched_products_a_matmul():
+    claim = "-sigma(-u_o^T v_c) u_o + sum_k sigma(u_k^T v_c) u_k"
+    node = normalize(resolve_sums(parse_claim(claim), named_loss("negative-sampling")))
+    gathered, separate = ArrayPrinter((node,), gathered="rows"), ArrayPrinter((node,))
+    code = "-sigmoid(-z_o)[:, None] * u_o + (sigmoid(z_k)[:, None, :] @ u_k)[:, 0]"
+    assert gathered.result(node, "v_c") == separate.result(node, "v_c") == code
+    assert gathered.statements == ["z = (rows @ v_c[:, :, None])[:, :, 0]", "z_o = z[:, 0]", "z_k = z[:, 1:]"]
+    assert separate.statements == [
+        'z_o = np.einsum("bd,bd->b", u_o, v_c)',
+        "z_k = (u_k @ v_c[:, :, None])[:, :, 0]",
+    ]
 
 
 # -- the module as text

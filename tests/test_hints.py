@@ -57,3 +57,20 @@ def test_edits_are_single_changes():
     assert "(1 - sigma(u_o^T v_c)) u_o - yhat_o u_k^T v_c v_c" in texts
     assert "sigma(u_o^T v_c) u_o - y_o u_k^T v_c v_c" in texts
     assert len(texts) == len(set(texts))
+
+
+def test_only_the_correction_that_passes_the_screen_is_proved(negative_sampling, instance, monkeypatch):
+    from collections import OrderedDict
+
+    from symw2v import hints, question
+
+    monkeypatch.setattr(question, "_decided", OrderedDict())
+    proved = []
+    real = hints.pairs_hold
+    monkeypatch.setattr(hints, "pairs_hold", lambda *found: proved.append(found) or real(*found))
+    result = check_claim(
+        "-(1 - sigma(u_o^T v_c)) u_o - sum_k sigma(u_k^T v_c) u_k", negative_sampling, "v_c", instance
+    )
+    # the first term's sign flipped fails the screen; the second's passes and is proved
+    assert result.hint.startswith("the second term has the wrong sign")
+    assert len(proved) == 1

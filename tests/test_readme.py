@@ -58,5 +58,5 @@ def test_export_excerpt_is_real_generated_code(root):
     from symw2v.exporter import export_module
 
     readme = (root / "README.md").read_text(encoding="utf-8")
-    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "einsum" in b)
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "scale_k = " in b)
     assert block in export_module("negative-sampling")

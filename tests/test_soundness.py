@@ -254,7 +254,17 @@ class Oracle:
                     term = self(body, {**bindings, index: word})
                     total = term if total is None else _combine(total, term, lambda x, y: x + y)
                 return total
+            case cf.Columns(index, over, body):  # [a_1, …, a_N]: the term at each member, side by side
+                words = INSTANCE.negatives if over == "K" else range(1, INSTANCE.V + 1)
+                return _beside([self(body, {**bindings, index: word}) for word in words])
+            case cf.Block(parts):
+                return _beside([self(part, bindings) for part in parts])
         raise TypeError(f"the oracle does not know {node!r}")
+
+
+def _beside(blocks: list[list[list]]) -> list[list]:
+    """Matrices of one height side by side."""
+    return [[x for block in blocks for x in block[row]] for row in range(len(blocks[0]))]
 
 
 def _k_over(loss_name: str) -> str:
@@ -764,9 +774,10 @@ def _mutations(node: cf.Node) -> list[cf.Node]:
 
 
 @st.composite
-def rewritten(draw, steps: int):
-    """A true claim with ``steps`` equal rewrites applied at random places."""
-    question, text, reading = draw(st.sampled_from(TRUE_CLAIMS))
+def rewritten(draw, steps: int, claims: tuple = ()):
+    """A true claim (one of ``claims``, else of all) with ``steps`` equal rewrites applied at
+    random places."""
+    question, text, reading = draw(st.sampled_from(claims or TRUE_CLAIMS))
     node = parse_claim(text)
     for _ in range(steps):
         # the rules about what a subterm is, three times as often as the ones that fit anything
@@ -779,9 +790,10 @@ def rewritten(draw, steps: int):
 
 
 @st.composite
-def mutated(draw):
-    """A true claim, possibly rewritten once, with one classic mistake at a random place."""
-    question, node, reading = draw(rewritten(draw(st.integers(0, 1))))
+def mutated(draw, claims: tuple = ()):
+    """A true claim (one of ``claims``, else of all), possibly rewritten once, with one classic
+    mistake at a random place."""
+    question, node, reading = draw(rewritten(draw(st.integers(0, 1)), claims))
     path, subterm = draw(st.sampled_from(list(_paths(node))))
     return question, _replace_at(node, path, draw(st.sampled_from(_mutations(subterm)))), reading
 
@@ -865,6 +877,9 @@ def summed_terms(draw, question):
     node = parse_claim(text)
     shape = shape_of(node, reading)
     unit = {("d", "1"): V_C, ("1", "d"): cf.Transpose(V_C)}.get(shape)
+    if shape in (("d", "V"), ("V", "d")):  # ∂J/∂U: v_c yᵀ laid out like the claim
+        y_row = cf.Transpose(cf.Name("y")) if reading.y == "column" else cf.Name("y")
+        unit = cf.Mul(V_C, y_row) if shape == ("d", "V") else cf.Transpose(cf.Mul(V_C, y_row))
     if unit is None:  # a length-V vector (∂J/∂z): a multiple of y, laid out like the claim
         unit = cf.Transpose(cf.Name("y")) if (shape[0] == "1") != (reading.y == "row") else cf.Name("y")
     return node if f == g else cf.Add(node, cf.Mul(difference, unit)), reading
@@ -885,11 +900,17 @@ def _certificate_holds(node: cf.Node, question, reading: Reading) -> bool:
 def test_certificate_and_instance_procedure_never_disagree(question, data):
     """A claim the certificate covers is proved by the instance procedure at every instance in
     its domain; one the instance procedure refutes there is never certified."""
+    _never_disagree(question, data)
+
+
+def _never_disagree(question, data, own: bool = False) -> None:
+    """``own``: rewrites of the question's own true claims (else of any, most of them skipped)."""
     kind = data.draw(st.sampled_from(("summed", "summed", "rewrite", "random")))
+    claims = tuple(case for case in TRUE_CLAIMS if case[0] == question) if own else ()
     if kind == "summed":
         node, reading = data.draw(summed_terms(question))
     elif kind == "rewrite":
-        case = data.draw(st.integers(1, 2).flatmap(rewritten))
+        case = data.draw(st.integers(1, 2).flatmap(lambda steps: rewritten(steps, claims)))
         if case[0] != question:
             return
         _, node, reading = case
@@ -902,6 +923,78 @@ def test_certificate_and_instance_procedure_never_disagree(question, data):
     for instance in DOMAIN:
         check = Question(loss, question[1], instance, Conventions(U=reading.U, y=reading.y))
         assert holds(node, check), f"certified, but not proved at {instance}: {to_text(node)} under {reading}"
+
+
+# ∂J/∂U, certified column by column: few examples, each certified one is proved at two instances
+CERTIFIED_MATRIX = [("softmax", "U"), ("negative-sampling", "U")]
+
+
+@pytest.mark.parametrize(
+    "question", CERTIFIED_MATRIX, ids=[f"{loss}-{wrt}" for loss, wrt in CERTIFIED_MATRIX]
+)
+@examples(ci=4, long=150)
+@given(data=st.data())
+def test_matrix_certificate_and_instance_procedure_never_disagree(question, data):
+    _never_disagree(question, data, own=True)
+
+
+MATRIX_CLAIMS = tuple(case for case in TRUE_CLAIMS if case[0][1] == "U")
+BLOCK = "[(yhat_1 - y_1) v_c, (yhat_2 - y_2) v_c, ..., (yhat_V - y_V) v_c]"  # v_c (ŷ − y)ᵀ, column by column
+TRUE_MATRIX = tuple(case for case in MATRIX_CLAIMS if case[0][0] == "softmax") + (
+    (("softmax", "U"), BLOCK, Reading()),
+)  # true at every size
+
+
+@examples(ci=5, long=300)
+@given(
+    case=st.one_of(mutated(MATRIX_CLAIMS), st.integers(1, 2).flatmap(lambda n: rewritten(n, TRUE_MATRIX))),
+    seed=st.integers(0, 2**32),
+)
+def test_matrix_verdicts_on_the_certificate_path_agree_with_the_oracle(case, seed):
+    """Every instance taken as large: a ∂J/∂U claim with a certificate is proved by it (and the
+    instance procedure at one small instance), and the oracle judges that verdict."""
+    question, node, reading = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(check_module, "LARGE", 0)
+        result = cross_examine(node, question, reading, seed, "large")
+    TALLY[f"large path: {'certificate' if 'certificate' in result.method else 'instance procedure'}"] += 1
+
+
+# false claims about ∂J/∂U, each of a kind a column-by-column certificate could get wrong:
+# (loss, claim, reading); the negative-sampling ones are true at INSTANCE, where every word is o
+# or a negative, so the instance procedure judges them at DOMAIN[0], which has another word
+FALSE_MATRIX = [
+    ("softmax", "-v_c (yhat - y)^T", Reading()),  # the sign flipped
+    ("softmax", "v_c yhat^T", Reading()),  # −y missing
+    ("softmax", "v_c (yhat - y)^T + (yhat_o - 1) v_c y^T", Reading()),  # column o doubled, only it
+    ("softmax", "(yhat - y) v_c^T + (yhat_o - 1) y v_c^T", Reading("rows", "column")),  # row o doubled
+    ("softmax", "U - U", Reading()),
+    ("softmax", "[(y_1 - yhat_1) v_c, ..., (y_V - yhat_V) v_c]", Reading()),  # a block, every sign
+    ("softmax", "[(yhat_1 - 2 y_1) v_c, ..., (yhat_V - 2 y_V) v_c]", Reading()),  # y doubled: column o only
+    ("negative-sampling", "v_c (sigma(U^T v_c) - y)^T", Reading()),  # other words given σ(z_w) v_c
+    ("negative-sampling", "(sigma(U v_c) - y) v_c^T", Reading("rows", "column")),
+    ("negative-sampling", "-v_c (sigma(U^T v_c) - y)^T", Reading()),
+]
+
+
+@pytest.mark.parametrize("case", FALSE_MATRIX, ids=[f"{loss}-{text}" for loss, text, _ in FALSE_MATRIX])
+def test_false_matrix_claims_are_never_certified(case):
+    loss_name, text, reading = case
+    node, question = parse_claim(text), (loss_name, "U")
+    assert not _certificate_holds(node, question, reading), f"certified: {text}"
+    check = Question(named_loss(loss_name), "U", DOMAIN[0], Conventions(U=reading.U, y=reading.y))
+    assert not holds(node, check), f"the oracle case is not false: {text}"
+    if loss_name == "softmax":  # the independent oracle agrees that it is false
+        assert not numerically_equal(node, question, reading, seed=0)
+
+
+def test_true_matrix_claims_are_certified_and_the_oracle_agrees():
+    # the true forms, and one in the numerator layout (V×d while U is read as columns)
+    forms = [(text, reading) for question, text, reading in TRUE_MATRIX]
+    for text, reading in forms + [("(yhat - y) v_c^T - 0 U^T", Reading("columns", "column"))]:
+        node = parse_claim(text)
+        assert _certificate_holds(node, ("softmax", "U"), reading), text
+        assert numerically_equal(node, ("softmax", "U"), reading, seed=1), text
 
 
 def test_a_certificate_never_identifies_different_sums(monkeypatch):

@@ -73,7 +73,8 @@ def test_a_claim_without_a_certificate_is_proved_at_every_instance_of_the_sweep(
     from symw2v.world.losses import named_loss
 
     grid = Grid(d=(1, 2), V=(2, 3), K=(1,))
-    claim, conventions = "v_c (yhat - y)^T", Conventions(U="columns")
-    result = check_claim(claim, named_loss("softmax"), "U", Instance(), conventions, grid=grid)
+    # J itself: the all-sizes argument covers gradients only
+    claim, conventions = "-sum_w y_w log(yhat_w)", Conventions(U="columns")
+    result = check_claim(claim, named_loss("softmax"), "J", Instance(), conventions, grid=grid)
     assert result.verdict.value == "proved"
     assert result.sweep_by == "" and len(result.sweep) == 4

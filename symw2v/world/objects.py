@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 Shape = tuple[str, str]
 SCALAR: Shape = ("1", "1")
+STACKED = "Uow"  # U_{o,{w_1..w_K}}, as it is spelled in plain text
+ONES = "ones"  # the vector of ones, \mathbf{1} or 1_{K+1}
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,28 @@ OBJECTS: dict[str, Object] = {
         Object("m", "size", SCALAR, "m", "m", "m", "the window's half-width (2m positions)", value="size"),
         Object("V", "size", SCALAR, "V", "V", "V", "the vocabulary size", value="size"),
         Object("e", "constant", SCALAR, "e", "e", "e", "Euler's number", value="constant"),
+        # negative sampling, vectorised: the outside vector beside the negatives' (negated), and
+        # a vector of ones as long as its rows are many
+        Object(
+            STACKED,
+            "matrix",
+            ("d", "K+1"),
+            STACKED,
+            r"\boldsymbol{U}_{o,\{w_1,\dots,w_K\}}",
+            r"U_{o,\{w_1,\dots,w_K\}}",
+            "u_o beside the negated vectors of the negatives: [u_o, -u_{w_1}, …, -u_{w_K}]",
+            definition="[u_o, -u_{w_1}, ..., -u_{w_K}]",
+        ),
+        Object(
+            ONES,
+            "constant",
+            ("K+1", "1"),
+            ONES,
+            r"\mathbf{1}",
+            r"\mathbf{1}",
+            "the vector of K + 1 ones",
+            value="ones",
+        ),
     )
 }
 
