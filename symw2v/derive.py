@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import sympy
 
+from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.instantiate import Context, Instantiator, resolve_sums
 from symw2v.parse import parse_claim
@@ -49,8 +50,6 @@ class Target:
 def zero_claim(node, wrt: str):
     """``node``, or for the claim ``0`` about a variable that is not a number, the zero of the
     variable's shape (``0 v_w``: J does not depend on another word's centre vector)."""
-    from symw2v import closed_form as cf
-
     variable = VARIABLES.get(wrt)
     if node != cf.Num(Fraction(0)) or variable is None or variable.shape(CANONICAL) == SCALAR:
         return node
