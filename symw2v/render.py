@@ -292,8 +292,12 @@ def _swept(result: ClaimResult) -> str:
     if not result.sweep:
         return ""
     if result.sweep_by == "certificate":
-        return f"{len(result.sweep)} instances, by the all-sizes certificate"
-    return f"{len(result.sweep)} instances"
+        return f"{_instances(len(result.sweep))}, by the all-sizes certificate"
+    return _instances(len(result.sweep))
+
+
+def _instances(count: int) -> str:
+    return f"{count} instance{'s' if count != 1 else ''}"
 
 
 # C0 and C1 controls but the newline and the tab (a terminal acts on ESC, CSI, CR, BS), and the
