@@ -84,17 +84,6 @@ def test_usage_errors_exit_2_without_traceback(capsys):
     assert here("check", "--loss", "cubic", "--wrt", "v_c", "u_o", capsys=capsys)[0] == 2
 
 
-def test_prove_writes_reports_and_exits_0(root, shipped_in_a_process):
-    result, out = shipped_in_a_process
-    assert result.returncode == 0, result.stderr
-    shipped = sorted(p.stem for p in (root / "derivations").glob("*.toml"))
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{name}.{suffix}" for name in shipped for suffix in ("html", "json", "md")
-    )
-    assert {"negative_sampling", "softmax"} <= set(shipped)
-    assert "eq13" in result.stderr and "refuted" in result.stderr  # progress per claim
-
-
 def test_prove_exits_1_when_a_verdict_is_not_the_expected_one(tmp_path):
     path = tmp_path / "wrong.toml"
     path.write_text(

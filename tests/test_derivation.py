@@ -1,4 +1,5 @@
-"""Derivation files: the shipped ones get the verdicts the seed calls for; bad files say why."""
+"""Derivation files: how they are read and proved, and what a bad file says (the shipped
+derivations' own verdicts and reports: test_shipped_derivations.py)."""
 
 from __future__ import annotations
 
@@ -10,43 +11,6 @@ from symw2v.cli import main
 from symw2v.derivation import load_derivation, prove_derivation
 from symw2v.errors import DerivationFileError
 from symw2v.world.losses import BUILTIN
-
-
-@pytest.mark.parametrize(
-    ("claim_id", "verdict"),
-    [
-        ("eq5", "proved"),
-        ("eq7", "proved"),
-        ("eq7-columns", "ill-typed"),
-        ("eq11", "proved"),
-        ("eq13-first-line", "refuted"),
-        ("eq13", "refuted"),
-        ("eq13-corrected", "proved"),
-        ("eq14", "proved"),
-        ("eq15", "proved"),
-    ],
-)
-def test_seed_verdicts(shipped_by_id, claim_id, verdict):
-    result = shipped_by_id[claim_id]
-    assert result.verdict.value == verdict
-    assert result.as_expected
-
-
-def test_eq13_residual_is_minus_the_sum_of_the_negatives(shipped_by_id):
-    for claim_id in ("eq13", "eq13-first-line"):
-        result = shipped_by_id[claim_id]
-        assert result.residual == "(-Σ_k u_k)ᵀ"
-        assert result.counterexample is not None
-        assert "transcendental" in result.counterexample.certificate
-
-
-def test_eq7_reports_its_reading(shipped_by_id):
-    assert (shipped_by_id["eq7"].U, shipped_by_id["eq7"].y, shipped_by_id["eq7"].layout) == (
-        "rows",
-        "row",
-        "numerator",
-    )
-    assert "U rows" in shipped_by_id["eq7-columns"].message
 
 
 def write(tmp_path, text):
