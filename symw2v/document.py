@@ -410,6 +410,8 @@ def _chains(
 
 def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile | None):
     """The chain to check for ``equation``, or (None, why it is not checked)."""
+    if equation.kind:
+        return _own_chain(equation, explicit)
     written = equation.written
     named = finding.named(written.subscript)
     if isinstance(named, str):
@@ -440,6 +442,19 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
         )
     case = _case(equation, wrt, loss, profile)
     chain = Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source)
+    return replace(chain, read_as=tuple(equation.read_as)), ""
+
+
+def _own_chain(equation: Equation, explicit: Loss | None):
+    """The chain of an equation that says its own loss and variable (an activation's derivative,
+    an identity about the loss), or (None, why it is not checked)."""
+    loss = equation.loss
+    if not any(not s.skip for s in equation.steps):
+        return None, "no step to check (each has a derivative in it, or is a name)"
+    if explicit is not None and explicit is not loss:
+        return None, f"about the {loss.name} loss ({loss.description}), not --loss {explicit.name}"
+    steps, source = equation.steps, equation.loss_source
+    chain = Chain(equation.id, equation.wrt, loss, steps, equation.rows, "", equation.line, source)
     return replace(chain, read_as=tuple(equation.read_as)), ""
 
 
