@@ -450,7 +450,8 @@ def _own_chain(equation: Equation, explicit: Loss | None):
     an identity about the loss), or (None, why it is not checked)."""
     loss = equation.loss
     if not any(not s.skip for s in equation.steps):
-        return None, "no step to check (each has a derivative in it, or is a name)"
+        reasons = dict.fromkeys(s.skip for s in equation.steps)
+        return None, "; ".join(reasons) if reasons else "nothing after ="
     if explicit is not None and explicit is not loss:
         return None, f"about the {loss.name} loss ({loss.description}), not --loss {explicit.name}"
     steps, source = equation.steps, equation.loss_source

@@ -430,3 +430,87 @@ def test_a_case_stated_between_a_chain_and_its_continuation_branches_it():
         ("w = o", [r"(\hat{y}_w - 1) v_c"]),
         ("w != o", [r"\hat{y}_w v_c"]),
     ]
+
+
+# -- activations' derivatives and identities about the loss ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        r"\sigma'(x)",
+        r"\sigma^{\prime}(\boldsymbol{x})",
+        r"\frac{d\sigma(x)}{dx}",
+        r"\frac{\partial \sigma(x)}{\partial x}",
+        r"\frac{d}{dx}\sigma(x)",
+        r"\frac{d \sigma}{d x}",
+    ],
+)
+def test_the_derivative_of_sigma_is_read_in_every_spelling(written):
+    (chain,) = chains(f"$$ {written} = \\sigma(x)(1 - \\sigma(x)) $$")
+    assert (chain.loss.name, chain.wrt) == ("sigmoid", "x")
+    assert any("derivative of the logistic function" in note for note in chain.read_as)
+
+
+def test_a_derivative_by_another_letter_is_skipped_with_its_reason():
+    found = plan(r"$$ \sigma'(x_i) = \sigma(x_i)(1 - \sigma(x_i)) $$")
+    assert not found.chains
+    assert "checked by x" in found.skipped[0].reason
+
+
+RELU = r"""
+(e) ReLU: $f(x) = \max(0, x)$, so
+
+$$ \frac{d f}{d x} = \begin{cases} 1 & x > 0 \\ 0 & x = 0 \\ 0 & x < 0 \end{cases} $$
+
+(f) Leaky ReLU with slope $\alpha$:
+
+$$ f(x) = \max(\alpha x, x) $$
+
+$$ f'(x) = \begin{cases} 1 & \text{if } x > 0 \\ \alpha & \text{if } x < 0 \end{cases} $$
+
+(g) Now $g$ is something else:
+
+$$ g'(x) = 2x $$
+"""
+
+
+def test_an_activation_defined_nearby_gives_the_loss_and_the_kink_is_left_out():
+    found = plan(RELU)
+    relu, leaky = found.chains
+    assert (relu.loss.name, relu.wrt, leaky.loss.name) == ("relu", "x", "leaky-relu")
+    assert "x = 0" not in relu.steps[0].read and "x > 0" in relu.steps[0].read
+    assert any("x = 0 is left out" in note for note in relu.read_as)
+    assert "neither defined" in next(s.reason for s in found.skipped if "g'(x)" in s.latex)
+
+
+def test_a_relu_answer_not_by_cases_is_skipped():
+    found = plan(r"ReLU: $f(x) = \max(x, 0)$. $$ f'(x) = 1 $$")
+    assert not found.chains and "by cases" in found.skipped[0].reason
+
+
+IDENTITY = r"""
+(a)
+$$ -\sum_{w \in V} y_w \log \hat{y}_w = -y_o \log \hat{y}_o = -\log \hat{y}_o $$
+$$ J_{naive-softmax}(v_c, o, U) = -\sum_{w} y_w \log(\hat{y}_w) $$
+$$ \hat{y} = \mathrm{softmax}(z), \quad z = U^\top v_c $$
+$$ \sigma(x) = \frac{1}{1 + e^{-x}} $$
+$$ \sum_{w} y_w \log \hat{y}_w = \log \hat{y}_o $$
+$$ \begin{aligned} -y^\top \log \hat{y} &= -y_o \log \hat{y}_o \\ &= -\log \hat{y}_o \end{aligned} $$
+"""
+
+
+def test_only_an_equation_with_the_cross_entropy_form_is_an_identity_about_the_loss():
+    found = plan(IDENTITY)
+    assert [(c.line, c.loss.name, c.wrt) for c in found.chains] == [(3, "softmax", "J"), (8, "softmax", "J")]
+    first, last = found.chains
+    assert [s.latex.strip() for s in first.steps] == [
+        r"-\sum_{w \in V} y_w \log \hat{y}_w",
+        r"-y_o \log \hat{y}_o",
+        r"-\log \hat{y}_o",
+    ]
+    assert [s.latex.strip() for s in last.steps][1:] == [r"-y_o \log \hat{y}_o", r"-\log \hat{y}_o"]
+    # the definition of J alone is a definition; ŷ's and σ's, and the identity without its
+    # minus, stay skipped
+    assert [s.line for s in found.skipped] == [5, 6, 7]
+    assert len(found.skipped) == 3
