@@ -452,10 +452,11 @@ def test_the_derivative_of_sigma_is_read_in_every_spelling(written):
     assert any("derivative of the logistic function" in note for note in chain.read_as)
 
 
-def test_a_derivative_by_another_letter_is_skipped_with_its_reason():
-    found = plan(r"$$ \sigma'(x_i) = \sigma(x_i)(1 - \sigma(x_i)) $$")
-    assert not found.chains
-    assert "checked by x" in found.skipped[0].reason
+def test_a_derivative_by_another_letter_is_read_by_x_unless_x_is_taken():
+    (chain,) = plan(r"$$ \sigma'(x_i) = \sigma(x_{i})(1 - \sigma(x_i)) $$").chains
+    assert chain.steps[0].read == r"\sigma(x)(1 - \sigma(x))" and "x_i read as x" in chain.read_as
+    found = plan(r"$$ \sigma'(t) = x \sigma(t) $$")
+    assert not found.chains and "x stands for something other than t" in found.skipped[0].reason
 
 
 RELU = r"""
@@ -469,9 +470,11 @@ $$ f(x) = \max(\alpha x, x) $$
 
 $$ f'(x) = \begin{cases} 1 & \text{if } x > 0 \\ \alpha & \text{if } x < 0 \end{cases} $$
 
-(g) Now $g$ is something else:
+(g) Now $g$ is something else, and so is $f(x) = -\log \sigma(x)$ (not the ReLU):
 
 $$ g'(x) = 2x $$
+
+$$ f'(x) = \sigma(x) - 1 $$
 """
 
 
@@ -482,6 +485,7 @@ def test_an_activation_defined_nearby_gives_the_loss_and_the_kink_is_left_out():
     assert "x = 0" not in relu.steps[0].read and "x > 0" in relu.steps[0].read
     assert any("x = 0 is left out" in note for note in relu.read_as)
     assert "neither defined" in next(s.reason for s in found.skipped if "g'(x)" in s.latex)
+    assert "defined as something else" in next(s.reason for s in found.skipped if "f'(x)" in s.latex)
 
 
 def test_a_relu_answer_not_by_cases_is_skipped():

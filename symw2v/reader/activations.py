@@ -104,25 +104,28 @@ def derivative_of(latex: str) -> Activation | None:
     return Activation(key, variable, text)
 
 
-def loss_of(activation: Activation, context: dict[str, tuple[Loss, str]]) -> tuple[Loss | None, str]:
+def loss_of(activation: Activation, context: dict[str, tuple[Loss | None, str]]) -> tuple[Loss | None, str]:
     """The activation's loss and how it was found, or (None, why it is not checked).
 
     ``context``: what the document's section defines or names before it: a letter's
-    definition (``f``), or ``""`` for the activation last named in the words."""
-    if activation.variable != VARIABLE:
-        return None, (
-            f"the derivative of an activation is checked by x; this one is by {activation.variable}"
-        )
+    definition (``f``; its loss None when it is defined as no activation), or ``""`` for the
+    activation last named in the words."""
     if activation.function == SIGMA:
         return activations()["sigmoid"], "σ"
     if activation.function in _by_name():
         loss = _by_name()[activation.function]
         return loss, f"named {loss.name}"
-    defined = context.get(activation.function) or context.get("")
+    # a name in the words ("ReLU: …") stands for an undefined letter only in a section that
+    # defines no function: where it defines one, an undefined letter may be anything
+    named = context.get("") if not any(context) or set(context) == {""} else None
+    defined = context.get(activation.function) or named
+    if defined is not None and defined[0] is None:
+        return None, f"{activation.function} is {defined[1]}, not a built-in activation"
     if defined is None:
         return None, (
             f"{activation.function} is neither defined as an activation nearby "
-            "(f(x) = max(x, 0), max(αx, x)) nor named (ReLU, Leaky ReLU)"
+            "(f(x) = max(x, 0), max(αx, x)) nor, in a section that defines no other function, "
+            "named (ReLU, Leaky ReLU)"
         )
     return defined
 
@@ -141,10 +144,10 @@ def _expressions() -> dict[str, Loss]:
     return found
 
 
-def definitions(latex: str) -> list[tuple[str, Loss]]:
-    """The functions ``latex`` (one row, or a line of prose with inline mathematics) defines as
-    a built-in activation: ``f(x) = \\max(x, 0)`` gives ``("f", relu)``."""
-    from symw2v.printing import to_text
+def definitions(latex: str) -> list[tuple[str, Loss | None]]:
+    """The functions ``latex`` (one row, or a line of prose with inline mathematics) defines,
+    each with the built-in activation it is: ``f(x) = \\max(x, 0)`` gives ``("f", relu)``,
+    ``f(x) = -\\log \\sigma(x)`` gives ``("f", None)``."""
     from symw2v.reader.rows import split_equals
 
     pieces = [m.group(1) for m in _INLINE.finditer(latex)] or [latex]
@@ -155,15 +158,18 @@ def definitions(latex: str) -> list[tuple[str, Loss]]:
         key = _function(head.group("f")) if head is not None else None
         if key is None or key == SIGMA:
             continue
-        for side in sides[1:]:
-            try:
-                loss = _expressions().get(to_text(parse_claim(side, "latex")))
-            except (SymW2VError, RecursionError):
-                continue
-            if loss is not None:
-                found.append((key, loss))
-                break
+        found.append((key, next((loss for loss in map(_activation, sides[1:]) if loss), None)))
     return found
+
+
+def _activation(latex: str) -> Loss | None:
+    """The built-in activation ``latex`` is written as, or None."""
+    from symw2v.printing import to_text
+
+    try:
+        return _expressions().get(to_text(parse_claim(latex, "latex")))
+    except (SymW2VError, RecursionError):
+        return None
 
 
 @cache
@@ -221,3 +227,17 @@ def without_kink(latex: str) -> tuple[str, str]:
 def _is_kink(row: str) -> bool:
     condition = plain(_IF.sub(" ", row.rsplit("&", 1)[-1])) if "&" in row else ""
     return _KINK.fullmatch(condition.strip(" ,.:{}")) is not None
+
+
+def renamed(latex: str, variable: str) -> str | None:
+    """``latex`` with the derivative's ``variable`` (``x_i``, ``t``) written as x, the world's
+    variable of an activation; None when x already stands for something else in it."""
+    if variable == VARIABLE:
+        return latex
+    bare = re.sub(r"_\{(\w)\}", r"_\1", variable)
+    spellings = {bare, re.sub(r"_(\w)", r"_{\1}", bare)}
+    options = "|".join(re.escape(o) for o in sorted(spellings, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![A-Za-z\\])(?:{options})(?![A-Za-z0-9_])")
+    if re.search(r"(?<![A-Za-z\\])x(?![A-Za-z])", pattern.sub(" ", latex)):
+        return None
+    return pattern.sub(VARIABLE, latex)

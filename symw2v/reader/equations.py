@@ -82,6 +82,7 @@ class Equation:
     loss: Loss | None = None
     wrt: str = ""
     loss_source: str = ""
+    variable: str = ""  # an activation's variable as written (x_i: read as x)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class _Reader:
         self.case_stated = 0  # how many cases have been stated so far
         self.used: dict[str, int] = {}
         # the activations the section defines (f(x) = max(x, 0): "f") or names last (ReLU: "")
-        self.activations: dict[str, tuple[Loss, str]] = {}
+        self.activations: dict[str, tuple[Loss | None, str]] = {}
 
     # -- prose ----------------------------------------------------------------------------------
 
@@ -283,7 +284,8 @@ class _Reader:
     def _activations(self, text: str, line: int, prose: bool) -> None:
         """Note the activations ``text`` defines (f(x) = max(x, 0)) or, in prose, names."""
         for letter, loss in activations.definitions(text):
-            self.activations[letter] = (loss, f"{letter} defined as {loss.description} on line {line}")
+            what = loss.description if loss is not None else "something else"
+            self.activations[letter] = (loss, f"{letter} defined as {what} on line {line}")
         named = activations.mentioned(text) if prose else None
         if named is not None:
             self.activations[""] = (named, f"“{named.name}” named on line {line}")
@@ -308,7 +310,10 @@ class _Reader:
             loss_source=source,
             read_as=[f"{activation.shown} read as the derivative of {loss.description} ({source})"],
             stated=self.case_stated,
+            variable=activation.variable,
         )
+        if activation.variable != activations.VARIABLE:
+            equation.read_as.append(f"{activation.variable} read as x")
         self._add_steps(equation, list(row.parts[1:]), display.line, row)
         self.equations.append(equation)
         self.open = equation
@@ -375,7 +380,10 @@ class _Reader:
             equation.steps.append(Step(side, line, identity.step_skip(side)))
             return
         skip = activations.step_skip(side, equation.loss)
-        read, note = ("", "") if skip else activations.without_kink(side)
+        text = activations.renamed(side, equation.variable) if not skip else side
+        if text is None:
+            skip = f"x stands for something other than {equation.variable} here: not checked"
+        read, note = ("", "") if skip else activations.without_kink(text)
         if note and note not in equation.read_as:
             equation.read_as.append(note)
         equation.steps.append(Step(side, line, skip, read if read != side else ""))

@@ -18,6 +18,7 @@ from symw2v.world.losses import Loss
 
 WRT = "J"
 _WORD = re.compile(r"\{?[A-Za-z]{2,}\}?")  # \text{LHS}, \text{RHS}: a name, not an expression
+_PROBABILITY = re.compile(r"(?<![A-Za-z\\])(?:P|p|\\Pr)\s*\{?\s*\(")
 
 
 def cross_entropy(latex: str) -> bool:
@@ -59,6 +60,11 @@ def identity(parts: list[str]) -> tuple[Loss, list[str]] | None:
 
 def step_skip(latex: str) -> str:
     """Why a side of an identity is not checked ("" when it is)."""
-    if _WORD.fullmatch(plain(latex)):
+    text = plain(latex)
+    if _WORD.fullmatch(text):
         return "a name (such as LHS), not an expression"
+    if losses.called(latex) is not None:
+        return "the loss by its name (CE(y, ŷ)), not an expression"
+    if _PROBABILITY.search(text):
+        return "a probability P(O = o | C = c): not in the claim language"
     return ""
