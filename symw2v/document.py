@@ -349,6 +349,8 @@ def _resolve(definition: Definition, node, equal: dict) -> _Resolved:
         return _Resolved(None)
     if not isinstance(named, Loss):
         named = next((c for c in map(finding.called, definition.sides) if c is not None), None)
+    if finding.window(named):  # a sum of J(v_c, w_{t+j}, U): one word's loss, whichever it is
+        return _Resolved(named)
     found = equal.get(node) if node is not None else None
     equal = finding.HOMEWORK[found] if found is not None else None
     where = f"J on line {definition.line}"
@@ -401,7 +403,7 @@ def _chains(
         if chain is None:
             skipped.append(Skipped(equation.id, " ".join(equation.rows), reason, equation.line))
             continue
-        for number, step in enumerate(equation.steps, start=1):
+        for number, step in enumerate(chain.steps, start=1):
             if step.skip:
                 skipped.append(Skipped(f"{equation.id}.{number}", step.latex, step.skip, step.line))
         chains.append(chain)
@@ -416,6 +418,8 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
     named = finding.named(written.subscript)
     if isinstance(named, str):
         return None, named
+    if finding.window(named):
+        return _window_chain(equation, named, explicit)
     if not written.known:
         return (
             None,
@@ -443,6 +447,33 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
     case = _case(equation, wrt, loss, profile)
     chain = Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source)
     return replace(chain, read_as=tuple(equation.read_as)), ""
+
+
+def _window_chain(equation: Equation, loss: Loss, explicit: Loss | None):
+    """The chain of a derivative of a window's loss (J_{skip-gram}): its steps in
+    ∂J(v_c, w_{t+j}, U) are claims the claim language reads, not chain rules; v_w is a
+    variable of it (the centre vector of another word)."""
+    if explicit is not None and explicit is not loss:
+        return None, f"about the {loss.name} loss ({loss.description}), not --loss {explicit.name}"
+    written = equation.written
+    index = written.centre_index
+    by_index = {v.index: v.name for v in VARIABLES.values() if v.object == "v" and v.index}
+    wrt = by_index.get(index) if index else written.wrt(loss)
+    if wrt is None:
+        return None, f"∂J/∂{written.shown}: not a variable of the {loss.name} loss"
+    steps = [_read_derivative(s) for s in equation.steps]
+    if all(s.skip for s in steps):
+        return None, "every step has ∂ in it (a chain rule): nothing to check" if steps else "nothing after ="
+    source = f"J_{{{written.name_shown}}} on its left"
+    chain = Chain(equation.id, wrt, loss, steps, equation.rows, "", equation.line, source)
+    note = f"J_{{{written.name_shown}}} read as the {loss.name} loss ({loss.description})"
+    return replace(chain, read_as=(*equation.read_as, note)), ""
+
+
+def _read_derivative(step: Step) -> Step:
+    """A step of a window's loss with ∂ in it that the claim language reads (∂J(v_c, w_{t+j}, U)
+    /∂U, the derivative of one word's loss) is checked; any other stays skipped."""
+    return replace(step, skip="") if step.skip and finding.parsed(step.latex) is not None else step
 
 
 def _own_chain(equation: Equation, explicit: Loss | None):

@@ -138,7 +138,7 @@ def test_the_case_a_sentence_states():
 def test_a_loss_by_its_name():
     assert losses.named(r"{n a i v e-s o f t m a x}") is SOFTMAX
     assert losses.named(r"\text{neg-sample}") is NEGATIVE
-    assert "skip-gram" in losses.named("skip-gram")
+    assert losses.named("skip-gram").name == "window-softmax"
     assert losses.named("sg") is None
     assert losses.called(r"CE(y, \hat{y})") is SOFTMAX
     sentence = "Now we consider the Negative Sampling loss, an alternative to the Naive Softmax loss"
@@ -271,9 +271,20 @@ $$\frac{\partial J}{\partial u_o} = (\sigma(u_o^T v_c) - 1) v_c$$
     assert any("none of the built-in losses" in note for note in found.notes)
 
 
-def test_a_skip_gram_loss_is_skipped_with_its_reason():
-    found = plan("$$\\frac{\\partial J_{\\text{skip-gram}}}{\\partial U} = \\sum_j x$$")
-    assert not found.chains and "skip-gram" in found.skipped[0].reason
+SKIP_GRAM = r"""
+$$J_{\text{skip-gram}}(v_c, w_{t-m}, \ldots, w_{t+m}, U) = \sum_{-m \le j \le m, j \ne 0} J(v_c, w_{t+j}, U)$$
+$$\frac{\partial J_{\text{skip-gram}}}{\partial U} = \frac{\partial}{\partial U} \sum_j J_j
+  = \sum_{-m \le j \le m, j \ne 0} \frac{\partial J(v_c, w_{t+j}, U)}{\partial U}$$
+$$\frac{\partial J_{\text{skip-gram}}}{\partial v_w} = 0$$
+"""
+
+
+def test_a_skip_gram_loss_is_the_window_loss_and_its_single_word_derivatives_are_claims():
+    found = plan(SKIP_GRAM)
+    assert [(c.loss.name, c.wrt) for c in found.chains] == [("window-softmax", "U"), ("window-softmax", "v_w")]
+    assert [bool(s.skip) for s in found.chains[0].steps] == [True, False]
+    assert [s.latex for s in found.skipped] == [r"\frac{\partial}{\partial U} \sum_j J_j"]
+    assert not any("is not the" in note for note in found.notes)
 
 
 # -- chains, labels, cases -------------------------------------------------------------------
