@@ -281,7 +281,10 @@ $$\frac{\partial J_{\text{skip-gram}}}{\partial v_w} = 0$$
 
 def test_a_skip_gram_loss_is_the_window_loss_and_its_single_word_derivatives_are_claims():
     found = plan(SKIP_GRAM)
-    assert [(c.loss.name, c.wrt) for c in found.chains] == [("window-softmax", "U"), ("window-softmax", "v_w")]
+    assert [(c.loss.name, c.wrt) for c in found.chains] == [
+        ("window-softmax", "U"),
+        ("window-softmax", "v_w"),
+    ]
     assert [bool(s.skip) for s in found.chains[0].steps] == [True, False]
     assert [s.latex for s in found.skipped] == [r"\frac{\partial}{\partial U} \sum_j J_j"]
     assert not any("is not the" in note for note in found.notes)
