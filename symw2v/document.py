@@ -10,6 +10,9 @@ differently is that loss, and one that differs from the loss it names is reporte
 the claim uses.  The conventions are a course profile's, overridden by what the document
 declares (``reader/conventions.py``).
 
+The derivative of σ, ReLU or the leaky ReLU by x (``reader/activations.py``) and an identity
+about the loss itself (``reader/identity.py``) say their own loss and variable (x, J).
+
 In a chain, a step with ∂ in it (a chain rule) is skipped with its reason; the first step
 without one is checked against the derived gradient, each later one as algebra against the one
 before, so the output says where an error entered.  What cannot be checked is listed as
