@@ -22,6 +22,7 @@ limit (``isolate.py``); one that runs out is ``undecided``.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -476,7 +477,17 @@ def _window_chain(equation: Equation, loss: Loss, explicit: Loss | None):
 def _read_derivative(step: Step) -> Step:
     """A step of a window's loss with ∂ in it that the claim language reads (∂J(v_c, w_{t+j}, U)
     /∂U, the derivative of one word's loss) is checked; any other stays skipped."""
-    return replace(step, skip="") if step.skip and finding.parsed(step.latex) is not None else step
+    if not step.skip:
+        return step
+    # \part and \space are \partial and a space: spelled so, the claim language reads them
+    text = _SPACE_COMMAND.sub(" ", _PART.sub(r"\\partial", step.read or step.latex))
+    if finding.parsed(text) is None:
+        return step
+    return replace(step, skip="", read=text if text != step.latex else step.read)
+
+
+_PART = re.compile(r"\\part(?![A-Za-z])")
+_SPACE_COMMAND = re.compile(r"\\space(?![A-Za-z])")
 
 
 def _own_chain(equation: Equation, explicit: Loss | None):

@@ -276,6 +276,8 @@ $$J_{\text{skip-gram}}(v_c, w_{t-m}, \ldots, w_{t+m}, U) = \sum_{-m \le j \le m,
 $$\frac{\partial J_{\text{skip-gram}}}{\partial U} = \frac{\partial}{\partial U} \sum_j J_j
   = \sum_{-m \le j \le m, j \ne 0} \frac{\partial J(v_c, w_{t+j}, U)}{\partial U}$$
 $$\frac{\partial J_{\text{skip-gram}}}{\partial v_w} = 0$$
+$$\frac{\part J_{skip-gram}}{\part v_c}
+  = \sum_{-m \le j \le m,\space j \ne 0} \frac{\part J(v_c, w_{t+j}, U)}{\part v_c}$$
 """
 
 
@@ -284,7 +286,9 @@ def test_a_skip_gram_loss_is_the_window_loss_and_its_single_word_derivatives_are
     assert [(c.loss.name, c.wrt) for c in found.chains] == [
         ("window-softmax", "U"),
         ("window-softmax", "v_w"),
+        ("window-softmax", "v_c"),
     ]
+    assert found.chains[2].steps[0].read.startswith(r"\sum_{-m \le j \le m,  j \ne 0} \frac{\partial J")
     assert [bool(s.skip) for s in found.chains[0].steps] == [True, False]
     assert [s.latex for s in found.skipped] == [r"\frac{\partial}{\partial U} \sum_j J_j"]
     assert not any("is not the" in note for note in found.notes)
