@@ -10,6 +10,9 @@ differently is that loss, and one that differs from the loss it names is reporte
 the claim uses.  The conventions are a course profile's, overridden by what the document
 declares (``reader/conventions.py``).
 
+The derivative of σ, ReLU or the leaky ReLU by x (``reader/activations.py``) and an identity
+about the loss itself (``reader/identity.py``) say their own loss and variable (x, J).
+
 In a chain, a step with ∂ in it (a chain rule) is skipped with its reason; the first step
 without one is checked against the derived gradient, each later one as algebra against the one
 before, so the output says where an error entered.  What cannot be checked is listed as
@@ -19,6 +22,7 @@ limit (``isolate.py``); one that runs out is ``undecided``.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -349,6 +353,8 @@ def _resolve(definition: Definition, node, equal: dict) -> _Resolved:
         return _Resolved(None)
     if not isinstance(named, Loss):
         named = next((c for c in map(finding.called, definition.sides) if c is not None), None)
+    if finding.window(named):  # a sum of J(v_c, w_{t+j}, U): one word's loss, whichever it is
+        return _Resolved(named)
     found = equal.get(node) if node is not None else None
     equal = finding.HOMEWORK[found] if found is not None else None
     where = f"J on line {definition.line}"
@@ -401,7 +407,7 @@ def _chains(
         if chain is None:
             skipped.append(Skipped(equation.id, " ".join(equation.rows), reason, equation.line))
             continue
-        for number, step in enumerate(equation.steps, start=1):
+        for number, step in enumerate(chain.steps, start=1):
             if step.skip:
                 skipped.append(Skipped(f"{equation.id}.{number}", step.latex, step.skip, step.line))
         chains.append(chain)
@@ -410,10 +416,14 @@ def _chains(
 
 def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile | None):
     """The chain to check for ``equation``, or (None, why it is not checked)."""
+    if equation.kind:
+        return _own_chain(equation, explicit)
     written = equation.written
     named = finding.named(written.subscript)
     if isinstance(named, str):
         return None, named
+    if finding.window(named):
+        return _window_chain(equation, named, explicit)
     if not written.known:
         return (
             None,
@@ -440,6 +450,57 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
         )
     case = _case(equation, wrt, loss, profile)
     chain = Chain(equation.id, wrt, loss, equation.steps, equation.rows, case, equation.line, source)
+    return replace(chain, read_as=tuple(equation.read_as)), ""
+
+
+def _window_chain(equation: Equation, loss: Loss, explicit: Loss | None):
+    """The chain of a derivative of a window's loss (J_{skip-gram}): its steps in
+    ∂J(v_c, w_{t+j}, U) are claims the claim language reads, not chain rules; v_w is a
+    variable of it (the centre vector of another word)."""
+    if explicit is not None and explicit is not loss:
+        return None, f"about the {loss.name} loss ({loss.description}), not --loss {explicit.name}"
+    written = equation.written
+    index = written.centre_index
+    by_index = {v.index: v.name for v in VARIABLES.values() if v.object == "v" and v.index}
+    wrt = by_index.get(index) if index else written.wrt(loss)
+    if wrt is None:
+        return None, f"∂J/∂{written.shown}: not a variable of the {loss.name} loss"
+    steps = [_read_derivative(s) for s in equation.steps]
+    if all(s.skip for s in steps):
+        return None, "every step has ∂ in it (a chain rule): nothing to check" if steps else "nothing after ="
+    source = f"J_{{{written.name_shown}}} on its left"
+    chain = Chain(equation.id, wrt, loss, steps, equation.rows, "", equation.line, source)
+    note = f"J_{{{written.name_shown}}} read as the {loss.name} loss ({loss.description})"
+    return replace(chain, read_as=(*equation.read_as, note)), ""
+
+
+def _read_derivative(step: Step) -> Step:
+    """A step of a window's loss with ∂ in it that the claim language reads (∂J(v_c, w_{t+j}, U)
+    /∂U, the derivative of one word's loss) is checked; any other stays skipped."""
+    if not step.skip:
+        return step
+    # \part and \space are \partial and a space: spelled so, the claim language reads them
+    text = _SPACE_COMMAND.sub(" ", _PART.sub(r"\\partial", step.read or step.latex))
+    if finding.parsed(text) is None:
+        return step
+    return replace(step, skip="", read=text if text != step.latex else step.read)
+
+
+_PART = re.compile(r"\\part(?![A-Za-z])")
+_SPACE_COMMAND = re.compile(r"\\space(?![A-Za-z])")
+
+
+def _own_chain(equation: Equation, explicit: Loss | None):
+    """The chain of an equation that says its own loss and variable (an activation's derivative,
+    an identity about the loss), or (None, why it is not checked)."""
+    loss = equation.loss
+    if not any(not s.skip for s in equation.steps):
+        reasons = dict.fromkeys(s.skip for s in equation.steps)
+        return None, "; ".join(reasons) if reasons else "nothing after ="
+    if explicit is not None and explicit is not loss:
+        return None, f"about the {loss.name} loss ({loss.description}), not --loss {explicit.name}"
+    steps, source = equation.steps, equation.loss_source
+    chain = Chain(equation.id, equation.wrt, loss, steps, equation.rows, "", equation.line, source)
     return replace(chain, read_as=tuple(equation.read_as)), ""
 
 

@@ -140,3 +140,33 @@ def test_a_bad_profile_says_what_to_fix(tmp_path, capsys):
     assert "U must be one of" in capsys.readouterr().err
     assert main(["check", "--loss", "softmax", "--wrt", "z", "--profile", "nosuch", "--", "yhat - y"]) == 2
     assert "cs224n" in capsys.readouterr().err
+
+
+WRITTEN = r"""
+(a) $$ -\sum_{w \in V} y_w \log \hat{y}_w = -y_o \log \hat{y}_o = \log \hat{y}_o $$
+
+(e) $$ \frac{d\sigma(x)}{dx} = \frac{e^{-x}}{(1 + e^{-x})^2} = \sigma(x)(1 - \sigma(x)) $$
+
+Leaky ReLU: $f(x) = \max(\alpha x, x)$.
+$$ f'(x) = \begin{cases} 1 & x > 0 \\ 1 & x < 0 \end{cases} $$
+"""
+
+
+@pytest.fixture(scope="module")
+def written():
+    return check_document(WRITTEN).to_json()["claims"]
+
+
+def test_an_identity_about_the_loss_is_checked_side_by_side(written):
+    identity = written[0]
+    assert (identity["loss"], identity["wrt"], identity["line"]) == ("softmax", "J", 2)
+    assert [s["verdict"] for s in identity["steps"]] == ["proved", "proved", "refuted"]
+    assert "identity about the softmax loss" in identity["message"]
+
+
+def test_the_derivative_of_sigma_and_a_wrong_leaky_relu(written):
+    sigma, leaky = written[1], written[2]
+    assert (sigma["loss"], sigma["wrt"], sigma["verdict"]) == ("sigmoid", "x", "proved")
+    assert [s["verdict"] for s in sigma["steps"]] == ["proved", "proved"]
+    assert (leaky["loss"], leaky["wrt"], leaky["verdict"]) == ("leaky-relu", "x", "refuted")
+    assert "derivative of the leaky ReLU" in leaky["message"]

@@ -138,7 +138,7 @@ def test_the_case_a_sentence_states():
 def test_a_loss_by_its_name():
     assert losses.named(r"{n a i v e-s o f t m a x}") is SOFTMAX
     assert losses.named(r"\text{neg-sample}") is NEGATIVE
-    assert "skip-gram" in losses.named("skip-gram")
+    assert losses.named("skip-gram").name == "window-softmax"
     assert losses.named("sg") is None
     assert losses.called(r"CE(y, \hat{y})") is SOFTMAX
     sentence = "Now we consider the Negative Sampling loss, an alternative to the Naive Softmax loss"
@@ -271,9 +271,27 @@ $$\frac{\partial J}{\partial u_o} = (\sigma(u_o^T v_c) - 1) v_c$$
     assert any("none of the built-in losses" in note for note in found.notes)
 
 
-def test_a_skip_gram_loss_is_skipped_with_its_reason():
-    found = plan("$$\\frac{\\partial J_{\\text{skip-gram}}}{\\partial U} = \\sum_j x$$")
-    assert not found.chains and "skip-gram" in found.skipped[0].reason
+SKIP_GRAM = r"""
+$$J_{\text{skip-gram}}(v_c, w_{t-m}, \ldots, w_{t+m}, U) = \sum_{-m \le j \le m, j \ne 0} J(v_c, w_{t+j}, U)$$
+$$\frac{\partial J_{\text{skip-gram}}}{\partial U} = \frac{\partial}{\partial U} \sum_j J_j
+  = \sum_{-m \le j \le m, j \ne 0} \frac{\partial J(v_c, w_{t+j}, U)}{\partial U}$$
+$$\frac{\partial J_{\text{skip-gram}}}{\partial v_w} = 0$$
+$$\frac{\part J_{skip-gram}}{\part v_c}
+  = \sum_{-m \le j \le m,\space j \ne 0} \frac{\part J(v_c, w_{t+j}, U)}{\part v_c}$$
+"""
+
+
+def test_a_skip_gram_loss_is_the_window_loss_and_its_single_word_derivatives_are_claims():
+    found = plan(SKIP_GRAM)
+    assert [(c.loss.name, c.wrt) for c in found.chains] == [
+        ("window-softmax", "U"),
+        ("window-softmax", "v_w"),
+        ("window-softmax", "v_c"),
+    ]
+    assert found.chains[2].steps[0].read.startswith(r"\sum_{-m \le j \le m,  j \ne 0} \frac{\partial J")
+    assert [bool(s.skip) for s in found.chains[0].steps] == [True, False]
+    assert [s.latex for s in found.skipped] == [r"\frac{\partial}{\partial U} \sum_j J_j"]
+    assert not any("is not the" in note for note in found.notes)
 
 
 # -- chains, labels, cases -------------------------------------------------------------------
@@ -430,3 +448,91 @@ def test_a_case_stated_between_a_chain_and_its_continuation_branches_it():
         ("w = o", [r"(\hat{y}_w - 1) v_c"]),
         ("w != o", [r"\hat{y}_w v_c"]),
     ]
+
+
+# -- activations' derivatives and identities about the loss ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        r"\sigma'(x)",
+        r"\sigma^{\prime}(\boldsymbol{x})",
+        r"\frac{d\sigma(x)}{dx}",
+        r"\frac{\partial \sigma(x)}{\partial x}",
+        r"\frac{d}{dx}\sigma(x)",
+        r"\frac{d \sigma}{d x}",
+    ],
+)
+def test_the_derivative_of_sigma_is_read_in_every_spelling(written):
+    (chain,) = chains(f"$$ {written} = \\sigma(x)(1 - \\sigma(x)) $$")
+    assert (chain.loss.name, chain.wrt) == ("sigmoid", "x")
+    assert any("derivative of the logistic function" in note for note in chain.read_as)
+
+
+def test_a_derivative_by_another_letter_is_read_by_x_unless_x_is_taken():
+    (chain,) = plan(r"$$ \sigma'(x_i) = \sigma(x_{i})(1 - \sigma(x_i)) $$").chains
+    assert chain.steps[0].read == r"\sigma(x)(1 - \sigma(x))" and "x_i read as x" in chain.read_as
+    found = plan(r"$$ \sigma'(t) = x \sigma(t) $$")
+    assert not found.chains and "x stands for something other than t" in found.skipped[0].reason
+
+
+RELU = r"""
+(e) ReLU: $f(x) = \max(0, x)$, so
+
+$$ \frac{d f}{d x} = \begin{cases} 1 & x > 0 \\ 0 & x = 0 \\ 0 & x < 0 \end{cases} $$
+
+(f) Leaky ReLU with slope $\alpha$:
+
+$$ f(x) = \max(\alpha x, x) $$
+
+$$ f'(x) = \begin{cases} 1 & \text{if } x > 0 \\ \alpha & \text{if } x < 0 \end{cases} $$
+
+(g) Now $g$ is something else, and so is $f(x) = -\log \sigma(x)$ (not the ReLU):
+
+$$ g'(x) = 2x $$
+
+$$ f'(x) = \sigma(x) - 1 $$
+"""
+
+
+def test_an_activation_defined_nearby_gives_the_loss_and_the_kink_is_left_out():
+    found = plan(RELU)
+    relu, leaky = found.chains
+    assert (relu.loss.name, relu.wrt, leaky.loss.name) == ("relu", "x", "leaky-relu")
+    assert "x = 0" not in relu.steps[0].read and "x > 0" in relu.steps[0].read
+    assert any("x = 0 is left out" in note for note in relu.read_as)
+    assert "neither defined" in next(s.reason for s in found.skipped if "g'(x)" in s.latex)
+    assert "defined as something else" in next(s.reason for s in found.skipped if "f'(x)" in s.latex)
+
+
+def test_a_relu_answer_not_by_cases_is_skipped():
+    found = plan(r"ReLU: $f(x) = \max(x, 0)$. $$ f'(x) = 1 $$")
+    assert not found.chains and "by cases" in found.skipped[0].reason
+
+
+IDENTITY = r"""
+(a)
+$$ -\sum_{w \in V} y_w \log \hat{y}_w = -y_o \log \hat{y}_o = -\log \hat{y}_o $$
+$$ J_{naive-softmax}(v_c, o, U) = -\sum_{w} y_w \log(\hat{y}_w) $$
+$$ \hat{y} = \mathrm{softmax}(z), \quad z = U^\top v_c $$
+$$ \sigma(x) = \frac{1}{1 + e^{-x}} $$
+$$ \sum_{w} y_w \log \hat{y}_w = \log \hat{y}_o $$
+$$ \begin{aligned} -y^\top \log \hat{y} &= -y_o \log \hat{y}_o \\ &= -\log \hat{y}_o \end{aligned} $$
+"""
+
+
+def test_only_an_equation_with_the_cross_entropy_form_is_an_identity_about_the_loss():
+    found = plan(IDENTITY)
+    assert [(c.line, c.loss.name, c.wrt) for c in found.chains] == [(3, "softmax", "J"), (8, "softmax", "J")]
+    first, last = found.chains
+    assert [s.latex.strip() for s in first.steps] == [
+        r"-\sum_{w \in V} y_w \log \hat{y}_w",
+        r"-y_o \log \hat{y}_o",
+        r"-\log \hat{y}_o",
+    ]
+    assert [s.latex.strip() for s in last.steps][1:] == [r"-y_o \log \hat{y}_o", r"-\log \hat{y}_o"]
+    # the definition of J alone is a definition; ŷ's and σ's, and the identity without its
+    # minus, stay skipped
+    assert [s.line for s in found.skipped] == [5, 6, 7]
+    assert len(found.skipped) == 3

@@ -90,7 +90,7 @@ def derivative(latex: str) -> Written | None:
     if len(text) > MAX_LEFT:
         return None
     text, at = _evaluated(text)
-    found = _fraction(text) or _over(text) or _slashed(text) or _nabla(text) or _subscripted(text)
+    found = differentiated(text)
     if found is None:
         return None
     of, variable = found
@@ -106,6 +106,12 @@ def derivative(latex: str) -> Written | None:
                 replace(written, index=OUTSIDE) if equal else replace(written, case=f"{written.index} != o")
             )
     return written
+
+
+def differentiated(text: str) -> tuple[str, str] | None:
+    """(what is differentiated, the variable) of a derivative written in any of the ways above,
+    ``text`` being ``plain``; None when ``text`` is no derivative."""
+    return _fraction(text) or _over(text) or _slashed(text) or _nabla(text) or _subscripted(text)
 
 
 _EVALUATED = re.compile(r"^\.?(.*?)\|_(\{.*\}|[A-Za-z])$")

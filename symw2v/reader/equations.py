@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from symw2v.displays import Display, Scan, displays
 from symw2v.errors import SymW2VError
-from symw2v.reader import cases, losses
+from symw2v.reader import activations, cases, identity, losses
 from symw2v.reader.derivative import Written, derivative, is_derivative, plain, subscript_of_J
 from symw2v.reader.rows import Row, cut, split_equals
 from symw2v.world import OUTSIDE
@@ -76,6 +76,13 @@ class Equation:
     branch: bool = False  # one case of the chain before it ("w = o:" inside a chain)
     read_as: list[str] = field(default_factory=list)  # how it was read, where that differs
     stated: int = 0  # how many cases the document had stated when it began
+    # an equation that is not ∂J/∂x of a word vector: "activation" (σ'(x), f'(x)) or "identity"
+    # (-Σ y_w log ŷ_w = -log ŷ_o), with the loss and variable it was read with, and how
+    kind: str = ""
+    loss: Loss | None = None
+    wrt: str = ""
+    loss_source: str = ""
+    variable: str = ""  # an activation's variable as written (x_i: read as x)
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,8 @@ class _Reader:
         self.case, self.case_source = "", ""
         self.case_stated = 0  # how many cases have been stated so far
         self.used: dict[str, int] = {}
+        # the activations the section defines (f(x) = max(x, 0): "f") or names last (ReLU: "")
+        self.activations: dict[str, tuple[Loss | None, str]] = {}
 
     # -- prose ----------------------------------------------------------------------------------
 
@@ -153,10 +162,12 @@ class _Reader:
                 self.open = None
                 self.case = ""
                 self.section = ""
+                self.activations = {}
             elif _ITEM.match(line):
                 self.items += 1
                 self.part = chr(ord("a") + min(self.items - 1, 25))
                 self.repeats, self.open, self.case = False, None, ""
+                self.activations = {}
             self.section = (self.section + "\n" + line)[-_SECTION:]
             for count in _COUNT.finditer(line) if len(self.counts) < MAX_NAMES else ():
                 self.counts.append(
@@ -170,6 +181,7 @@ class _Reader:
             if stated:
                 self.case, self.case_source = stated, f"“{_short(line)}”"
                 self.case_stated += 1
+            self._activations(line, self.text.count("\n", 0, start + match.start()) + 1, True)
             named = losses.mentioned(line)
             if named is not None:
                 self.signals.append(Signal(start + match.start(), f"“{named.name}” named in the text", named))
@@ -198,9 +210,19 @@ class _Reader:
         if written is not None:
             self._start(display, row, written)
             return
+        activation = activations.derivative_of(head)
+        if activation is not None:
+            self._start_activation(display, row, activation)
+            return
         if len(row.parts) == 1 and self.open is not None:
             return  # a row without "=" inside a chain (\vdots, "where …") leaves it open
         self.open = None
+        self._activations(display.latex, display.line, False)
+        said = identity.identity(list(row.parts))
+        if said is not None:
+            self._definition(display, row)  # J = -Σ y_w log ŷ_w = …: J's definition too
+            self._start_identity(display, row, *said)
+            return
         if self._definition(display, row):
             return
         if len(self.names) < MAX_NAMES:
@@ -218,7 +240,8 @@ class _Reader:
         sides = list(row.parts[1:])
         if self.defining is not None:
             self.defining.extend(sides)
-            return
+            if self.open is None or self.open.kind != "identity":
+                return
         if self.open is None:
             self.skip(display, "a step = … with no ∂J/∂x = … before it", row.label)
             return
@@ -258,6 +281,62 @@ class _Reader:
         self.equations.append(equation)
         self.open = equation
 
+    def _activations(self, text: str, line: int, prose: bool) -> None:
+        """Note the activations ``text`` defines (f(x) = max(x, 0)) or, in prose, names."""
+        for letter, loss in activations.definitions(text):
+            what = loss.description if loss is not None else "something else"
+            self.activations[letter] = (loss, f"{letter} defined as {what} on line {line}")
+        named = activations.mentioned(text) if prose else None
+        if named is not None:
+            self.activations[""] = (named, f"“{named.name}” named on line {line}")
+
+    def _start_activation(self, display: Display, row: Row, activation: activations.Activation) -> None:
+        """Start the chain of an activation's derivative (σ'(x) = …, f'(x) = …)."""
+        loss, source = activations.loss_of(activation, self.activations)
+        self.open = None
+        if loss is None:
+            self.skip(display, source, row.label)
+            return
+        written = Written("", name=activations.VARIABLE, shown=activation.shown)
+        equation = Equation(
+            self._ident(display.number, row.label),
+            written,
+            display.line,
+            display.position,
+            rows=[display.latex],
+            kind="activation",
+            loss=loss,
+            wrt=activations.VARIABLE,
+            loss_source=source,
+            read_as=[f"{activation.shown} read as the derivative of {loss.description} ({source})"],
+            stated=self.case_stated,
+            variable=activation.variable,
+        )
+        if activation.variable != activations.VARIABLE:
+            equation.read_as.append(f"{activation.variable} read as x")
+        self._add_steps(equation, list(row.parts[1:]), display.line, row)
+        self.equations.append(equation)
+        self.open = equation
+
+    def _start_identity(self, display: Display, row: Row, loss: Loss, sides: list[str]) -> None:
+        """Start the chain of an identity about the loss (-Σ y_w log ŷ_w = -log ŷ_o)."""
+        equation = Equation(
+            self._ident(display.number, row.label),
+            Written("", name=identity.WRT, shown=identity.WRT),
+            display.line,
+            display.position,
+            rows=[display.latex],
+            kind="identity",
+            loss=loss,
+            wrt=identity.WRT,
+            loss_source="the cross-entropy form (y and log ŷ)",
+            read_as=[f"read as an identity about the {loss.name} loss J itself (each side = J)"],
+            stated=self.case_stated,
+        )
+        self._add_steps(equation, sides, display.line, row)
+        self.equations.append(equation)
+        self.open = equation
+
     def _branch(self, chain: Equation, display: Display, case: str) -> Equation:
         """A new equation with the left side of ``chain``, for one case of it."""
         branch = Equation(
@@ -281,6 +360,9 @@ class _Reader:
         for side in sides:
             if not side:
                 continue
+            if equation.kind:
+                self._special_step(equation, side, line)
+                continue
             skip = ""
             if is_derivative(side):
                 skip = "a step with ∂ in it (a chain rule): not checked"
@@ -289,6 +371,22 @@ class _Reader:
             found = cases.case_of(row.condition)
             if found:
                 equation.case, equation.case_source = found, f"“{_short(row.condition)}” on line {line}"
+
+    def _special_step(self, equation: Equation, side: str, line: int) -> None:
+        """A step of an activation's derivative or of an identity about the loss."""
+        if equation.kind == "identity":
+            if identity.is_loss(side):
+                return  # J itself: what the steps are checked against
+            equation.steps.append(Step(side, line, identity.step_skip(side)))
+            return
+        skip = activations.step_skip(side, equation.loss)
+        text = activations.renamed(side, equation.variable) if not skip else side
+        if text is None:
+            skip = f"x stands for something other than {equation.variable} here: not checked"
+        read, note = ("", "") if skip else activations.without_kink(text)
+        if note and note not in equation.read_as:
+            equation.read_as.append(note)
+        equation.steps.append(Step(side, line, skip, read if read != side else ""))
 
     def _case(self, written: Written, row: Row) -> tuple[str, str]:
         """The case the equation's answer is for, and where the document says so."""
@@ -360,12 +458,17 @@ def read(text: str, found: Scan, in_time=lambda: None) -> tuple[Reading, list[Si
         reader.row(display, first)
     for block in range(read_up_to + 1, len(found.blocks) + 1):  # the prose after the last display
         reader.prose(between[block], found.blocks[block - 1].end if block else 0)
-    equations = [e for e in reader.equations if e.steps or not e.branch]
+    # an identity needs two sides besides J (J = -Σ y_w log ŷ_w alone defines J)
+    equations = [
+        e
+        for e in reader.equations
+        if (e.steps or not e.branch) and not (e.kind == "identity" and len(e.steps) < 2)
+    ]
     for symbol, line in reader.counts:
         for equation in equations:
             _read_count(equation, symbol, line)
     for name, meaning, line, position in reader.names:
-        for equation in (e for e in equations if e.position > position):
+        for equation in (e for e in equations if e.position > position and not e.kind):
             _read_name(equation, name, meaning, line)
     return Reading(equations, reader.skipped, reader.definitions), reader.signals
 

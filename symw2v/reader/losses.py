@@ -24,10 +24,11 @@ from symw2v.world import OBJECTS, WINDOW
 from symw2v.world.losses import BUILTIN, Loss
 
 # losses students name that symw2v has not built in, and why their equations are not checked
-UNSUPPORTED = {
-    "skipgram": "the skip-gram loss of a whole window (J summed over the window's outside words) "
-    "is not a built-in loss; check the loss of one outside word instead",
-}
+UNSUPPORTED: dict[str, str] = {}
+# the handout's J_{skip-gram}: the sum over a window of one outside word's loss J(v_c, w_{t+j}, U),
+# read with the naive-softmax loss of each word (its gradients, written with ∂J(v_c, w_{t+j}, U),
+# hold whichever that loss is)
+SKIP_GRAM = ("skipgram", "window-softmax")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _CALL = re.compile(
@@ -62,7 +63,23 @@ def named(subscript: str) -> Loss | str | None:
     key = normal(subscript)
     if not key:
         return None
-    return _by_name().get(key) or UNSUPPORTED.get(key)
+    return _by_name().get(key) or _windows().get(key) or UNSUPPORTED.get(key)
+
+
+@cache
+def _windows() -> dict[str, Loss]:
+    """The losses of a whole window by name (named, never guessed), and the handout's skip-gram."""
+    found = {SKIP_GRAM[0]: BUILTIN[SKIP_GRAM[1]]}
+    for loss in BUILTIN.values():
+        if WINDOW in loss.index_sets:
+            for name in (loss.name, *loss.aliases):
+                found.setdefault(normal(name), loss)
+    return found
+
+
+def window(loss: Loss | None) -> bool:
+    """Whether ``loss`` is the loss of a whole window."""
+    return loss is not None and WINDOW in loss.index_sets
 
 
 def called(latex: str) -> Loss | None:
