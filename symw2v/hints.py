@@ -96,9 +96,12 @@ def sign_flips(claim: cf.Node) -> Iterator[Edit]:
 
 
 def _negate_sigma_arguments(node: cf.Node) -> cf.Node:
-    for path, inner in list(_paths(node)):
-        if isinstance(inner, cf.Call) and inner.function == "sigma":
-            node = _replace(node, path, cf.Call("sigma", _negated(inner.argument)))
+    """Every σ(a) made σ(−a), a σ inside another's argument too (inside out: σ(1 − σ(x)) is
+    σ(−(1 − σ(−x))))."""
+    inside = {name: _negate_sigma_arguments(getattr(node, name)) for name in _child_fields(node)}
+    node = dataclasses.replace(node, **inside) if inside else node
+    if isinstance(node, cf.Call) and node.function == "sigma":
+        return cf.Call("sigma", _negated(node.argument))
     return node
 
 

@@ -6,6 +6,7 @@ from symw2v.claim import check_claim
 from symw2v.hints import edits
 from symw2v.parse import parse_claim
 from symw2v.printing import to_text
+from symw2v.world.losses import named_loss
 
 NS_VC = "-(1 - sigma(u_o^T v_c)) u_o + sum_k (1 - sigma(-u_k^T v_c)) u_k"
 
@@ -74,3 +75,9 @@ def test_only_the_correction_that_passes_the_screen_is_proved(negative_sampling,
     # the first term's sign flipped fails the screen; the second's passes and is proved
     assert result.hint.startswith("the second term has the wrong sign")
     assert len(proved) == 1
+
+
+def test_a_sigma_inside_a_sigma_is_refuted_not_an_internal_error(instance):
+    # the σ(−x) hint rewrites every σ: a σ in another σ's argument is rewritten inside out
+    result = check_claim(r"\sigma(x)\sigma(1-\sigma(x))", named_loss("sigmoid"), "x", instance)
+    assert result.verdict.value == "refuted", result.message
