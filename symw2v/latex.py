@@ -178,7 +178,10 @@ def normalize(text: str) -> str:
 # P(O=o|C=c), P(w|c): the probability of a word, as the handout writes ŷ's components
 _PROBABILITY = re.compile(r"\bP\s*\(\s*(?:O\s*=\s*)?([A-Za-z])\s*(?:\||\\mid)\s*(?:C\s*=\s*)?c\s*\)")
 # a subscript that states the case the answer is for: ŷ_{w≠o}, \hat{y}_{w = o}
-_CASE_SUBSCRIPT = re.compile(r"_\{\s*([A-Za-z])\s*(\\neq|\\ne(?![A-Za-z])|≠|!=|=)\s*o\s*\}")
+# (not a sum's: \sum_{w \neq o} runs over the words other than o)
+_CASE_SUBSCRIPT = re.compile(
+    r"(?<!sum)(?<!Sigma)(?<![Σ∑])_\{\s*([A-Za-z])\s*(\\neq|\\ne(?![A-Za-z])|≠|!=|=)\s*o\s*\}"
+)
 
 
 def probabilities(text: str) -> str:

@@ -19,7 +19,7 @@ from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
 from symw2v.latex import looks_like_latex, normalize, probabilities, spelled_objects, subscript_cases
 from symw2v.printing import to_text
-from symw2v.world import BY_BOUND, FAMILIES, OBJECTS, WINDOW, WORDS
+from symw2v.world import BY_BOUND, FAMILIES, OBJECTS, OUTSIDE, VOCABULARY, WINDOW, WORDS
 from symw2v.world.objects import EULER, ONES, STACKED, by_spelling, known_names
 
 MAX_LENGTH = 4000
@@ -36,6 +36,7 @@ _NAMES = by_spelling()
 _STEMS = {name.partition("_")[0] for name in _NAMES if "_" in name} | {WORDS.letter}
 _FAMILY_STEMS = set(FAMILIES) - {WORDS.letter}  # v_j, e_j: a word's vector of another family
 _HATS = {o.hat_of: o.name for o in OBJECTS.values() if o.hat_of}
+_EXCEPT_OUTSIDE = "except o"  # a sum's range: every word of the vocabulary but o
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 
@@ -393,6 +394,14 @@ class _ToAst(Transformer):
         _, bound = self.range_bounded(meta, [letter, start, bound])
         return (str(letter), bound, self._other(str(letter), same, meta))
 
+    def range_except(self, meta, children):
+        letter, _, other, *bound = (str(c) for c in children)
+        if other != OUTSIDE:
+            self._fail(f"a sum may leave out the outside word ({letter} ≠ {OUTSIDE}), not {other}", meta)
+        if bound and self._bound(bound[0], meta) != VOCABULARY.bound:
+            self._fail(f"{letter} ≠ {OUTSIDE}: the sum runs over the vocabulary, to {VOCABULARY.bound}", meta)
+        return (letter, VOCABULARY.bound, _EXCEPT_OUTSIDE)
+
     def _other(self, letter: str, same: Token, meta) -> str:
         """The index a sum's condition compares its own with: ``s`` in ``w_k = w_s`` over k."""
         a, b = _same_letters(same)
@@ -406,6 +415,8 @@ class _ToAst(Transformer):
             self._fail(f"the sum index {letter!r} must be one letter", meta)
         if letter == "o":
             self._fail("o is the outside word; sum over another letter", meta)
+        if same == [_EXCEPT_OUTSIDE]:  # Σ_{w ≠ o} f(w) = Σ_w f(w) − f(o), exactly
+            return cf.Sub(cf.Sum(letter, bound, body), cf.substitute(body, letter, OUTSIDE))
         return cf.Sum(letter, bound or "", body, *same)
 
     def indicator(self, meta, children):

@@ -8,7 +8,7 @@ import pytest
 
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
-from symw2v.parse import MAX_DEPTH, MAX_LENGTH, parse_claim
+from symw2v.parse import MAX_DEPTH, MAX_LENGTH, parse_claim, read_claim
 
 DOT_O = cf.Mul(cf.Transpose(cf.Word("o")), cf.Name("v_c"))
 
@@ -119,3 +119,19 @@ def test_an_unbraced_subscript_is_one_character_as_in_tex():
     assert parse_claim(r"u^T_ov_c") == parse_claim("u_o^T v_c")
     assert parse_claim(r"\hat y_wv_c") == parse_claim("yhat_w v_c")
     assert parse_claim("u_0^Tv_c") == parse_claim("u_o^T v_c")  # the zero typed for the letter o
+
+
+@pytest.mark.parametrize(
+    "written", [r"\sum_{w \neq o} \hat{y}_w u_w", "sum_{w != o} yhat_w u_w", r"\sum_{w≠o}^{V} \hat{y}_w u_w"]
+)
+def test_a_sum_over_the_words_other_than_o_is_the_vocabulary_sum_less_the_term_at_o(written):
+    # not a case of the claim (ŷ_{w≠o} is one): the sum's own range
+    node, case = read_claim(written)
+    term = cf.Mul(cf.Component(cf.Name("yhat"), "w"), cf.Word("w"))
+    assert case == ""
+    assert node == cf.Sub(cf.Sum("w", "V", term), cf.substitute(term, "w", "o"))
+
+
+def test_a_sum_may_leave_out_only_the_outside_word():
+    with pytest.raises(ClaimParseError, match="leave out the outside word"):
+        parse_claim("sum_{w != c} u_w")
