@@ -209,6 +209,8 @@ class LatexPrinter(TextPrinter):
     def on_Sum(self, node: cf.Sum) -> str:
         if not node.same and node.over in BY_BOUND and BY_BOUND[node.over].latex_range:
             return f"{BY_BOUND[node.over].latex_range.format(i=node.index)} {self._wrap(node.body, _MUL)}"
+        if not node.over and not node.same:  # a sum written without its range: the loss gives it one
+            return rf"\sum_{{{node.index}}} {self._wrap(node.body, _MUL)}"
         upper = node.over or "K"
         start = f"{node.index}=1"
         if node.same:

@@ -46,7 +46,7 @@ def test_homework_examples_are_the_real_output(root, capsys, monkeypatch):
     readme = (root / "README.md").read_text(encoding="utf-8")
     monkeypatch.chdir(root)
     blocks = [b for b in _fenced_blocks(readme) if b.startswith("$ symw2v check") and "--batch" not in b]
-    assert len(blocks) == 3
+    assert len(blocks) >= 3  # every example of a check in the README is run
     for block in blocks:
         command, *expected = block.strip().splitlines()
         argv = shlex.split(command[2:])[1:]
