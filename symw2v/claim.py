@@ -18,7 +18,7 @@ from symw2v.derive import derive, loss_context, zero_claim
 from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
 from symw2v.hints import hint
-from symw2v.instantiate import Instantiator
+from symw2v.instantiate import Instantiator, resolve_sums
 from symw2v.latex import case_pieces
 from symw2v.limits import hard_time_limit
 from symw2v.parse import read_claim
@@ -121,7 +121,7 @@ def check_claim(
 
     if node is None:
         return result(Verdict.PARSE_ERROR, message=str(unread))
-    base["claim_latex"] = to_latex(node)
+    base["claim_latex"] = _as_read(node, loss)
     show = to_compact_latex if isinstance(claim, str) and "\\" in claim else to_text
     try:
         with hard_time_limit(time_limit_s):
@@ -415,7 +415,7 @@ def check_step(
         a, b = read(left, syntax), read(right, syntax)
     except ClaimParseError as error:
         return result(Verdict.PARSE_ERROR, message=str(error))
-    base["claim_latex"] = to_latex(b)
+    base["claim_latex"] = _as_read(b, question.loss)
     try:
         with hard_time_limit(time_limit_s):
             proof = _prove_step(resolve(a, question), resolve(b, question), question, time_limit_s)
@@ -480,3 +480,12 @@ def _reading_note(node: cf.Node, question: Question, typing: Typing) -> str:
             note + f" (inferred: the first reading that type-checks; with {first_reading.describe()}, {why})"
         )
     return note + (f" ({' and '.join(declared)} declared)" if declared else " (default)")
+
+
+def _as_read(node: cf.Node, loss: Loss) -> str:
+    """The claim in LaTeX as it is read: a sum written without its range (``sum_k``) with the
+    range the loss gives its letter."""
+    try:
+        return to_latex(resolve_sums(node, loss, strict=False))
+    except SymW2VError:  # a sum the loss gives no range: shown as written, the check says why
+        return to_latex(node)

@@ -207,15 +207,14 @@ class LatexPrinter(TextPrinter):
         return rf"{self.functions[node.function]}\left({self.doprint(node.argument)}\right)"
 
     def on_Sum(self, node: cf.Sum) -> str:
-        if not node.same and node.over in BY_BOUND and BY_BOUND[node.over].latex_range:
-            return f"{BY_BOUND[node.over].latex_range.format(i=node.index)} {self._wrap(node.body, _MUL)}"
         if not node.over and not node.same:  # a sum written without its range: the loss gives it one
             return rf"\sum_{{{node.index}}} {self._wrap(node.body, _MUL)}"
-        upper = node.over or "K"
-        start = f"{node.index}=1"
+        window = BY_BOUND[node.over].latex_range if node.over in BY_BOUND else ""
+        start = window.format(i=node.index) if window else f"{node.index}=1"
+        upper = "" if window else f"^{{{node.over or 'K'}}}"
         if node.same:
             start = rf"\substack{{{start} \\ {self._same(node.index, node.same)}}}"
-        return rf"\sum_{{{start}}}^{{{upper}}} {self._wrap(node.body, _MUL)}"
+        return rf"\sum_{{{start}}}{upper} {self._wrap(node.body, _MUL)}"
 
     def _same(self, a: str, b: str) -> str:
         return f"w_{{{a}}} = w_{{{b}}}"

@@ -110,9 +110,9 @@ def test_check_document_json_and_report(root, tmp_path, capsys):
     )
     assert code == 1  # eq. 13 is refuted
     data = json.loads(capsys.readouterr().out)
-    assert [c["id"] for c in data["claims"]] == ["eq5", "eq7", "eq11", "eq13", "eq14", "eq15"]
-    assert [s["verdict"] for s in data["claims"][3]["steps"]] == ["refuted", "proved"]
-    assert {s["id"] for s in data["skipped"]} == {"eq1", "eq3", "eq4", "eq6", "eq9"}
+    assert [c["id"] for c in data["claims"]] == ["eq2", "eq5", "eq7", "eq11", "eq13", "eq14", "eq15"]
+    assert [s["verdict"] for s in data["claims"][4]["steps"]] == ["refuted", "proved"]
+    assert {s["id"] for s in data["skipped"]} == {"eq1", "eq2.1", "eq3", "eq4", "eq6", "eq9"}
     html = report.read_text(encoding="utf-8")
     assert "Skipped" in html and "valid algebra" in html and "<math" in html
 

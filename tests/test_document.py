@@ -19,6 +19,7 @@ def reference(root):
 def test_reference_derivation_verdicts(reference):
     verdicts = {r.id: r.verdict.value for r in reference.claims}
     assert verdicts == {
+        "eq2": "proved",  # J = −Σ_i y_i log ŷ_i: the cross-entropy form is the softmax loss
         "eq5": "proved",
         "eq7": "proved",
         "eq11": "proved",

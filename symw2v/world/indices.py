@@ -30,7 +30,8 @@ class IndexSet:
     sampled: bool = False  # words drawn for one example (the negatives), not all of them
     names: tuple[str, ...] = ()  # how a sum's range may name the set: \sum_{w \in V}
     # how a sum over the set is written when it does not run 1..bound (the window: −m ≤ j ≤ m,
-    # j ≠ 0), in text and in LaTeX, with {i} for its index; "" for a sum from 1 to the bound
+    # j ≠ 0), in text (the sum) and in LaTeX (its range under \sum), with {i} for its index;
+    # "" for a sum from 1 to the bound
     text_range: str = ""
     latex_range: str = ""
     # why the all-sizes argument (certify.py) does not cover a loss summing over it, or ""
@@ -62,7 +63,7 @@ WINDOW = IndexSet(
     lambda i: i.window,
     names=("window", "Window"),
     text_range="sum_{{-m <= {i} <= m, {i} != 0}}",
-    latex_range=r"\sum_{{-m \le {i} \le m,\ {i} \ne 0}}",
+    latex_range=r"-m \le {i} \le m,\ {i} \ne 0",
     uncertified="no all-sizes certificate for a loss over a window of context words: the argument "
     "covers one outside word (checked at the instances listed)",
 )
