@@ -130,12 +130,14 @@ def test_a_document_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
 
 
 def test_a_definition_is_compared_with_the_losses_until_one_is_it(monkeypatch):
-    from symw2v import document, isolate
+    from symw2v import document, document_chains, isolate
 
     monkeypatch.setattr(isolate, "PROCESSES", False)  # the comparisons here, where they are counted
     compared = []
-    real = document._same_loss
-    monkeypatch.setattr(document, "_same_loss", lambda node, name: compared.append(name) or real(node, name))
+    real = document_chains._same_loss
+    monkeypatch.setattr(
+        document_chains, "_same_loss", lambda node, name: compared.append(name) or real(node, name)
+    )
     found = document.plan("$$J = -\\log \\hat{y}_o$$\n\n$$J = -\\log \\sigma(u_o^T v_c)$$\n")
     # negative sampling first: the softmax loss is compared only for the J that is not it
     assert compared == ["negative-sampling", "softmax", "negative-sampling", "softmax"]
