@@ -252,6 +252,18 @@ class _Reader:
             self.open.id = self._ident(display.number, "")
         self._add_steps(self.open, sides, display.line, row)
 
+    def _equation(self, display: Display, row: Row, written: Written, **fields) -> Equation:
+        """An equation that starts on ``row`` of ``display``, under the case stated so far."""
+        return Equation(
+            self._ident(display.number, row.label),
+            written,
+            display.line,
+            display.position,
+            rows=[display.latex],
+            stated=self.case_stated,
+            **fields,
+        )
+
     def _start(self, display: Display, row: Row, written: Written) -> None:
         read_as = []
         if written.centre_index and _asks_about(self.section, written.centre_index):
@@ -265,16 +277,13 @@ class _Reader:
         if isinstance(named, Loss):
             where = f"J_{{{written.name_shown}}} on line {display.line}"
             self.signals.append(Signal(display.position, where, named))
-        equation = Equation(
-            self._ident(display.number, row.label),
+        equation = self._equation(
+            display,
+            row,
             written,
-            display.line,
-            display.position,
-            rows=[display.latex],
             section_repeats=self.repeats,
             context=self.signals[-1] if self.signals else None,
             read_as=read_as,
-            stated=self.case_stated,
         )
         equation.case, equation.case_source = self._case(written, row)
         self._add_steps(equation, list(row.parts[1:]), display.line, row)
@@ -298,18 +307,15 @@ class _Reader:
             self.skip(display, source, row.label)
             return
         written = Written("", name=activations.VARIABLE, shown=activation.shown)
-        equation = Equation(
-            self._ident(display.number, row.label),
+        equation = self._equation(
+            display,
+            row,
             written,
-            display.line,
-            display.position,
-            rows=[display.latex],
             kind="activation",
             loss=loss,
             wrt=activations.VARIABLE,
             loss_source=source,
             read_as=[f"{activation.shown} read as the derivative of {loss.description} ({source})"],
-            stated=self.case_stated,
             variable=activation.variable,
         )
         if activation.variable != activations.VARIABLE:
@@ -320,18 +326,15 @@ class _Reader:
 
     def _start_identity(self, display: Display, row: Row, loss: Loss, sides: list[str]) -> None:
         """Start the chain of an identity about the loss (-Σ y_w log ŷ_w = -log ŷ_o)."""
-        equation = Equation(
-            self._ident(display.number, row.label),
+        equation = self._equation(
+            display,
+            row,
             Written("", name=identity.WRT, shown=identity.WRT),
-            display.line,
-            display.position,
-            rows=[display.latex],
             kind="identity",
             loss=loss,
             wrt=identity.WRT,
             loss_source="the cross-entropy form (y and log ŷ)",
             read_as=[f"read as an identity about the {loss.name} loss J itself (each side = J)"],
-            stated=self.case_stated,
         )
         self._add_steps(equation, sides, display.line, row)
         self.equations.append(equation)
