@@ -187,7 +187,13 @@ HOSTILE_TITLE = f"Hostile </title><script>{RUN}</script>"
 HOMEWORK = (
     "$$J = -\\log \\sigma(u_o^T v_c) - \\sum_{k=1}^{K} \\log \\sigma(-u_k^T v_c)$$\n\n"
     "$$\\frac{\\partial J}{\\partial u_o} = (\\sigma(u_o^T v_c) - 1) v_c "
-    f'\\quad \\text{{<script>{RUN}</script>}} \\tag{{x"><img src=x onerror="{RUN}">}}$$\n'
+    f'\\quad \\text{{<script>{RUN}</script>}} \\tag{{x"><img src=x onerror="{RUN}">}}$$\n\n'
+    # the kinds of equation the reader now checks, each carrying a payload into the report
+    "$$-\\sum_w y_w \\log \\hat{y}_w = -\\log \\hat{y}_o \\quad "
+    f'\\text{{<img src=x onerror="{RUN}">}}$$\n\n'
+    f"$$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x)) \\quad \\text{{<script>{RUN}</script>}}$$\n\n"
+    "$$\\frac{\\partial J}{\\partial U} = \\begin{bmatrix} \\href{javascript:"
+    f"{RUN}}}{{x}} & \\cdots & \\text{{<script>{RUN}</script>}} \\end{{bmatrix}}$$\n"
 )
 
 
@@ -283,7 +289,7 @@ def test_a_hostile_homework_checked_with_report_runs_nothing(root, tmp_path):
     subprocess.run(command, cwd=root, capture_output=True, timeout=300)
     dom = _dom_after_load(page, tmp_path / "profile")
     assert dom.title == "Check of homework.md" and "pwned" not in dom.ids
-    assert dom.tags["script"] == 0 and dom.tags["img"] == 0 and dom.tags["math"] >= 2
+    assert dom.tags["script"] == 0 and dom.tags["img"] == 0 and dom.tags["math"] >= 5  # each one typeset
 
 
 # ---------------------------------------------------------------------------------------------

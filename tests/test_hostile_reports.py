@@ -81,6 +81,9 @@ PAYLOADS = [
     "$`x`$",
     "*e* _e_ **b**",
     "<b>",
+    # the block matrices and answers by cases the claim language and the reader now take
+    r"\begin{bmatrix}\href{javascript:alert(1)}{x} & \cdots & \text{<script>alert(1)</script>}\end{bmatrix}",
+    r"\begin{cases} <img src=x onerror=alert(1)> & x > 0 \\ \class{evil}{0} & x < 0 \end{cases}",
 ]
 
 hostile = st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=6)), min_size=1, max_size=5).map(
