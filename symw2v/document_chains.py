@@ -97,9 +97,7 @@ def resolve_definitions(definitions: list[Definition], limits: Limits) -> dict[D
 
 def _resolve(definition: Definition, node, equal: dict) -> _Resolved:
     named = finding.named(definition.subscript)
-    if isinstance(named, str):  # a loss symw2v does not check (skip-gram): no loss in force
-        return _Resolved(None)
-    if not isinstance(named, Loss):
+    if named is None:
         named = next((c for c in map(finding.called, definition.sides) if c is not None), None)
     if finding.window(named):  # a sum of J(v_c, w_{t+j}, U): one word's loss, whichever it is
         return _Resolved(named)
@@ -168,8 +166,6 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
         return _own_chain(equation, explicit)
     written = equation.written
     named = finding.named(written.subscript)
-    if isinstance(named, str):
-        return None, named
     if finding.window(named):
         return _window_chain(equation, named, explicit)
     if not written.known:

@@ -111,7 +111,7 @@ def loss_of(activation: Activation, context: dict[str, tuple[Loss | None, str]])
     definition (``f``; its loss None when it is defined as no activation), or ``""`` for the
     activation last named in the words."""
     if activation.function == SIGMA:
-        return activations()["sigmoid"], "σ"
+        return _sigma(), "σ"
     if activation.function in _by_name():
         loss = _by_name()[activation.function]
         return loss, f"named {loss.name}"
@@ -131,17 +131,22 @@ def loss_of(activation: Activation, context: dict[str, tuple[Loss | None, str]])
 
 
 @cache
-def _expressions() -> dict[str, Loss]:
-    """Each activation's expression as the printer writes it, a maximum's both ways round."""
-    from symw2v.printing import to_text  # the printers read the world: import them late
-
+def _expressions() -> dict[cf.Node, Loss]:
+    """Each activation's expression as a tree, a maximum's both ways round."""
     found = {}
     for loss in activations().values():
         node = parse_claim(loss.expression)
-        found[to_text(node)] = loss
+        found[node] = loss
         if isinstance(node, cf.Max):
-            found[to_text(cf.Max(node.right, node.left))] = loss
+            found[cf.Max(node.right, node.left)] = loss
     return found
+
+
+@cache
+def _sigma() -> Loss:
+    """The built-in activation that is σ itself: its expression is sigma(x)."""
+    sigma = cf.Call(SIGMA, cf.Name(VARIABLE))
+    return next(loss for node, loss in _expressions().items() if node == sigma)
 
 
 def definitions(latex: str) -> list[tuple[str, Loss | None]]:
@@ -164,10 +169,8 @@ def definitions(latex: str) -> list[tuple[str, Loss | None]]:
 
 def _activation(latex: str) -> Loss | None:
     """The built-in activation ``latex`` is written as, or None."""
-    from symw2v.printing import to_text
-
     try:
-        return _expressions().get(to_text(parse_claim(latex, "latex")))
+        return _expressions().get(parse_claim(latex, "latex"))
     except (SymW2VError, RecursionError):
         return None
 
@@ -177,7 +180,7 @@ def _phrases() -> tuple[tuple[re.Pattern, Loss], ...]:
     """A pattern for each name of an activation but σ's (σ is always written as itself)."""
     found = []
     for loss in activations().values():
-        if loss.name == "sigmoid":
+        if loss is _sigma():
             continue
         for name in (loss.name, *loss.aliases):
             words = re.findall(r"[a-z]+", name.lower())

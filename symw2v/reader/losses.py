@@ -23,12 +23,6 @@ from symw2v.reader.derivative import plain
 from symw2v.world import OBJECTS, WINDOW
 from symw2v.world.losses import BUILTIN, Loss
 
-# losses students name that symw2v has not built in, and why their equations are not checked
-UNSUPPORTED: dict[str, str] = {}
-# the handout's J_{skip-gram}: the sum over a window of one outside word's loss J(v_c, w_{t+j}, U),
-# read with the naive-softmax loss of each word (its gradients, written with ∂J(v_c, w_{t+j}, U),
-# hold whichever that loss is)
-SKIP_GRAM = ("skipgram", "window-softmax")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _CALL = re.compile(
@@ -57,19 +51,18 @@ def _by_name() -> dict[str, Loss]:
     return found
 
 
-def named(subscript: str) -> Loss | str | None:
-    """The built-in loss ``subscript`` names, the reason a known loss is not checked (a str),
-    or None when it names no loss."""
+def named(subscript: str) -> Loss | None:
+    """The built-in loss ``subscript`` names, or None when it names no loss."""
     key = normal(subscript)
     if not key:
         return None
-    return _by_name().get(key) or _windows().get(key) or UNSUPPORTED.get(key)
+    return _by_name().get(key) or _windows().get(key)
 
 
 @cache
 def _windows() -> dict[str, Loss]:
-    """The losses of a whole window by name (named, never guessed), and the handout's skip-gram."""
-    found = {SKIP_GRAM[0]: BUILTIN[SKIP_GRAM[1]]}
+    """The losses of a whole window by name (named, never guessed)."""
+    found = {}
     for loss in BUILTIN.values():
         if WINDOW in loss.index_sets:
             for name in (loss.name, *loss.aliases):
