@@ -19,25 +19,32 @@ from symw2v import schema
 from symw2v.errors import InputError, SymW2VError
 from symw2v.files import read_limited
 from symw2v.question import depends_on
-from symw2v.reader import losses as finding
-from symw2v.world import VARIABLES
-from symw2v.world.losses import Loss, named_loss
+from symw2v.world import OBJECTS, VARIABLES, WINDOW, WRT
+from symw2v.world.losses import BUILTIN, Loss, named_loss
 
 MAX_QUESTIONS_FILE = 100_000  # bytes
 MAX_QUESTIONS = 60
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 _FOLDER = "questions"
+CASES = ("", "w != o", "w = o", "repeated negatives", "x > 0", "x < 0")
 
 _VISIBILITY = schema.Field("visibility", (str,), "who sees the result when, as Gradescope says", VISIBILITIES)
 _QUESTION = schema.Table(
     (
         schema.Field("label", (str,), "the part of the handout, as students label it", fewest=1, most=40),
         schema.Field("title", (str,), "the question as the results show it", most=schema.MAX_NAME),
-        replace(schema.LOSS, choices=tuple(sorted(finding.HOMEWORK))),
-        replace(schema.WRT_, choices=tuple(v for v in VARIABLES if VARIABLES[v].object)),
-        replace(schema.CASE, choices=("", "w != o", "w = o", "repeated negatives")),
+        replace(schema.LOSS, choices=tuple(sorted(BUILTIN))),
+        replace(schema.WRT_, choices=WRT),
+        replace(schema.CASE, choices=CASES),
         schema.Field("points", (int, float), "what a right answer scores", low=0, high=1000),
         _VISIBILITY,
+        schema.Field(
+            "written_with",
+            (list,),
+            "the objects the answer must be written with (the vectorised form: Uow, ones)",
+            most=4,
+            item=schema.Field("object", (str,), "an object of the world", choices=tuple(OBJECTS)),
+        ),
     ),
     ("label", "loss", "wrt", "points"),
 )
@@ -73,6 +80,7 @@ class Asked:
     case: str
     points: int | float
     visibility: str
+    written_with: tuple[str, ...] = ()  # objects the answer must use: the vectorised form's Uow
 
     @property
     def shown(self) -> str:
@@ -88,7 +96,18 @@ class Asked:
     def asked(self) -> str:
         """What it asks for, in words: ``∂J/∂u_w for w = o of the softmax loss``."""
         case = f" for {self.case}" if self.case else ""
-        return f"∂J/∂{self.wrt}{case} of the {self.loss.name} loss"
+        shown = " and ".join(OBJECTS[name].compact for name in self.written_with)
+        written = f", written with {shown}" if shown else ""
+        if self.wrt == "J":
+            return f"an identity J = … about the {self.loss.name} loss itself{written}"
+        if self.wrt == "x":
+            return f"the derivative by x of {self.loss.name}(x){case}"
+        return f"{self.derivative}{case} of the {self.loss.name} loss{written}"
+
+    @property
+    def derivative(self) -> str:
+        """The derivative asked for, as an answer starts: ``∂J/∂v_c``, ``f'(x)`` for a function of x."""
+        return "J" if self.wrt == "J" else f"∂J/∂{self.wrt}"
 
 
 @dataclass(frozen=True)
@@ -132,10 +151,18 @@ def _asked(table: dict, visibility: str, where: str) -> Asked:
         raise SymW2VError(f"{where}: the case {case!r} is for the vector of any word, u_w (not {wrt})")
     if case == "repeated negatives" and not (free and loss.index_set(free).sampled):
         raise SymW2VError(f"{where}: repeated negatives are a case of ∂J/∂u_k of negative sampling")
+    if case in ("x > 0", "x < 0") and wrt != "x":
+        raise SymW2VError(f'{where}: the case {case!r} is for the derivative of a function of x (wrt = "x")')
     if not depends_on(loss, wrt):
         raise SymW2VError(f"{where}: J of the {loss.name} loss does not depend on {wrt}")
+    if wrt.startswith("v_") and wrt != "v_c" and WINDOW not in loss.index_sets:
+        raise SymW2VError(f"{where}: {wrt} is a word of a window; the {loss.name} loss has none")
     title = table.get("title") or f"{loss.name}: ∂J/∂{wrt}" + (f" for {case}" if case else "")
-    return Asked(table["label"], title, loss, wrt, case, table["points"], table.get("visibility", visibility))
+    shown = table.get("visibility", visibility)
+    written = table.get("written_with", ())
+    return Asked(
+        table["label"], title, loss, wrt, case, table["points"], shown, tuple(dict.fromkeys(written))
+    )
 
 
 def load_questions(path: str | Path) -> Questions:

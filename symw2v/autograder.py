@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from symw2v import closed_form as cf
 from symw2v.assignment import Asked, Questions
 from symw2v.document import Chain, Plan, check_plan, plans, read_document
 from symw2v.errors import SymW2VError
@@ -31,7 +32,7 @@ from symw2v.reader.rows import by_cases
 from symw2v.reader.source import SUFFIXES
 from symw2v.results import ClaimResult, Verdict
 from symw2v.world import OUTSIDE, VARIABLES
-from symw2v.world.losses import Loss
+from symw2v.world.losses import BUILTIN, Loss
 from symw2v.world.profile import Profile
 
 MAX_DOCUMENTS = 8  # documents of one submission that are read (a homework is one or two)
@@ -80,6 +81,8 @@ def answers(question: Asked, candidate: Candidate) -> bool:
     """Whether the equation is about what ``question`` asks: its variable (any word's vector by
     any letter that ranges over the same words), and a case that contains the question's."""
     chain = candidate.chain
+    if not _written_with(question, candidate):
+        return False
     asked, relation = VARIABLES[question.wrt], _relation(question.case)
     written = _relation(chain.case)
     if relation == "=" and chain.wrt == _at_outside(question.wrt):
@@ -91,6 +94,17 @@ def answers(question: Asked, candidate: Candidate) -> bool:
     if not relation:
         return not written
     return candidate.by_cases or (written in ("", relation) and bool(asked.free))
+
+
+def _written_with(question: Asked, candidate: Candidate) -> bool:
+    """Whether the answer is written with the objects the question asks for (the vectorised
+    form's U_{o,{w_1..w_K}}): its last step uses each of them."""
+    if not question.written_with:
+        return True
+    steps = [s for s in candidate.chain.steps if not s.skip]
+    node = finding.parsed(steps[-1].read or steps[-1].latex) if steps else None
+    used = {n.name for n in cf.walk(node) if isinstance(n, cf.Name)} if node is not None else set()
+    return set(question.written_with) <= used
 
 
 def _relation(case: str) -> str:
@@ -125,7 +139,12 @@ def _own(candidate: Candidate, loss: Loss) -> bool:
     """Whether the equation may answer a question about ``loss`` unlabelled: the document puts
     it under that loss, under a J of its own, or under none."""
     natural = candidate.natural
-    return natural is None or natural.loss.name == loss.name or natural.loss.name not in finding.HOMEWORK
+    return natural is None or natural.loss.name == loss.name or _students(natural.loss)
+
+
+def _students(loss: Loss) -> bool:
+    """Whether a J is the student's own (none of the built-in losses a course asks about)."""
+    return loss.name not in BUILTIN
 
 
 def eligible(question: Asked, candidate: Candidate) -> bool:
@@ -381,7 +400,7 @@ def _loss_said(question: Asked, candidate: Candidate) -> list[str]:
     graded = f"it is graded against the course's {course.name} loss, J = {course.expression}"
     if natural is None:
         return []
-    if natural.loss.name not in finding.HOMEWORK:
+    if _students(natural.loss):
         return [f"Your J here is your own, J = {natural.loss.expression} ({natural.loss_source}); {graded}."]
     if natural.loss.name != course.name:
         return [f"Your answer is under the {natural.loss.name} loss ({natural.loss_source}); {graded}."]
@@ -393,8 +412,7 @@ def _not_found(question: Asked, documents: list[_Document]) -> tuple[str, ...]:
     could not be read (a step of a chain, skipped for its ∂, is no answer: it is left out)."""
     lines = [
         f"Not found: no equation gives {question.asked}.  Write it as a displayed equation "
-        f"∂J/∂{question.wrt} = … (LaTeX: \\frac{{\\partial J}}{{\\partial {question.wrt}}} = …) "
-        f"in the part labelled {question.shown}."
+        f"{_how_written(question)} in the part labelled {question.shown}."
     ]
     label = label_tokens(question.label)
     for document in documents:
@@ -406,6 +424,16 @@ def _not_found(question: Asked, documents: list[_Document]) -> tuple[str, ...]:
     return tuple(lines[: 1 + MAX_SKIPPED_SHOWN])
 
 
+def _how_written(question: Asked) -> str:
+    """How an answer to ``question`` is written, in words and in LaTeX."""
+    if question.wrt == "J":
+        return "J = … (LaTeX: -\\sum_{w} y_w \\log \\hat{y}_w = …)"
+    if question.wrt == "x":
+        return "f'(x) = … (LaTeX: \\frac{d\\sigma(x)}{dx} = …, or \\begin{cases} … \\end{cases} by cases)"
+    wrt = question.wrt
+    return f"∂J/∂{wrt} = … (LaTeX: \\frac{{\\partial J}}{{\\partial {wrt}}} = …)"
+
+
 def _own_losses(
     chosen: list[Candidate | None], documents: list[_Document], questions: Questions
 ) -> list[str]:
@@ -413,7 +441,7 @@ def _own_losses(
     found = {}
     for candidate in chosen:
         natural = candidate.natural if candidate is not None else None
-        if natural is not None and natural.loss.name not in finding.HOMEWORK:
+        if natural is not None and _students(natural.loss):
             name = documents[candidate.document].name
             found.setdefault(f"{name}: your J = {natural.loss.expression} ({natural.loss_source})", None)
     if not found:
