@@ -96,7 +96,7 @@ class Asked:
     def asked(self) -> str:
         """What it asks for, in words: ``∂J/∂u_w for w = o of the softmax loss``."""
         case = f" for {self.case}" if self.case else ""
-        shown = " and ".join(OBJECTS[name].compact for name in self.written_with)
+        shown = " and ".join(_spelled(OBJECTS[name]) for name in self.written_with)
         written = f", written with {shown}" if shown else ""
         if self.wrt == "J":
             return f"an identity J = … about the {self.loss.name} loss itself{written}"
@@ -117,6 +117,11 @@ class Questions:
     questions: tuple[Asked, ...]
     time_limit: float = 30.0
     visibility: str = "visible"
+
+
+def _spelled(found) -> str:
+    """An object as the feedback names it: ``Uow = [u_o, -u_{w_1}, ..., -u_{w_K}]``."""
+    return f"{found.text} = {found.definition}" if found.definition else found.text
 
 
 def questions_from_toml(text: str, where: str) -> Questions:

@@ -158,7 +158,8 @@ def eligible(question: Asked, candidate: Candidate) -> bool:
 
 def assign(questions: tuple[Asked, ...], candidates: dict[str, list[Candidate]]) -> list[Candidate | None]:
     """Each question's answer (None: not found), in three passes: the exact label, the label of
-    its part, then the variable; the last candidate of a pass wins."""
+    its part, then the variable; the last candidate of a pass wins.  In each pass the questions
+    that ask for a form (``written_with``) choose before the others."""
     chosen: list[Candidate | None] = [None] * len(questions)
     used: dict[tuple, list[int]] = {}
     tests: tuple[Callable[[Asked, Candidate], bool], ...] = (
@@ -166,8 +167,12 @@ def assign(questions: tuple[Asked, ...], candidates: dict[str, list[Candidate]])
         lambda q, c: _part_of(label_tokens(c.chain.id), label_tokens(q.label)),
         lambda q, c: _own(c, q.loss),
     )
+    # a question that asks for a form (the vectorised one) chooses first: any answer by its
+    # variable would do for the question that asks for none
+    order = sorted(range(len(questions)), key=lambda n: not questions[n].written_with)
     for test in tests:
-        for number, question in enumerate(questions):
+        for number in order:
+            question = questions[number]
             if chosen[number] is not None:
                 continue
             fitting = [
