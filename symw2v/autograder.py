@@ -391,11 +391,10 @@ def _to_fix(result: ClaimResult) -> list[str]:
         return ["It could not be decided in the time limit; the course staff will look at it."]
     if result.verdict is Verdict.PARSE_ERROR:
         return [f"To fix: it could not be read ({result.message.splitlines()[0]}); write it as LaTeX math."]
-    said = (
-        result.hint
-        or result.message
-        or (f"it differs from the gradient by {result.residual}" if result.residual else "")
-    )
+    differs = f"it differs from the gradient by {result.residual}" if result.residual else ""
+    # a refuted answer's message says how it was read; the residual says what is wrong with it
+    first = differs if result.verdict is Verdict.REFUTED else result.message
+    said = result.hint or first or result.message or differs
     return [f"To fix: {said}"] if said else []
 
 

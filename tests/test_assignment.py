@@ -28,7 +28,8 @@ def questions():
             '[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\npoints = true\n',
             "points must be a number",
         ),
-        ('[[questions]]\nlabel = "b"\nloss = "sigmoid"\nwrt = "x"\npoints = 1\n', "loss must be one of"),
+        ('[[questions]]\nlabel = "b"\nloss = "sigmoid"\nwrt = "v_c"\npoints = 1\n', "does not depend on v_c"),
+        ('[[questions]]\nlabel = "b"\nloss = "cross-entropy"\nwrt = "x"\npoints = 1\n', "loss must be one of"),
         ('[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\n', "no points given"),
         (
             '[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\ncase = "w = o"\npoints = 1\n',
@@ -60,4 +61,4 @@ def test_the_shipped_questions_load_from_a_file(tmp_path, questions):
     path = tmp_path / "questions.toml"
     path.write_text(shipped_questions()["cs224n"], encoding="utf-8")
     assert load_questions(path) == questions
-    assert sum(q.points for q in questions.questions) == 18
+    assert sum(q.points for q in questions.questions) == 27

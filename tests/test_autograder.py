@@ -30,14 +30,15 @@ from symw2v.world import profile as profiles
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "examples" / "autograder" / "submissions"
 BIN = Path(sys.executable).parent  # the venv's symw2v
-# what a TA gives each sample, out of 18, question by question (the shipped cs224n questions:
-# (b) 3, (c) w = o 2, (c) w ≠ o 2, (d) 2, f(i) 2, f(ii) 2, f(iii) 2, (g) 3)
+# what a TA gives each sample, out of 27, question by question (the shipped cs224n questions:
+# (a) 3, (b) 3, (c) w = o 2, (c) w ≠ o 2, (d) 2, (e) 3, f(i) 2, f(ii) 2, f(iii) 2, (g) 3,
+# (h) ∂J_sg/∂U 1, ∂J_sg/∂v_c 1, ∂J_sg/∂v_w 1)
 TA = {
-    "right": [3, 2, 2, 2, 2, 2, 2, 3],
-    "wrong": [0, 2, 2, 0, 0, 2, 2, 0],
-    "missing": [3, 2, 0, 2, 0, 0, 0, 0],
-    "own_loss": [0, 0, 0, 0, 0, 0, 0, 0],
-    "duplicated": [3, 0, 0, 0, 0, 0, 0, 0],
+    "right": [3, 3, 2, 2, 2, 3, 2, 2, 2, 3, 1, 1, 1],
+    "wrong": [0, 0, 2, 2, 0, 0, 0, 2, 2, 0, 0, 0, 1],
+    "missing": [0, 3, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0],
+    "own_loss": [0] * 13,
+    "duplicated": [0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 }
 
 
@@ -227,12 +228,12 @@ def test_run_autograder_exits_0_and_writes_gradescopes_results_json(own_loss_run
     ran, results = own_loss_run
     assert ran.returncode == 0, ran.stderr
     assert gradescope_problems(results) == []
-    assert [t["name"] for t in results["tests"]][:3] == [
+    assert [t["name"] for t in results["tests"]][1:4] == [
         "(b) naive-softmax: ∂J/∂v_c",
         "(c) naive-softmax: ∂J/∂u_w for w = o",
         "(c) naive-softmax: ∂J/∂u_w for w ≠ o",
     ]
-    assert ["0/18", "in", "all"] in [line.split() for line in ran.stdout.splitlines()]  # the staff's log
+    assert ["0/27", "in", "all"] in [line.split() for line in ran.stdout.splitlines()]  # the staff's log
 
 
 def test_a_students_own_J_is_reported_and_the_courses_loss_is_used(own_loss_run):
@@ -240,7 +241,7 @@ def test_a_students_own_J_is_reported_and_the_courses_loss_is_used(own_loss_run)
     assert [t["score"] for t in results["tests"]] == TA["own_loss"]
     assert results["score"] == 0
     assert "J = 0 u_o^T v_c (J defined on line 6) is none of the course's losses" in results["output"]
-    first = results["tests"][0]
+    first = results["tests"][1]
     assert first["extra_data"] == {
         "equation": "equation",
         "file": "own_loss.md",
@@ -272,7 +273,7 @@ def test_run_autograder_writes_results_json_even_when_symw2v_cannot_grade(autogr
 
 def test_a_duplicated_equation_scores_its_question_once(duplicated):
     assert [g.score for g in duplicated.grades] == TA["duplicated"]
-    assert duplicated.grades[0].answer.id == "(b)#6"  # the last of the six: a derivation ends with it
+    assert duplicated.grades[1].answer.id == "(b)#6"  # the last of the six: a derivation ends with it
     assert (
         sum("not graded: (b)" in n and "which another equation answers" in n for n in duplicated.notes) == 5
     )
@@ -282,15 +283,15 @@ def test_a_duplicated_equation_scores_its_question_once(duplicated):
 def test_a_missing_answer_scores_0_not_found(missing):
     assert [g.score for g in missing.grades] == TA["missing"]
     found = [g.answer.id if g.answer else None for g in missing.grades]
-    assert found[:4] == ["equation", "equation#2", None, "equation#3"]  # unlabelled: by variable
-    absent = missing.grades[2]
+    assert found[1:5] == ["equation", "equation#2", None, "equation#3"]  # unlabelled: by variable
+    absent = missing.grades[3]
     assert absent.verdict is None and absent.feedback[0].startswith(
         "Not found: no equation gives ∂J/∂u_w for w != o"
     )
     results = json.loads(grading_json(missing))
     assert (
-        results["tests"][2]["status"] == "failed"
-        and results["tests"][2]["extra_data"]["verdict"] == "not found"
+        results["tests"][3]["status"] == "failed"
+        and results["tests"][3]["extra_data"]["verdict"] == "not found"
     )
     assert gradescope_problems(results) == [] and results["score"] == 7
 

@@ -80,8 +80,9 @@ def test_options_list_the_losses_variables_and_profiles():
     assert "v_c" in options["wrt"]
     assert [p["name"] for p in options["profiles"]] == ["cs224n"]
     assert options["time_limit_s"] == 60.0
-    first = options["questions"]["cs224n"][0]
-    assert (first["label"], first["loss"], first["wrt"]) == ("(b)", "softmax", "v_c")
+    first, second = options["questions"]["cs224n"][:2]
+    assert (first["label"], first["loss"], first["wrt"]) == ("(a)", "softmax", "J")  # the identity
+    assert (second["label"], second["loss"], second["wrt"]) == ("(b)", "softmax", "v_c")
 
 
 # ---- the build ------------------------------------------------------------------------------
