@@ -162,12 +162,18 @@ def _asked(table: dict, visibility: str, where: str) -> Asked:
         raise SymW2VError(f"{where}: J of the {loss.name} loss does not depend on {wrt}")
     if wrt.startswith("v_") and wrt != "v_c" and WINDOW not in loss.index_sets:
         raise SymW2VError(f"{where}: {wrt} is a word of a window; the {loss.name} loss has none")
-    title = table.get("title") or f"{loss.name}: ∂J/∂{wrt}" + (f" for {case}" if case else "")
+    title = table.get("title") or _title(loss, wrt, case)
     shown = table.get("visibility", visibility)
     written = table.get("written_with", ())
     return Asked(
         table["label"], title, loss, wrt, case, table["points"], shown, tuple(dict.fromkeys(written))
     )
+
+
+def _title(loss: Loss, wrt: str, case: str) -> str:
+    """A question's title when the file gives none: ``softmax: ∂J/∂u_w for w = o``."""
+    asked = {"J": "the loss J itself", "x": f"{loss.name}'(x)"}.get(wrt, f"∂J/∂{wrt}")
+    return f"{loss.name}: {asked}" + (f" for {case}" if case else "")
 
 
 def load_questions(path: str | Path) -> Questions:

@@ -29,7 +29,7 @@ def questions():
             "points must be a number",
         ),
         ('[[questions]]\nlabel = "b"\nloss = "sigmoid"\nwrt = "v_c"\npoints = 1\n', "does not depend on v_c"),
-        ('[[questions]]\nlabel = "b"\nloss = "cross-entropy"\nwrt = "x"\npoints = 1\n', "loss must be one of"),
+        ('[[questions]]\nlabel = "b"\nloss = "ce"\nwrt = "x"\npoints = 1\n', "loss must be one of"),
         ('[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\n', "no points given"),
         (
             '[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\ncase = "w = o"\npoints = 1\n',

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from symw2v.assignment import questions_from_toml, shipped_questions
+from symw2v.assignment import load_questions, questions_from_toml, shipped_questions
 from symw2v.autograder import grade_submission, label_tokens, match_submission
 from symw2v.cli import main
 from symw2v.gradescope import grading_json
@@ -406,3 +406,142 @@ def test_check_format_gradescope_exits_0_once_results_json_is_written(tmp_path):
     claim = ["check", "--loss", "softmax", "--wrt", "z", "--format", "gradescope", "-o", str(out), "--", "("]
     assert main(claim) == 0  # a parse error: exit code 2 without --format gradescope
     assert gradescope_problems(json.loads(out.read_text(encoding="utf-8"))) == []
+
+
+# -- the rest of the handouts: the loss identity, activations by cases, the vectorised form, the
+# skip-gram window; each with a classic wrong answer beside a right one ------------------------
+
+MORE = """
+[[questions]]
+label = "a"
+loss = "softmax"
+wrt = "J"
+points = 3
+
+[[questions]]
+label = "e"
+loss = "leaky-relu"
+wrt = "x"
+case = "x > 0"
+points = 1
+
+[[questions]]
+label = "e"
+loss = "leaky-relu"
+wrt = "x"
+case = "x < 0"
+points = 1
+
+[[questions]]
+label = "f"
+loss = "sigmoid"
+wrt = "x"
+points = 3
+
+[[questions]]
+label = "g(i)"
+loss = "negative-sampling"
+wrt = "v_c"
+points = 2
+
+[[questions]]
+label = "g(ii)"
+loss = "negative-sampling"
+wrt = "v_c"
+points = 2
+written_with = ["Uow"]
+
+[[questions]]
+label = "i"
+loss = "window-softmax"
+wrt = "U"
+points = 1
+
+[[questions]]
+label = "i"
+loss = "window-softmax"
+wrt = "v_w"
+points = 1
+"""
+
+SG = r"J_{\text{skip-gram}}(v_c, w_{t-m}, \dots, w_{t+m}, U)"
+UOW = r"U_{o,\{w_1,\dots,w_K\}}"
+NS = r"J_{\text{neg-sample}}"
+MORE_ANSWERS = rf"""# Word2vec
+
+## (a)
+
+$$-\sum_{{w \in V}} y_w \log \hat{{y}}_w = -\log \hat{{y}}_o$$
+
+## (e)
+
+Leaky ReLU: $f(x) = \max(\alpha x, x)$, so (the classic slip: 0 below zero, as for ReLU)
+
+$$f'(x) = \begin{{cases}} 1 & x > 0 \\ 0 & x < 0 \end{{cases}}$$
+
+## (f)
+
+$$\frac{{d\sigma(x)}}{{dx}} = \sigma(x)(1 + \sigma(x))$$
+
+## (g)
+
+$$\frac{{\partial {NS}}}{{\partial v_c}} = -{UOW} (\mathbf{{1}} - \sigma({UOW}^\top v_c))$$
+
+## (i)
+
+$$\frac{{\partial {SG}}}{{\partial U}} = \frac{{\partial J(v_c, w_{{t+j}}, U)}}{{\partial U}}$$
+
+$$\frac{{\partial {SG}}}{{\partial v_w}} = 0$$
+"""
+
+
+@pytest.fixture(scope="module")
+def more(cs224n, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("more")
+    (folder / "answers.md").write_text(MORE_ANSWERS, encoding="utf-8")
+    return grade_submission(folder, questions_from_toml(MORE, "more"), cs224n)
+
+
+def test_the_identity_activations_vectorised_form_and_window_are_graded(more):
+    verdicts = [g.verdict.value if g.verdict else None for g in more.grades]
+    assert verdicts == ["proved", "proved", "refuted", "refuted", None, "proved", "ill-typed", "proved"]
+    assert [g.score for g in more.grades] == [3, 1, 0, 0, 0, 2, 0, 1]
+    assert more.grades[2].feedback[1] == "To fix: it differs from the gradient by [[-α]]"
+    assert (
+        "(1 + σ(x))" not in more.grades[3].feedback[1]
+        and "differs from the gradient" in more.grades[3].feedback[1]
+    )
+    assert more.grades[6].feedback[1].startswith("To fix: the index j is free: bind it with a sum")
+
+
+def test_an_answer_not_in_the_asked_form_is_not_the_vectorised_one(more):
+    # the vectorised answer answers g(ii), which asks for it, and not g(i), which asks for none
+    found, vectorised = more.grades[4], more.grades[5]
+    assert vectorised.answer.id == "(g)" and found.answer is None
+    assert found.feedback[0].startswith("Not found: no equation gives ∂J/∂v_c of the negative-sampling loss.")
+    (identity,) = [g for g in more.grades if g.question.wrt == "J"]
+    assert identity.question.asked == "an identity J = … about the softmax loss itself"
+
+
+def test_a_question_asking_for_the_vectorised_form_says_so_when_not_found(cs224n, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "## (g)\n\n$$\\frac{\\partial J_{\\text{neg-sample}}}{\\partial v_c} = "
+        "(\\sigma(u_o^\\top v_c) - 1) u_o + \\sum_{k=1}^K \\sigma(u_k^\\top v_c) u_k$$\n",
+        encoding="utf-8",
+    )
+    only = MORE[MORE.index('[[questions]]\nlabel = "g(ii)"') :].split("\n\n[[questions]]")[0]
+    matched = match_submission(tmp_path, questions_from_toml(only, "g(ii)"), cs224n)
+    assert matched.chosen == (None,)
+    assert (
+        "written with Uow = [u_o, -u_{w_1}, ..., -u_{w_K}]"
+        in questions_from_toml(only, "g").questions[0].asked
+    )
+
+
+def test_the_2022_questions_file_loads_and_asks_every_part():
+    questions = load_questions(ROOT / "examples" / "autograder" / "questions-2022.toml").questions
+    asked = {(q.loss.name, q.wrt, q.case, q.written_with) for q in questions}
+    assert ("relu", "x", "x < 0", ()) in asked and ("negative-sampling", "v_c", "", ("Uow",)) in asked
+    assert {("softmax", "J"), ("sigmoid", "x"), ("window-softmax", "v_w")} <= {
+        (q.loss.name, q.wrt) for q in questions
+    }

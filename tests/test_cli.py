@@ -200,7 +200,20 @@ WINDOW_V_C = "sum_j U (yhat - e_j)"  # ∂J_sg/∂v_c of skip-gram over a window
 
 
 def test_a_window_claim_is_checked_at_the_m_and_window_given(capsys):
-    options = ["--loss", "window-softmax", "--wrt", "v_c", "--V", "3", "--d", "1", "--m", "1", "--window", "1,3"]
+    options = [
+        "--loss",
+        "window-softmax",
+        "--wrt",
+        "v_c",
+        "--V",
+        "3",
+        "--d",
+        "1",
+        "--m",
+        "1",
+        "--window",
+        "1,3",
+    ]
     options += ["--sweep", "none"]
     assert main(["check", *options, "--json", "--", WINDOW_V_C]) == 0
     result = json.loads(capsys.readouterr().out)
