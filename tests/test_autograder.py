@@ -545,3 +545,34 @@ def test_the_2022_questions_file_loads_and_asks_every_part():
     assert {("softmax", "J"), ("sigmoid", "x"), ("window-softmax", "v_w")} <= {
         (q.loss.name, q.wrt) for q in questions
     }
+
+
+WINDOW_NS = r"J_{\text{window-neg-sampling}}(v_c, w_{t-m}, \dots, w_{t+m}, U)"
+WINDOW_NS_QUESTIONS = """
+[[questions]]
+label = "i"
+loss = "window-negative-sampling"
+wrt = "U"
+points = 1
+
+[[questions]]
+label = "i"
+loss = "window-negative-sampling"
+wrt = "v_c"
+points = 1
+"""
+
+
+def test_the_window_of_negative_sampling_is_graded_where_the_answer_names_it(cs224n, tmp_path):
+    each = r"\sum_{-m \le j \le m, j \ne 0}"
+    (tmp_path / "a.md").write_text(
+        f"## (i)\n\n$$\\frac{{\\partial {WINDOW_NS}}}{{\\partial U}} = "
+        f"{each} \\frac{{\\partial J(v_c, w_{{t+j}}, U)}}{{\\partial U}}$$\n\n"
+        # the classic slip: the negatives' term once, not once for each of the 2m positions
+        f"$$\\frac{{\\partial {WINDOW_NS}}}{{\\partial v_c}} = -{each} \\sigma(-u_{{w_{{t+j}}}}^\\top v_c) "
+        f"u_{{w_{{t+j}}}} + \\sum_{{k=1}}^K \\sigma(u_k^\\top v_c) u_k$$\n",
+        encoding="utf-8",
+    )
+    graded = grade_submission(tmp_path, questions_from_toml(WINDOW_NS_QUESTIONS, "window"), cs224n)
+    assert [(g.verdict.value, g.score) for g in graded.grades] == [("proved", 1), ("refuted", 0)]
+    assert graded.grades[1].feedback[1] == "To fix: it differs from the gradient by -Σ_k 3*σ(u_kᵀv_c) u_k"

@@ -14,6 +14,7 @@ from symw2v.batch import check_batch, read_batch
 from symw2v.cache import ResultCache
 from symw2v.claim import Conventions, check_claim
 from symw2v.commands.batch_lines import JsonLines, record_all
+from symw2v.commands.instance_options import add_instance_options, instance_of, no_instance_options
 from symw2v.commands.output import check_outputs, document_lines, emit, output_format, write_report
 from symw2v.document import check_document, read_document
 from symw2v.errors import SymW2VError
@@ -22,7 +23,6 @@ from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
 from symw2v.reader.source import SUFFIXES
 from symw2v.render import render_text
 from symw2v.results import ClaimResult, ReportKind, Verdict
-from symw2v.sizes import DEFAULTS, instance_for, window_losses, word_list
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
 from symw2v.world import WRT
 from symw2v.world import profile as profiles
@@ -50,7 +50,9 @@ a loss before it; a chain ∂J/∂x = A = B is checked step by step, steps with 
 --profile cs224n (or a profile FILE.toml) reads claims and documents under a course's
 conventions; shapes a document declares override the profile's.
 A batch file has one JSON object per line: id, loss, wrt, claim and optional U, y, layout, V,
-d, K, o, syntax; one result per line comes out, in the same order.
+d, K, o, negatives, m, window, syntax, case; one result per line comes out, in the same order.
+A loss over a window (skip-gram over a window, CBOW) is checked at --m (the window's half-width)
+and --window (its 2m words), or the defaults; every other loss refuses them.
 
 Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse error;
 3 some undecided and none refuted; 4 a document with no equation ∂J/∂x = … in it.
@@ -64,7 +66,6 @@ _GRADESCOPE_WRITTEN = 0
 DOCUMENT_SUFFIXES = SUFFIXES
 
 
-_SIZES = tuple(field.name for field in schema.INSTANCE.fields)  # V, d, K, o, negatives, m, window
 SWEEP_HELP = GRID_HELP + " (default: the default grid for one claim, none for documents and batches)"
 
 
@@ -132,7 +133,7 @@ def add_parser(commands) -> None:
             default=default,
             help=f"{field.help} (default: {shown}, or the profile's)",
         )
-    _add_sizes(parser)
+    add_instance_options(parser)
     parser.add_argument(
         "--format",
         choices=("text", "json", "gradescope"),
@@ -157,61 +158,6 @@ def add_parser(commands) -> None:
         help=SWEEP_HELP,
     )
     parser.set_defaults(run=run)
-
-
-def _add_sizes(parser: argparse.ArgumentParser) -> None:
-    """The instance of a single claim: its sizes, words, negatives and window."""
-    sizes = parser.add_argument_group(
-        "the instance a single claim is checked at (a batch line gives its own: the same names)"
-    )
-    for field in (schema.V, schema.D, schema.K, schema.OUTSIDE):
-        sizes.add_argument(
-            f"--{field.name}",
-            type=schema.option(field),
-            help=f"{field.help} (default {DEFAULTS[field.name]})",
-        )
-    windowed = ", ".join(window_losses())
-    sizes.add_argument(
-        "--negatives",
-        type=word_list,
-        metavar="W,W,…",
-        help=f"{schema.NEGATIVES.help}, e.g. 1,3,3 for a repeated one "
-        "(default: the first K words other than o; K is their number unless --K says)",
-    )
-    sizes.add_argument(
-        "--m",
-        type=schema.option(schema.HALF_WIDTH),
-        metavar="M",
-        help=f"the window's half-width m: J sums over the 2m positions −m ≤ j ≤ m, j ≠ 0 "
-        f"(from {schema.HALF_WIDTH.low} to {schema.HALF_WIDTH.high}; default {DEFAULTS['m']}; "
-        f"only for a loss over a window: {windowed})",
-    )
-    sizes.add_argument(
-        "--window",
-        type=word_list,
-        metavar="W,W,…",
-        help=f"{schema.WINDOW.help}, 2m of them, e.g. 1,3,4,1 for m = 2 (default: the words other "
-        "than o in turn after the negatives; m is half their number unless --m says)",
-    )
-
-
-def _instance(args: argparse.Namespace, loss: Loss) -> Instance:
-    """The instance of a single claim, from the options, through the one schema."""
-    given = {name: getattr(args, name) for name in _SIZES}
-    options = {name: f"--{name}" for name in given}
-    try:
-        return instance_for(loss, given)
-    except SymW2VError as error:
-        key = getattr(error, "key", "")
-        said = str(error)
-        raise SymW2VError(f"{options[key]}: {said}" if key in options else said) from None
-
-
-def _no_sizes(args: argparse.Namespace, form: str) -> None:
-    """Refuse an instance's option where it would be ignored: a document's or a batch's claims."""
-    given = [f"--{name}" for name in _SIZES if getattr(args, name) is not None]
-    if given:
-        raise SymW2VError(f"{', '.join(given)}: for a single claim; {form}")
 
 
 def exit_code(results: list[ClaimResult]) -> int:
@@ -285,7 +231,7 @@ def _run_claim(args: argparse.Namespace) -> int:
     if not (args.loss and args.wrt):
         raise SymW2VError("a single claim needs --loss and --wrt (or give a document file, or --batch)")
     loss = named_loss(args.loss)
-    instance = _instance(args, loss)
+    instance = instance_of(args, loss)
     profile = profiles.load(args.profile) if args.profile else None
     conventions = Conventions.under(profile, args.U, args.y, args.layout)
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
@@ -328,7 +274,7 @@ def _run_document(args: argparse.Namespace) -> int:
     loss = named_loss(args.loss) if args.loss else None
     if args.U or args.y or args.layout:
         raise SymW2VError("--U, --y and --layout are for a single claim; for a document, give --profile")
-    _no_sizes(args, "a document's equations are checked at the default instance")
+    no_instance_options(args, "a document's equations are checked at the default instance")
 
     def progress(result: ClaimResult) -> None:
         seconds = f"{result.seconds:6.2f} s" if isinstance(result.seconds, (int, float)) else ""
@@ -378,7 +324,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise SymW2VError(
             "--profile is for a claim or a document; a batch line gives its own U, y and layout"
         )
-    _no_sizes(args, "a batch line gives its own (fields V, d, K, o, negatives, m, window)")
+    no_instance_options(args, "a batch line gives its own (fields V, d, K, o, negatives, m, window)")
     items = read_batch(args.batch)
     results: list[ClaimResult] = []
     lines = None if output_format(args) == "gradescope" else JsonLines(args.output)
