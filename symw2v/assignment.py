@@ -1,5 +1,9 @@
 """What an assignment asks, as a questions file: each question's label, loss, variable, case,
-points and Gradescope visibility (``autograder.py`` grades a submission against them).
+points and Gradescope visibility, and the objects its answer must be written with (the
+vectorised form's ``Uow``); ``autograder.py`` grades a submission against them.  A question is
+about any built-in loss: a gradient of a word vector, an identity about J itself (``wrt = "J"``,
+part (a)), an activation's derivative (``wrt = "x"``, by cases x > 0 and x < 0), a gradient of
+skip-gram over a window (``wrt`` U, v_c or v_w).
 
 A questions file is TOML, ``[[questions]]`` tables and an optional ``[autograder]`` one;
 ``symw2v/world/questions/`` ships one for each built-in profile that has one (CS224n's).  Every
