@@ -11,8 +11,8 @@ Among several, the last in the document is the answer (a derivation ends with it
 are listed as not graded.  A question that asks for a form (``written_with``: the vectorised
 negative-sampling gradient, written with U_{o,{w_1..w_K}}) is answered only by an equation in
 that form, and chooses before the questions that ask for none.  An equation answers one
-question, except that an answer for every word (by cases, or one formula) answers each case of its question.  Each answer is checked
-against the course's loss, whatever J the student wrote (which the feedback reports), so a
+question, except that an answer for every word (by cases, or one formula) answers each case
+of its question.  Each answer is checked against the course's loss, whatever J the student wrote (which the feedback reports), so a
 document that redefines J, or repeats one right equation, scores only what it answers.
 """
 
