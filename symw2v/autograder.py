@@ -12,8 +12,9 @@ are listed as not graded.  A question that asks for a form (``written_with``: th
 negative-sampling gradient, written with U_{o,{w_1..w_K}}) is answered only by an equation in
 that form, and chooses before the questions that ask for none.  An equation answers one
 question, except that an answer for every word (by cases, or one formula) answers each case
-of its question.  Each answer is checked against the course's loss, whatever J the student wrote (which the feedback reports), so a
-document that redefines J, or repeats one right equation, scores only what it answers.
+of its question.  Each answer is checked against the course's loss, whatever J the student
+wrote (which the feedback reports), so a document that redefines J, or repeats one right
+equation, scores only what it answers.
 """
 
 from __future__ import annotations
