@@ -104,7 +104,8 @@ def add_parser(commands) -> None:
         "--case",
         default="",
         metavar="CASE",
-        help="the answer is for one case: 'w != o', 'w = o' or 'repeated negatives' (default: every case)",
+        help="the answer is for one case: 'w != o', 'w = o' or 'repeated negatives'; 'x > 0' or "
+        "'x < 0' for ReLU and the leaky ReLU (default: every case)",
     )
     parser.add_argument("--batch", metavar="FILE.jsonl", help="check every line of a JSON Lines file")
     parser.add_argument(
