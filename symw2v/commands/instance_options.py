@@ -57,7 +57,7 @@ def instance_of(args: argparse.Namespace, loss: Loss) -> Instance:
     try:
         return instance_for(loss, given)
     except SymW2VError as error:
-        key = getattr(error, "key", "")
+        key = getattr(error, "key", "").split(" #")[0]  # "window #2": an item of --window
         said = str(error)
         raise SymW2VError(f"{options[key]}: {said}" if key in options else said) from None
 
