@@ -28,7 +28,9 @@ that fall on the same word, each with the best idiom NumPy offers for that appro
 over v_c's multiples (the idiom of the export before it built the rows in the gathered buffer,
 written by hand).  A dense one-hot
 matrix product is not among them: at this size it is gigaflops for a scatter.  PyTorch
-autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed.
+autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed, and so is the
+module exported for numba (``symw2v export --target numba``): each dtype's first call compiles
+its loop, before the agreement check and the timing, and the compile time is printed apart.
 """
 
 from __future__ import annotations

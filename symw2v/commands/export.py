@@ -12,10 +12,11 @@ from symw2v.world.losses import named_loss
 HELP = """\
 Write a readable, self-contained Python module that computes the loss and its gradients,
 vectorised for NumPy (default), JAX or PyTorch, or for numba (NumPy, with the negative-
-sampling gradient as one compiled loop: pip install 'symw2v[numba]'). Its code is printed from closed forms that
-symw2v proves first; it also carries the derivation itself (instance_gradients) to compare
-with. A closed form that is not proved stops the export (exit 2) unless --allow-unproved,
-and the module's header then says so. The output is the same, byte for byte, on every run.
+sampling gradient as one compiled loop: pip install 'symw2v[numba]'). Its code is printed
+from closed forms that symw2v proves first; it also carries the derivation itself
+(instance_gradients) to compare with. A closed form that is not proved stops the export
+(exit 2) unless --allow-unproved, and the module's header then says so. The output is the
+same, byte for byte, on every run.
 
 The module checks its arguments (shapes, dtypes, 0-based word indices in range) and has
 sgd_step(V_centre, U, c, dJ_dv_c, dJ_dU, lr, rows=None) to apply the gradients to both
