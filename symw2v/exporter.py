@@ -206,7 +206,7 @@ def _usage(loss: Loss, target: str) -> list[str]:
     ]
     if len(functions) > 1:
         lines.append("    sgd_step(V_centre, U, c, dJ_dv_c, row_grads, lr, rows=rows)  # those rows only")
-    if target == "numba" and (loss.name, target) in {key[::-1] for key in _LOOP_TEMPLATES}:
+    if (target, loss.name) in _LOOP_TEMPLATES:
         lines += [
             "",
             "The gradient is one loop compiled by numba.njit on the first call for each dtype",
@@ -324,7 +324,8 @@ def _row_parts(
 
 
 def _loop_comment(text: str) -> str:
-    """A comment in the fused loop's branches (indented 16), wrapped to the line length."""
+    """A comment in the fused loop's branches (indented 16), wrapped to the line length; every
+    run of whitespace, a newline too, becomes one space, so the text cannot leave the comment."""
     indent = " " * 16 + "# "
     return f"\n{indent}".join(textwrap.wrap(text, LINE_LENGTH - len(indent), break_long_words=False))
 
