@@ -4,7 +4,9 @@ anything, and parsing exactly as the parser Lark builds from the grammar."""
 from __future__ import annotations
 
 import json
+import zipfile
 from importlib import resources
+from io import BytesIO
 
 import lark
 import pytest
@@ -128,3 +130,15 @@ def test_json_keeps_tuples_and_integer_keys():
     text = json.dumps(grammar._encode(value))
     assert json.loads(text, object_pairs_hook=grammar._decode_object) == value
     assert json.loads('{"١": 1}', object_pairs_hook=grammar._decode_object) == {"١": 1}  # not an ASCII digit
+
+
+def test_tables_travel_with_the_package():
+    """The browser's wheel and the Gradescope kit carry the tables, so they are fast there too."""
+    from symw2v import autograder_kit
+    from symw2v.site import wheels
+
+    names = zipfile.ZipFile(BytesIO(wheels.own_wheel()[1])).namelist()
+    assert f"symw2v/{grammar.TABLES}" in names
+    vendored = autograder_kit._vendored()
+    assert f"vendor/symw2v/{grammar.TABLES}" in vendored
+    assert grammar.TABLES in vendored["vendor/pyproject.toml"]
