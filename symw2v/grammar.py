@@ -1,7 +1,7 @@
 """The claim grammar (``claim.lark``) as Lark's LALR parser, loaded from tables made once.
 
-Building the parser from the grammar (the LALR analysis) took a good part of a second in every
-process, though the grammar changes only when someone edits it.  ``tools/build_grammar_tables.py``
+Building the parser from the grammar (Lark's LALR analysis) cost every process a tenth of a second
+of CPU or more, though the grammar changes only when someone edits it.  ``tools/build_grammar_tables.py``
 runs Lark on the grammar once and writes its parse tables, Lark's own serialisation
 (``Lark.memo_serialize``), as JSON to ``claim_tables.json``; each process reads them back with
 ``Lark.load``, which takes that data as a dictionary.  Neither pickle nor anything that runs code
@@ -26,6 +26,8 @@ import lark
 from lark import Lark
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
+
+from symw2v.errors import SymW2VError
 
 GRAMMAR = "claim.lark"
 TABLES = "claim_tables.json"
@@ -70,7 +72,7 @@ def tables_text(grammar: str | None = None) -> str:
     """The tables file for ``grammar`` (default: the shipped ``claim.lark``): the same bytes for
     the same grammar and Lark.
 
-    Raises ``ValueError`` where the tables would not read back exactly as Lark wrote them.
+    Raises ``SymW2VError`` where the tables would not read back exactly as Lark wrote them.
     """
     grammar = _grammar() if grammar is None else grammar
     data, memo = build_parser(grammar).memo_serialize([TerminalDef, Rule])
@@ -78,7 +80,7 @@ def tables_text(grammar: str | None = None) -> str:
     tables = {"made_for": made_for(grammar), "data": data, "memo": memo}
     text = json.dumps(_encode(tables), ensure_ascii=False, separators=(",", ":")) + "\n"
     if json.loads(text, object_pairs_hook=_decode_object) != tables:
-        raise ValueError("Lark's tables do not survive JSON here: a key of digits or a tuple marker in them?")
+        raise SymW2VError("Lark's tables do not read back from JSON as written (keys of digits?)")
     return text
 
 
@@ -100,7 +102,7 @@ def _canonical(table: dict[str, Any]) -> dict[str, Any]:
             renumbered[state] = len(renumbered)
             queue.extend(target for _, (action, target) in sorted_actions[state] if action == _SHIFT)
     if len(renumbered) != len(sorted_actions):
-        raise ValueError("Lark's parse table has states that no shift reaches")
+        raise SymW2VError("Lark's parse table has states that no shift reaches")
     states = {
         renumbered[state]: {
             symbols[names[symbol]]: (action, renumbered[target] if action == _SHIFT else target)
