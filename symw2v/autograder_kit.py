@@ -35,7 +35,7 @@ from symw2v.world import profile as profiles
 
 _EXECUTABLE = 0o755
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no time of day in the kit
-_VENDORED = (".py", ".lark", ".j2", ".toml")  # what the package is made of
+_VENDORED = (".py", ".lark", ".j2", ".toml", ".json")  # what the package is made of
 PROFILE_FILE = "profile.toml"
 QUESTIONS_FILE = "questions.toml"
 
