@@ -25,8 +25,6 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-import jinja2
-
 import symw2v
 from symw2v.assignment import load_questions, shipped_questions
 from symw2v.errors import SymW2VError
@@ -93,6 +91,8 @@ def write_zip(folder: str | Path, target: str | Path) -> None:
 
 
 def _render(template: str, context: dict) -> str:
+    import jinja2  # only when a kit is written: the command line starts without it
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
         autoescape=False,  # shell scripts: what they interpolate goes through shell_quote

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-import jinja2
 import sympy
 
 from symw2v import __version__
@@ -371,7 +370,9 @@ def _instance_lines(loss: Loss, printer: ArrayPrinter) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def _environment():
+    import jinja2  # only when a module is written: the command line starts without it
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
         # Python source, not HTML: nothing to escape (and no user text reaches these templates)
