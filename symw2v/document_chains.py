@@ -20,7 +20,7 @@ from symw2v.errors import ProofTimeout
 from symw2v.isolate import Failure, Limits, run_isolated
 from symw2v.limits import hard_time_limit
 from symw2v.reader import losses as finding
-from symw2v.reader.equations import Definition, Equation, Skipped, Step
+from symw2v.reader.found import Definition, Equation, Skipped, Step
 from symw2v.world import VARIABLES
 from symw2v.world.instance import Instance
 from symw2v.world.losses import Loss
