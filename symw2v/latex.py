@@ -50,13 +50,19 @@ INDICATOR = "𝟙"
 _SUBSTACK = re.compile(r"\\substack\s*\{")
 
 
+# the second line of a sum's range stacked with \atop (\sum_{-m \le j \le m \atop j \ne 0}), or
+# joined with \& ("and"): one condition, as a comma joins it
+_AND = re.compile(r"\\atop(?![A-Za-z])|\\&")
+
+
 def blank(text: str) -> str:
     """``text`` with fonts, sizes and spacing blanked out; same length, same positions."""
     # first what the blanking below would break: a matrix's &, an indicator's bold 1, a
-    # substack's line break
+    # substack's line break, a range's \atop and \&
     text = _matrices(text)
     text = _INDICATOR.sub(lambda m: INDICATOR + " " * (len(m.group(0)) - 1), text)
     text = _unstack(text)
+    text = _AND.sub(lambda m: ",".ljust(len(m.group(0))), text)
     text = _unwrap(text)
     for pattern, keep in _BLANKED:
         text = pattern.sub(lambda m, keep=keep: _blank(m, keep), text)
@@ -149,6 +155,8 @@ def spelled_objects(text: str, ones: str, stacked: str) -> str:
 # word is a quantity of its own, not a restatement of the claim's derivative
 _BASE_DERIVATIVE = re.compile(
     r"\\frac\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
+    # slashed: \partial J(v_c, w_{t+j}, U)/\partial U
+    r"|\\partial\s*J\s*\([^()]*\)\s*/\s*\\partial\s*[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z]))?"
 )
 
 

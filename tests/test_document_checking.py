@@ -170,3 +170,10 @@ def test_the_derivative_of_sigma_and_a_wrong_leaky_relu(written):
     assert [s["verdict"] for s in sigma["steps"]] == ["proved", "proved"]
     assert (leaky["loss"], leaky["wrt"], leaky["verdict"]) == ("leaky-relu", "x", "refuted")
     assert "derivative of the leaky ReLU" in leaky["message"]
+
+
+def test_an_activation_result_says_what_applies_to_a_number(written):
+    sigma, leaky = written[1], written[2]
+    assert sigma["scope"] == "proved for every real x, exactly" and sigma["layout"] == ""
+    assert not sigma["certificate"] and not sigma["sweep"]
+    assert "V =" not in leaky["scope"] and "[[" not in leaky["residual"] and leaky["residual"]

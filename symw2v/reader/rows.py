@@ -43,9 +43,10 @@ _PROSE_BEFORE = re.compile(
     r"^\s*(?:\\(?:normalsize|large|Large|small|footnotesize|displaystyle)\s*)?"
     r"(?:[A-Za-z]{2,}[,:]?(?:\s|\\ |\\space|\\quad|~)+)*(?=\\(?:d?frac|partial|part|nabla)(?![A-Za-z]))"
 )
-# a case stated after an answer: "\quad (w \neq o)", ", w = o"
+# a case stated after an answer: "\quad (w \neq o)", ", w = o"; "(w \neq c)" for another centre word (w = c is v_c)
 _STATED_CASE = re.compile(
-    r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*[A-Za-z]\s*(?:\\neq|\\ne|≠|!=|=)\s*o\s*\)?\s*[.,;]?\s*$"
+    r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*[A-Za-z]\s*"
+    r"(?:(?:\\neq|\\ne|≠|!=|=)\s*o|(?:\\neq|\\ne|≠|!=)\s*c)\s*\)?\s*[.,;]?\s*$"
 )
 _SHORT = 120  # characters of a row that may state only a case
 _ONLY_CASE = re.compile(
