@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
-
 _NUMBER = "x"  # the variable of the activation functions (one number, not a vector)
 
 

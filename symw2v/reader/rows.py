@@ -43,7 +43,7 @@ _PROSE_BEFORE = re.compile(
     r"^\s*(?:\\(?:normalsize|large|Large|small|footnotesize|displaystyle)\s*)?"
     r"(?:[A-Za-z]{2,}[,:]?(?:\s|\\ |\\space|\\quad|~)+)*(?=\\(?:d?frac|partial|part|nabla)(?![A-Za-z]))"
 )
-# a case stated after an answer: "\quad (w \neq o)", ", w = o"; "(w \neq c)" for another centre word (w = c is v_c)
+# a case stated after an answer: "\quad (w \neq o)", ", w = o"; "(w \neq c)": another centre word
 _STATED_CASE = re.compile(
     r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*[A-Za-z]\s*"
     r"(?:(?:\\neq|\\ne|≠|!=|=)\s*o|(?:\\neq|\\ne|≠|!=)\s*c)\s*\)?\s*[.,;]?\s*$"
