@@ -177,3 +177,36 @@ def test_an_activation_result_says_what_applies_to_a_number(written):
     assert sigma["scope"] == "proved for every real x, exactly" and sigma["layout"] == ""
     assert not sigma["certificate"] and not sigma["sweep"]
     assert "V =" not in leaky["scope"] and "[[" not in leaky["residual"] and leaky["residual"]
+
+
+# a window's answers where J names no loss: J takes the window's words, or the answer is in
+# ∂J(v_c, w_{t+j}, U); a sum's range stacked with \atop or joined with \&; (w ≠ c) after an answer
+_ONE_WORD = r"\partial J(v_c, w_{t+j}, U)"
+WINDOW = (
+    r"(c) $$ \frac{\partial J}{\partial U} = \sum_{-m \le j \le m \atop j \ne 0} \frac{"
+    + _ONE_WORD
+    + r"}{\partial U} $$"
+    + "\n\n"
+    + r"$$ \partial J(v_c, w_{t-m}, \ldots, w_{t+m}, U)/\partial v_c = \sum_{-m \le j \le m \& j \ne 0} 2\,"
+    + _ONE_WORD
+    + r"/\partial v_c = \sum_j U(\hat{y} - e_j) $$"
+    + "\n\n"
+    + r"$$ \frac{\partial J(v_c, w_{t-m}, \ldots, w_{t+m}, U)}{\partial v_w} = 0 \quad (w \neq c) $$"
+)
+
+
+@pytest.fixture(scope="module")
+def window():
+    return check_document(WINDOW, profile=load("cs224n"), details=False).to_json()
+
+
+def test_a_window_answer_is_read_from_its_derivative_of_one_words_loss(window):
+    by_line = {c["line"]: c for c in window["claims"]}
+    assert (by_line[1]["loss"], by_line[1]["wrt"], by_line[1]["verdict"]) == ("window-softmax", "U", "proved")
+    assert (by_line[5]["wrt"], by_line[5]["verdict"]) == ("v_w", "proved")
+
+
+def test_a_wrong_window_answer_is_refuted_and_a_closed_form_of_an_unnamed_loss_is_left(window):
+    wrong = next(c for c in window["claims"] if c["line"] == 3)
+    assert (wrong["wrt"], wrong["verdict"]) == ("v_c", "refuted")
+    assert any("not named: not checked" in s["reason"] for s in window["skipped"])

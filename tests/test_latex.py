@@ -1,0 +1,29 @@
+"""LaTeX made ready for the grammar: what carries no meaning blanked, positions kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from symw2v import closed_form as cf
+from symw2v.errors import ClaimParseError
+from symw2v.latex import blank
+from symw2v.parse import parse_claim
+
+
+@pytest.mark.parametrize("joined", [r"\atop", r"\&"])
+def test_a_ranges_second_line_is_joined_as_a_comma(joined):
+    text = rf"\sum_{{-m \le j \le m {joined} j \ne 0}} \frac{{\partial J(v_c, w_{{t+j}}, U)}}{{\partial U}}"
+    assert len(blank(text)) == len(text)
+    comma = r"\sum_{-m \le j \le m, j \ne 0} \frac{\partial J(v_c, w_{t+j}, U)}{\partial U}"
+    assert parse_claim(text, "latex") == parse_claim(comma, "latex")
+
+
+def test_a_slashed_derivative_of_one_words_loss_reads_as_the_fraction():
+    slashed = parse_claim(r"\sum_j \partial J(v_c, w_{t+j}, U)/\partial v_c", "latex")
+    assert slashed == parse_claim(r"\sum_j \frac{\partial J(v_c, w_{t+j}, U)}{\partial v_c}", "latex")
+    assert any(isinstance(n, cf.Partial) for n in cf.walk(slashed))
+
+
+def test_a_slashed_derivative_of_anything_else_is_still_refused():
+    with pytest.raises(ClaimParseError):
+        parse_claim(r"\partial \sigma(x)/\partial x", "latex")
