@@ -16,6 +16,7 @@ _FONTS = r"boldsymbol|mathbf|bm|pmb|vec|mathbold|mathit|mathrm|mathsf|textbf|mat
 # a font or a text box around a group keeps the group: \bm{\hat{y}}, \text{Vocab}
 _WRAPPERS = re.compile(rf"\\(?:{_FONTS}|text|textrm|textit|mbox|operatorname)\s*\{{")
 _SIZES = r"left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg|middle"
+_TEXT_SIZES = r"normalsize|large|Large|LARGE|small|footnotesize|scriptsize|tiny|huge|Huge"
 
 # (pattern, the group kept); everything else the pattern matched becomes spaces
 _BLANKED = (
@@ -24,11 +25,13 @@ _BLANKED = (
     (re.compile(r"\\(?:operatorname|text|mathrm)\s*\{\s*(softmax|exp|log|sigma)\s*\}"), 1),
     (re.compile(rf"\\(?:{_SIZES})(?![A-Za-z])"), None),
     (re.compile(r"\\(?:quad|qquad|displaystyle|textstyle|limits|nolimits)(?![A-Za-z])"), None),
+    (re.compile(rf"\\(?:{_TEXT_SIZES})(?![A-Za-z])"), None),
+    (re.compile(r"\^\s*\{\s*\}"), None),  # an empty superscript: \sum_{w \in V}^{}
     (re.compile(r"\\[,;:! ]|~|&"), None),
 )
 
 KNOWN_COMMANDS = frozenset(
-    "sigma exp log ln sum Sigma frac dfrac tfrac hat widehat tilde widetilde cdot times ast top "
+    "sigma exp log ln sum Sigma frac dfrac tfrac cfrac hat widehat tilde widetilde cdot times ast top "
     "intercal in isin mid ldots dots cdots and land wedge delta max alpha le leq ne neq partial".split()
 )
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
@@ -55,6 +58,10 @@ _SUBSTACK = re.compile(r"\\substack\s*\{")
 _AND = re.compile(r"\\atop(?![A-Za-z])|\\&")
 
 
+# a set's name spelled letter by letter, as text recognisers write it: \sum_{w \in V o c a b}
+_SPACED = re.compile(r"((?:\\in|\\isin|∈)\s*)((?:[A-Za-z]\s+){2,}[A-Za-z])(?=\s*\})")
+
+
 def blank(text: str) -> str:
     """``text`` with fonts, sizes and spacing blanked out; same length, same positions."""
     # first what the blanking below would break: a matrix's &, an indicator's bold 1, a
@@ -63,6 +70,7 @@ def blank(text: str) -> str:
     text = _INDICATOR.sub(lambda m: INDICATOR + " " * (len(m.group(0)) - 1), text)
     text = _unstack(text)
     text = _AND.sub(lambda m: ",".ljust(len(m.group(0))), text)
+    text = _SPACED.sub(lambda m: m.group(1) + re.sub(r"\s+", "", m.group(2)).ljust(len(m.group(2))), text)
     text = _unwrap(text)
     for pattern, keep in _BLANKED:
         text = pattern.sub(lambda m, keep=keep: _blank(m, keep), text)
@@ -154,7 +162,7 @@ def spelled_objects(text: str, ones: str, stacked: str) -> str:
 # ∂J(v_c, w_{t+j}, U)/∂U: the gradient of a window loss's single-word loss at another outside
 # word is a quantity of its own, not a restatement of the claim's derivative
 _BASE_DERIVATIVE = re.compile(
-    r"\\frac\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
+    r"\\[cdt]?frac\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
     # slashed: \partial J(v_c, w_{t+j}, U)/\partial U
     r"|\\partial\s*J\s*\([^()]*\)\s*/\s*\\partial\s*[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z]))?"
 )

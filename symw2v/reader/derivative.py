@@ -32,7 +32,7 @@ _LETTER = re.compile(r"(?<![\\A-Za-z_^])\{\s*([A-Za-z])\s*\}")
 _SPACE = re.compile(r"(\\[A-Za-z]+)?\s+(?=([A-Za-z]?))")
 MAX_LEFT = 400  # characters of a left-hand side; a longer one is no derivative of J
 _PARTIALS = ("\\partial", "\\part", "\\delta", "∂", "\\mathrm{d}", "d")
-_FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac")
+_FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac", "\\cfrac")
 _RELATION = re.compile(r"(\\neq|\\ne|≠|!=|=)")
 # the handouts' θ is the scores z (the world declares no LaTeX spelling for θ yet)
 _SPELLINGS = {"\\theta": "z", "θ": "z", "\\boldsymbol\\theta": "z"}
@@ -135,8 +135,8 @@ def is_derivative(latex: str) -> bool:
     )
 
 
-_DELTA_FRACTION = re.compile(r"\\frac\{\\delta")
-_D_FRACTION = re.compile(r"\\frac\{d[A-Za-z\\{}]")
+_DELTA_FRACTION = re.compile(r"\\[cdt]?frac\{\\delta")
+_D_FRACTION = re.compile(r"\\[cdt]?frac\{d[A-Za-z\\{}]")
 
 
 def _fraction(text: str) -> tuple[str, str] | None:
