@@ -210,3 +210,30 @@ def test_a_wrong_window_answer_is_refuted_and_a_closed_form_of_an_unnamed_loss_i
     wrong = next(c for c in window["claims"] if c["line"] == 3)
     assert (wrong["wrt"], wrong["verdict"]) == ("v_c", "refuted")
     assert any("not named: not checked" in s["reason"] for s in window["skipped"])
+
+
+# an identity after a premise, its sides named in words, its sum's set braced or letter-spaced
+# and an empty superscript; σ' written with \cfrac and a braced argument: true and false variants
+SPELLINGS = r"""
+(a) $$ y_w = [w = o] \Rightarrow \text{LHS} = -\sum_{w \in {\text{Vocab}}}^{} y_w \log \hat{y}_w
+= -\log \hat{y}_o $$
+
+(b) $$ \normalsize -\sum_{w \in V o c a b} y_w \log \hat{y}_w = \log \hat{y}_o $$
+
+(c) $$ \cfrac{\partial}{\partial x} \sigma(x) = \sigma{(x)}\,(1 - \sigma(x)) = \sigma(x)^2 $$
+"""
+
+
+@pytest.fixture(scope="module")
+def spellings():
+    return {c["id"]: c for c in check_document(SPELLINGS, details=False).to_json()["claims"]}
+
+
+def test_an_identity_after_a_premise_and_its_false_variant(spellings):
+    assert spellings["(a)"]["wrt"] == "J"
+    assert [s["verdict"] for s in spellings["(a)"]["steps"]] == ["proved", "proved"]
+    assert (spellings["(b)"]["wrt"], spellings["(b)"]["verdict"]) == ("J", "refuted")
+
+
+def test_sigma_prime_with_cfrac_and_a_braced_argument_and_its_false_step(spellings):
+    assert [s["verdict"] for s in spellings["(c)"]["steps"]] == ["proved", "refuted"]

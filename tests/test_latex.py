@@ -27,3 +27,23 @@ def test_a_slashed_derivative_of_one_words_loss_reads_as_the_fraction():
 def test_a_slashed_derivative_of_anything_else_is_still_refused():
     with pytest.raises(ClaimParseError):
         parse_claim(r"\partial \sigma(x)/\partial x", "latex")
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        (r"\normalsize -\sum_{w \in V} y_w \log \hat{y}_w", r"-\sum_{w \in V} y_w \log \hat{y}_w"),
+        (r"-\sum_{w \in V}^{} y_w \log \hat{y}_w", r"-\sum_{w \in V} y_w \log \hat{y}_w"),
+        (r"-\sum_{w \in V o c a b} y_w \log \hat{y}_w", r"-\sum_{w \in Vocab} y_w \log \hat{y}_w"),
+        (r"-\sum_{w \in {\text{Vocab}}} y_w \log \hat{y}_w", r"-\sum_{w \in Vocab} y_w \log \hat{y}_w"),
+        (r"\cfrac{e^{x}}{(1 + e^{x})^2}", r"\frac{e^{x}}{(1 + e^{x})^2}"),
+    ],
+)
+def test_a_spelling_that_carries_no_meaning_reads_as_the_plain_one(written, plain):
+    assert len(blank(written)) == len(written)
+    assert parse_claim(written, "latex") == parse_claim(plain, "latex")
+
+
+def test_a_letter_spaced_name_that_is_no_set_is_still_refused():
+    with pytest.raises(ClaimParseError):
+        parse_claim(r"\sum_{w \in X y z} y_w", "latex")  # no set is called Xyz
