@@ -568,3 +568,25 @@ def test_the_derivative_of_sigma_in_more_spellings(written):
 
 def test_a_braced_argument_must_close():
     assert activations.derivative_of(r"\frac{\partial{\sigma{(x}}}{\partial x}") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "index", "case"),
+    [
+        (r"\frac{\partial J}{\partial u_w} (w \neq o)", "w", "w != o"),
+        (r"\frac{\partial J}{\partial u_w} (w = o)", "o", ""),
+    ],
+)
+def test_a_case_in_parentheses_after_the_derivative(written, index, case):
+    found = derivative(written)
+    assert (found.index, found.case) == (index, case)
+
+
+def test_a_derivative_by_another_centre_word_equal_to_c_is_not_read_as_v_w():
+    assert derivative(r"\frac{\partial J}{\partial v_w} (w = c)") is None
+    assert derivative(r"\frac{\partial J}{\partial v_w} (w \neq c)").centre_index == "w"
+
+
+def test_a_condition_in_words_in_parentheses_after_an_answer():
+    row = cut(r"\frac{\partial J_s}{\partial v_w} = 0 \ (when\ w \neq c)")
+    assert row.parts[1] == "0" and "when" in row.condition

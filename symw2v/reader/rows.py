@@ -45,7 +45,7 @@ _PROSE_BEFORE = re.compile(
 )
 # a case stated after an answer: "\quad (w \neq o)", ", w = o"; "(w \neq c)": another centre word
 _STATED_CASE = re.compile(
-    r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*[A-Za-z]\s*"
+    r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*(?:(?:when|if|for|where)(?:\s|\\ |~)+)?[A-Za-z]\s*"
     r"(?:(?:\\neq|\\ne|≠|!=|=)\s*o|(?:\\neq|\\ne|≠|!=)\s*c)\s*\)?\s*[.,;]?\s*$"
 )
 _SHORT = 120  # characters of a row that may state only a case
