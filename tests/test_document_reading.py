@@ -590,3 +590,8 @@ def test_a_derivative_by_another_centre_word_equal_to_c_is_not_read_as_v_w():
 def test_a_condition_in_words_in_parentheses_after_an_answer():
     row = cut(r"\frac{\partial J_s}{\partial v_w} = 0 \ (when\ w \neq c)")
     assert row.parts[1] == "0" and "when" in row.condition
+
+
+def test_a_premise_that_is_an_answer_is_kept():
+    row = cut(r"\frac{\partial J}{\partial v_c} = U(\hat{y} - y) \Rightarrow \text{so } v_c \text{ moves}")
+    assert row.parts[:2] == (r"\frac{\partial J}{\partial v_c}", r"U(\hat{y} - y)")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from symw2v.reader import cases
-from symw2v.reader.derivative import group
+from symw2v.reader.derivative import group, is_derivative
 
 _BOXED = re.compile(r"\\(?:boxed|fbox|bbox)\s*(?=\{)")
 _LEADING = re.compile(
@@ -88,8 +88,8 @@ def cut(latex: str) -> Row:
 def _conclusion(text: str) -> str:
     """What a row concludes: the text after its last ``\\Rightarrow`` (``\\implies``) outside
     every group, the premise before it being another statement (``y_w = … \\Rightarrow
-    \\text{LHS} = …``); the whole row when it has none."""
-    depth, after = 0, None
+    \\text{LHS} = …``); the whole row when it has none; the first premise when it has a derivative."""
+    depth, before, after = 0, 0, None
     for match in _NESTING_OR_IMPLIES.finditer(text):
         token = match.group()
         if token.startswith("\\begin") or token == "{":
@@ -97,8 +97,12 @@ def _conclusion(text: str) -> str:
         elif token.startswith("\\end") or token == "}":
             depth = max(0, depth - 1)
         elif token.startswith("\\") and depth == 0 and text[: match.start()].strip():
-            after = match.end()
-    return text if after is None else text[after:]
+            before, after = before or match.start(), match.end()
+    if after is None:
+        return text
+    if is_derivative(text[:before]) or not text[after:].strip():
+        return text[:before]  # a premise that is an answer (∂J/∂x = … ⇒ …) is what the row says
+    return text[after:]
 
 
 _NESTING_OR_IMPLIES = re.compile(
