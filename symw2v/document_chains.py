@@ -245,7 +245,7 @@ def _of_a_window(equation: Equation) -> bool:
     words (J(v_c, w_{t-m}, …, w_{t+m}, U)), or a step is in ∂J(v_c, w_{t+j}, U), the derivative
     of one word's loss (which only a window's loss sums)."""
     head = equation.rows[0].split("=", 1)[0] if equation.rows else ""
-    if _WINDOW_WORDS.search(head):
+    if finding.of_window_words(head):
         return True
     return any(_derivative_of_a_word(_read_derivative(s)) for s in equation.steps)
 
@@ -268,7 +268,6 @@ def _of_any_word_loss(step: Step) -> bool:
 
 
 _SKIP_GRAM = "skip-gram"  # the handout's name of the window's loss (an alias in the world)
-_WINDOW_WORDS = re.compile(r"w_\{?\s*t\s*[-+−]\s*m\s*\}?")
 _WINDOW_READ = "its J takes a window's words, or its answer is in ∂J(v_c, w_{t+j}, U)"
 _UNNAMED = (
     "a closed form of a window's loss whose words' loss (naive softmax or negative sampling) is "

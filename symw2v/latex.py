@@ -223,7 +223,9 @@ def looks_like_latex(text: str) -> bool:
     return "\\" in text
 
 
-_PIECES = re.compile(r"\\begin\s*\{(cases|array)\}(?:\s*\{[^{}]*\})?(.*)\\end\s*\{\1\}", re.S)
+_PIECES = re.compile(r"\\begin\s*\{(cases|array|aligned)\}(?:\s*\{[^{}]*\})?(.*)\\end\s*\{\1\}", re.S)
+# < and > as the commands that spell them where a bare < would be HTML: x \lt 0
+_RELATIONS = re.compile(r"\\(lt|gt)(?![A-Za-z])")
 _FENCES = re.compile(r"\\left\s*(?:\\\{|\[|\(|\.)|\\right\s*(?:\\\}|\]|\)|\.)|\s")
 _CONDITION_WORDS = re.compile(
     r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*(?:if|for|when)?\s*\}|\b(?:if|for|when)\b|,"
@@ -242,6 +244,8 @@ def case_pieces(text: str) -> list[tuple[str, str]] | None:
     pieces = []
     for row in rows:
         cells = _split_top(row, "&")
+        if len(cells) > 2:  # aligned: &0 && \text{if } x < 0, its empty cells only align
+            cells = [cell for cell in cells if cell.strip()]
         marker = _CONDITION_WORDS.search(row) if len(cells) == 1 else None
         if marker is not None:  # no &: the condition follows "if" (\text{ if } w = o)
             cells = [row[: marker.start()], row[marker.start() :]]
@@ -249,6 +253,7 @@ def case_pieces(text: str) -> list[tuple[str, str]] | None:
             return None
         expression, condition = cells
         otherwise = bool(_OTHERWISE.search(condition))
+        condition = _RELATIONS.sub(lambda m: " <" if m.group(1) == "lt" else " >", condition)
         pieces.append((expression.strip(), "" if otherwise else _CONDITION_WORDS.sub(" ", condition).strip()))
     stated = [c for _, c in pieces if c]
     if len(stated) == 1 and len(pieces) == 2:  # the otherwise row: the other case of two

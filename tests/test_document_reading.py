@@ -595,3 +595,9 @@ def test_a_condition_in_words_in_parentheses_after_an_answer():
 def test_a_premise_that_is_an_answer_is_kept():
     row = cut(r"\frac{\partial J}{\partial v_c} = U(\hat{y} - y) \Rightarrow \text{so } v_c \text{ moves}")
     assert row.parts[:2] == (r"\frac{\partial J}{\partial v_c}", r"U(\hat{y} - y)")
+
+
+def test_v_w_in_a_windows_loss_is_not_read_as_u_w():
+    text = "## (c) the gradient of u_w\n\n" + r"$$\frac{\partial J_{skip-gram}}{\partial v_w} (w \ne c) = 0$$"
+    (chain,) = chains(text)
+    assert (chain.wrt, chain.loss.name) == ("v_w", "window-softmax")

@@ -6,7 +6,7 @@ import pytest
 
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError
-from symw2v.latex import blank
+from symw2v.latex import blank, case_pieces
 from symw2v.parse import parse_claim
 
 
@@ -47,3 +47,9 @@ def test_a_spelling_that_carries_no_meaning_reads_as_the_plain_one(written, plai
 def test_a_letter_spaced_name_that_is_no_set_is_still_refused():
     with pytest.raises(ClaimParseError):
         parse_claim(r"\sum_{w \in X y z} y_w", "latex")  # no set is called Xyz
+
+
+def test_an_aligned_by_cases_with_lt_and_gt():
+    written = r"\left\{\begin{aligned} &0&&\text{if }x\lt 0\\ &1&&\text{if }x\gt 0 \end{aligned}\right."
+    pieces = [(value, condition.replace(" ", "")) for value, condition in case_pieces(written)]
+    assert pieces == [("0", "x<0"), ("1", "x>0")]

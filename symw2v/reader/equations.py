@@ -168,7 +168,9 @@ class _Reader:
 
     def _start(self, display: Display, row: Row, written: Written) -> None:
         read_as = []
-        if written.centre_index and _asks_about(self.section, written.centre_index):
+        # v_w for u_w is a slip of the pen, except in a window's loss, where v_w is a variable
+        window = losses.window(losses.named(written.subscript)) or losses.of_window_words(row.parts[0])
+        if written.centre_index and not window and _asks_about(self.section, written.centre_index):
             letter = written.centre_index
             read_as.append(
                 f"∂J/∂{written.shown} read as ∂J/∂u_{letter}: J depends on no centre vector but v_c, "
