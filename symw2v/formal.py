@@ -37,7 +37,29 @@ from symw2v.formal_values import (
     size,
     transpose,
 )
-from symw2v.world import BY_BOUND, CANONICAL, OBJECTS, OUTSIDE, VOCABULARY, WORDS, Reading, functions
+from symw2v.formal_window import (
+    DELTA,
+    WORD,
+    Window,
+    at_window_word,
+    combination,
+    depends_on_word,
+    one_hot,
+    vocabulary_sum,
+)
+from symw2v.world import (
+    BY_BOUND,
+    CANONICAL,
+    CENTRES,
+    OBJECTS,
+    ONE_HOTS,
+    OUTSIDE,
+    VOCABULARY,
+    WINDOW,
+    WORDS,
+    Reading,
+    functions,
+)
 from symw2v.world.losses import Loss
 
 __all__ = [
@@ -159,7 +181,20 @@ class Formal(cf.Walk):
         raise NoCertificate("a condition on the words of two indices (the argument has one generic member)")
 
     def on_Word(self, node: cf.Word, bindings):
-        return FVec({WORDS.text(self.index(node.index, bindings)): sympy.Integer(1)})
+        index = self.index(node.index, bindings)
+        if node.family == ONE_HOTS.letter:
+            if self.sampled:  # o, a negative and another word may be one word: no entry is known
+                raise NoCertificate("a one-hot vector e_w in a loss with sampled words")
+            return one_hot(index, self.indices)
+        if node.family == CENTRES.letter:  # another word's centre vector: a vector of its own
+            return FVec({CENTRES.text(index): sympy.Integer(1)})
+        return FVec({WORDS.text(index): sympy.Integer(1)})
+
+    def on_Partial(self, node: cf.Partial, bindings):
+        raise NoCertificate(
+            f"∂J(v_c, w, U)/∂{node.wrt}, the gradient of the single-word loss the window sums: "
+            "the argument evaluates closed forms, not another loss's gradient"
+        )
 
     def on_Component(self, node: cf.Component, bindings):
         base = self(node.base, bindings)
@@ -167,7 +202,8 @@ class Formal(cf.Walk):
             raise NoCertificate(
                 f"a component of {kind_of(base)} (the argument takes components of length-V vectors)"
             )
-        return base.at[self.index(node.index, bindings)]
+        index = self.index(node.index, bindings)
+        return at_window_word(base) if index == WORD else base.at[index]
 
     def on_Transpose(self, node: cf.Transpose, bindings):
         return transpose(self(node.operand, bindings))
@@ -198,6 +234,8 @@ class Formal(cf.Walk):
 
     def on_Call(self, node: cf.Call, bindings):
         argument = self(node.argument, bindings)
+        if isinstance(argument, Family) and any(v.has(DELTA) for v in argument.at.values()):
+            raise NoCertificate(f"{node.function} of the one-hot vector of a window position's word")
         if node.function in functions.VECTOR:
             if not isinstance(argument, Family):
                 raise NoCertificate(
@@ -263,8 +301,7 @@ class Formal(cf.Walk):
 
     def _combination(self, family: Family, row: bool) -> FVec:
         """Σ_w a_w u_w over the vocabulary: the terms at o and g, and the rest as a family."""
-        words = {WORDS.text(i): family.at[i] for i in (OUTSIDE, MEMBER)}
-        return FVec({**words, f"{FAMILY}{BY_BOUND['V'].bound}": family.at[GENERIC]}, row)
+        return combination(family, row)
 
     def _dot(self, left: FVec, right: FVec) -> sympy.Expr:
         total = sympy.Integer(0)
@@ -281,12 +318,12 @@ class Formal(cf.Walk):
 
     # -- sums
     def sum_over_vocabulary(self, at: dict[str, sympy.Expr]) -> sympy.Expr:
-        return at[OUTSIDE] + at[MEMBER] + self.remainders.symbol("V", at[GENERIC])
+        return vocabulary_sum(at, self.remainders)
 
     def on_Sum(self, node: cf.Sum, bindings):
         if node.same:
             raise NoCertificate("a sum over the members with a given word")
-        inner = {letter for letter, index in bindings.items() if index == GENERIC}
+        inner = {letter for letter, index in bindings.items() if index in (GENERIC, WORD)}
         if inner & cf.free_indices(node):
             raise NoCertificate("a sum whose terms depend on the index of an enclosing sum")
         # a sum that does not depend on the enclosing sum's index is the same for every term
@@ -294,6 +331,8 @@ class Formal(cf.Walk):
         if node.over not in BY_BOUND:  # resolve_sums gave it, the same range every prover uses
             raise NoCertificate(f"sum_{node.index} has no range")
         index_set = BY_BOUND[node.over]
+        if index_set is WINDOW:
+            return self._window(node, bindings)
         if self.sampled and not index_set.sampled:
             raise NoCertificate("a sum over the vocabulary in a loss whose generic index is a sampled word")
         indices = (MEMBER, GENERIC) if index_set.sampled else INDICES
@@ -310,7 +349,16 @@ class Formal(cf.Walk):
             f"a sum over {node.index} of {kind_of(rest)} (the argument sums scalars and d-vectors)"
         )
 
+    def _window(self, node: cf.Sum, bindings):
+        """Σ_j over the window: the vocabulary weighted by counts (``formal_window.py``)."""
+        if self.sampled:
+            raise NoCertificate("a sum over the window in a loss with sampled words")
+        terms = [self(node.body, {**bindings, node.index: i}) for i in (OUTSIDE, MEMBER, WORD)]
+        return Window(self.remainders).close(*terms)
+
     def _close_scalar(self, index_set, term: sympy.Expr) -> sympy.Expr:
+        if depends_on_word(term):
+            raise NoCertificate("a sum whose terms depend on a window position's word")
         if not term.has(score(GENERIC)) and not any(
             isinstance(s, Pairing) and s.generic for s in term.free_symbols
         ):
@@ -324,6 +372,8 @@ class Formal(cf.Walk):
         for key, value in term.coeffs.items():
             if key.startswith(FAMILY):
                 raise NoCertificate("a sum of sums of vectors")
+            if key == WORDS.text(WORD) or depends_on_word(value):
+                raise NoCertificate("a sum whose terms depend on a window position's word")
             if key == WORDS.text(GENERIC):
                 check_generic_only(value)
                 name = f"{FAMILY}{index_set.bound}"
