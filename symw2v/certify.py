@@ -337,7 +337,7 @@ def _matrix(formal: Formal, claim: cf.Node, reading: Reading, layout: str) -> Wo
     """A claim about ∂J/∂U evaluated formally: a matrix with a d-vector per kind of word, laid
     out as ``layout`` requires (the denominator layout is U's shape, the numerator its transpose)."""
     value = formal.as_columns(formal.value(claim, {}))
-    if not isinstance(value, WordMatrix):
+    if not isinstance(value, WordMatrix) or value.hidden:
         raise NoCertificate("a claim about a matrix whose value is not a matrix with a vector per word")
     if layout in ("denominator", "numerator"):
         rows = (reading.U == "rows") == (layout == "denominator")

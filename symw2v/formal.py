@@ -44,6 +44,7 @@ from symw2v.formal_window import (
     at_window_word,
     combination,
     depends_on_word,
+    hides_a_column,
     one_hot,
     vocabulary_sum,
 )
@@ -129,8 +130,16 @@ class Formal(cf.Walk):
         if all(isinstance(v, sympy.Expr) for v in at.values()):
             return Family(at, row=True)
         if all(isinstance(v, FVec) and not v.row for v in at.values()):
-            return WordMatrix(at)
+            return WordMatrix(at, hidden=self._hides_a_column(node, bindings))
         raise NoCertificate("a block matrix whose entries are not all d-vectors or all scalars")
+
+    def _hides_a_column(self, node: cf.Columns, bindings) -> bool:
+        """Inside a sum over the window, whether the block's column at the position's word r
+        differs from the kinds' (its general term at the generic rest word holds [• = r])."""
+        if WORD not in bindings.values():
+            return False
+        column = self(node.body, {**bindings, node.index: GENERIC})
+        return not isinstance(column, FVec) or any(v.has(DELTA) for v in column.coeffs.values())
 
     def on_Block(self, node: cf.Block, bindings):
         raise NoCertificate(
@@ -290,11 +299,13 @@ class Formal(cf.Walk):
             return self._combination(left, row=True).scaled(factor)  # aᵀ (s U) = s Σ_w a_w u_wᵀ
         if isinstance(left, FVec) and isinstance(right, Family) and not left.row and right.row:
             # x aᵀ (d×V): column w is a_w x
-            return WordMatrix({i: left.scaled(right.at[i]) for i in self.word_kinds})
+            at = {i: left.scaled(right.at[i]) for i in self.word_kinds}
+            return WordMatrix(at, hidden=hides_a_column(right))
         if isinstance(left, Family) and isinstance(right, FVec) and not left.row and right.row:
             # a xᵀ (V×d): row w is a_w xᵀ, kept as the column a_w x
             column = FVec(right.coeffs)
-            return WordMatrix({i: column.scaled(left.at[i]) for i in self.word_kinds}, words_as_rows=True)
+            at = {i: column.scaled(left.at[i]) for i in self.word_kinds}
+            return WordMatrix(at, words_as_rows=True, hidden=hides_a_column(left))
         if isinstance(left, FVec) and isinstance(right, FVec) and not left.row and right.row:
             raise NoCertificate(
                 "an outer product of two d-vectors, a d×d matrix (the argument's matrices are U and "
@@ -308,7 +319,7 @@ class Formal(cf.Walk):
     def _multiple_of_U(self, value, rows: bool) -> sympy.Expr | None:
         """s when ``value`` is s U laid out as ``rows`` says (its column at every kind of word
         s u_w, one s for all), else None."""
-        if not isinstance(value, WordMatrix) or value.words_as_rows != rows:
+        if not isinstance(value, WordMatrix) or value.words_as_rows != rows or value.hidden:
             return None
         factors = set()
         for kind, column in value.at.items():

@@ -122,13 +122,17 @@ class WordMatrix:
     """A matrix with a d-vector per word: column w is ``at[w]`` (d×V), or row w is ``at[w]ᵀ``
     (V×d, ``words_as_rows``); ``at`` has one entry per kind of word (o, g, and n for a loss with
     sampled words), the kinds every word of an instance is one of.  The generic rest • is left
-    out: a matrix is never summed over its words here, and • is another word of g's kind."""
+    out: a matrix is never summed over its words here, and • is another word of g's kind.
+
+    ``hidden``: a term of a sum over the window with a column at the position's word r that the
+    kinds do not show (v_c e_rᵀ): only the window's sum, closed, is read column by column."""
 
     at: dict[str, FVec]
     words_as_rows: bool = False
+    hidden: bool = False
 
     def map(self, function) -> WordMatrix:
-        return WordMatrix({k: function(v) for k, v in self.at.items()}, self.words_as_rows)
+        return WordMatrix({k: function(v) for k, v in self.at.items()}, self.words_as_rows, self.hidden)
 
 
 class Remainders:
@@ -205,7 +209,7 @@ def kind_of(value) -> str:
 
 def transpose(value):
     if isinstance(value, WordMatrix):
-        return WordMatrix(value.at, not value.words_as_rows)
+        return WordMatrix(value.at, not value.words_as_rows, value.hidden)
     if isinstance(value, FVec):
         return FVec(value.coeffs, not value.row)
     if isinstance(value, Family):
@@ -251,5 +255,6 @@ def add(left, right, sign: int):
         and isinstance(right, WordMatrix)
         and left.words_as_rows == right.words_as_rows
     ):
-        return WordMatrix({k: left.at[k].plus(right.at[k], sign) for k in left.at}, left.words_as_rows)
+        at = {k: left.at[k].plus(right.at[k], sign) for k in left.at}
+        return WordMatrix(at, left.words_as_rows, left.hidden or right.hidden)
     raise NoCertificate(f"a sum of {kind_of(left)} and {kind_of(right)}")

@@ -154,6 +154,7 @@ class Window:
         if isinstance(term, Family):
             return Family({i: self._entry(i, v) for i, v in term.at.items()}, term.row)
         if isinstance(term, WordMatrix):
+            # closed: the column at g holds every word but o (r's column is the rest's, at g)
             return WordMatrix({k: self.vector(v) for k, v in term.at.items()}, term.words_as_rows)
         raise NoCertificate(f"a sum over the window of {kind_of(term)}")
 
@@ -221,6 +222,12 @@ def _word_symbols(expr: sympy.Expr) -> list[sympy.Symbol]:
     return sorted((s for s in expr.free_symbols if _of_word(s)), key=sympy.default_sort_key)
 
 
+def hides_a_column(family: Family) -> bool:
+    """Whether an outer product with ``family`` has a column at the window's word r that the
+    kinds o and g do not show (the family is e_r, or holds it)."""
+    return family.at.get(GENERIC, sympy.Integer(0)).has(DELTA)
+
+
 def _weighted(value, factor: sympy.Expr):
     if isinstance(value, sympy.Expr):
         return factor * value
@@ -241,5 +248,6 @@ def _plus(left, right):
     if isinstance(left, Family) and isinstance(right, Family):
         return Family({k: left.at[k] + right.at[k] for k in left.at}, left.row)
     if isinstance(left, WordMatrix) and isinstance(right, WordMatrix):
-        return WordMatrix({k: left.at[k].plus(right.at[k]) for k in left.at}, left.words_as_rows)
+        at = {k: left.at[k].plus(right.at[k]) for k in left.at}
+        return WordMatrix(at, left.words_as_rows, left.hidden or right.hidden)
     raise NoCertificate(f"a sum over the window of {kind_of(left)} and {kind_of(right)}")

@@ -150,6 +150,9 @@ class Oracle:
                     [sum(t[r][c] for t in terms) for c in range(len(terms[0][0]))]
                     for r in range(len(terms[0]))
                 ]
+            case cf.Columns(index, "V", body):  # [a_1, …, a_V]: the term at each word, side by side
+                columns = [self(body, {**bindings, index: w}) for w in range(1, self.instance.V + 1)]
+                return [[x for column in columns for x in column[row]] for row in range(len(columns[0]))]
         raise TypeError(f"the oracle does not know {node!r}")
 
 
@@ -271,6 +274,9 @@ FALSE = [
     ("u_w", "(yhat_w - y_w) v_c"),
     ("z", "sum_j (yhat - y)"),
     ("v_w", "sum_j (yhat - e_j)_w v_c"),  # ∂J/∂u_w given for ∂J/∂v_w
+    # a matrix with a column at the position's word: U + u_j e_jᵀ is not U, whatever its other columns
+    ("v_c", "sum_j ((U + u_j e_j^T) yhat - u_j)"),
+    ("v_c", "sum_j ((U + [(e_j)_1 u_1, ..., (e_j)_V u_V]) yhat - u_j)"),
 ]
 
 
