@@ -31,6 +31,7 @@ from symw2v.formal_values import (
     definition,
     dot,
     kind_of,
+    multiple_of_U,
     never_zero,
     scale,
     score,
@@ -291,10 +292,10 @@ class Formal(cf.Walk):
             return self._combination(right, row=False)  # U a = Σ_w a_w u_w
         if isinstance(left, Family) and isinstance(right, Matrix) and left.row and right.transposed_to_rows:
             return self._combination(left, row=True)  # aᵀ U = Σ_w a_w u_wᵀ
-        factor = self._multiple_of_U(left, rows=False)
+        factor = multiple_of_U(left, rows=False)
         if factor is not None and isinstance(right, Family) and not right.row:
             return self._combination(right, row=False).scaled(factor)  # (s U) a = s Σ_w a_w u_w
-        factor = self._multiple_of_U(right, rows=True)
+        factor = multiple_of_U(right, rows=True)
         if factor is not None and isinstance(left, Family) and left.row:
             return self._combination(left, row=True).scaled(factor)  # aᵀ (s U) = s Σ_w a_w u_wᵀ
         if isinstance(left, FVec) and isinstance(right, Family) and not left.row and right.row:
@@ -315,18 +316,6 @@ class Formal(cf.Walk):
             f"a product of {kind_of(left)} and {kind_of(right)} (the argument covers dot products, U "
             "times a length-V vector or v_c, and outer products of a d-vector and a length-V vector)"
         )
-
-    def _multiple_of_U(self, value, rows: bool) -> sympy.Expr | None:
-        """s when ``value`` is s U laid out as ``rows`` says (its column at every kind of word
-        s u_w, one s for all), else None."""
-        if not isinstance(value, WordMatrix) or value.words_as_rows != rows or value.hidden:
-            return None
-        factors = set()
-        for kind, column in value.at.items():
-            if column.row or column.coeffs.keys() != {WORDS.text(kind)}:
-                return None
-            factors.add(column.coeffs[WORDS.text(kind)])
-        return factors.pop() if len(factors) == 1 else None
 
     def _combination(self, family: Family, row: bool) -> FVec:
         """Σ_w a_w u_w over the vocabulary: the terms at o and g, and the rest as a family."""

@@ -194,6 +194,19 @@ def z_definition() -> cf.Node:
     return definition(SCORES)
 
 
+def multiple_of_U(value, rows: bool) -> sympy.Expr | None:
+    """s when ``value`` is s U laid out as ``rows`` says (its column at every kind of word
+    s u_w, one s for all), else None."""
+    if not isinstance(value, WordMatrix) or value.words_as_rows != rows or value.hidden:
+        return None
+    factors = set()
+    for kind, column in value.at.items():
+        if column.row or column.coeffs.keys() != {WORDS.text(kind)}:
+            return None
+        factors.add(column.coeffs[WORDS.text(kind)])
+    return factors.pop() if len(factors) == 1 else None
+
+
 def kind_of(value) -> str:
     """What a formal value is, in words, for a message naming what the argument does not cover."""
     if isinstance(value, FVec):
