@@ -43,6 +43,7 @@ from symw2v.formal_window import (
     WORD,
     Window,
     at_window_word,
+    base_gradient,
     combination,
     depends_on_word,
     hides_a_column,
@@ -201,10 +202,10 @@ class Formal(cf.Walk):
         return FVec({WORDS.text(index): sympy.Integer(1)})
 
     def on_Partial(self, node: cf.Partial, bindings):
-        raise NoCertificate(
-            f"∂J(v_c, w, U)/∂{node.wrt}, the gradient of the single-word loss the window sums: "
-            "the argument evaluates closed forms, not another loss's gradient"
-        )
+        """∂J(v_c, w, U)/∂v_c or ∂U of the single-word loss, w the word of ``node.word``."""
+        if not node.base:
+            raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt} with no single-word loss")
+        return base_gradient(self, node, self.index(node.word, bindings))
 
     def on_Component(self, node: cf.Component, bindings):
         base = self(node.base, bindings)

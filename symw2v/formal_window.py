@@ -210,6 +210,46 @@ class Window:
         return self.rest * free + count(GENERIC) * _closed(_as_generic(diagonal))
 
 
+def base_gradient(formal, node, kind: str):
+    """``∂J(v_c, w, U)/∂wrt`` with w the word of kind ``kind`` (o, g, or the window's r): the
+    single-word loss J evaluated formally with its o read as that word, differentiated by the
+    chain rule through the scores z_o, z_g, z_r and through the remainders over the rest.  By
+    v_c: Σ_s (∂J/∂z_s) u_s and the rest's family; by U: the columns (∂J/∂z_s) v_c at o and g,
+    the one at r (if J depends on z_r) hidden until the window's sum is closed."""
+    from symw2v import closed_form as cf  # the language reads the world: import it late
+    from symw2v.formal_values import FAMILY, centre
+    from symw2v.instantiate import resolve_sums
+    from symw2v.parse import parse_claim
+    from symw2v.world import CANONICAL, OBJECTS
+    from symw2v.world.losses import named_loss
+
+    loss = named_loss(node.base)
+    tree = resolve_sums(parse_claim(loss.expression), loss, strict=False)
+    if kind == GENERIC or loss.sampled is not None or node.wrt not in (centre(), WORDS.matrix):
+        raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt} of {node.base} at a word the argument does not name")
+    if any(isinstance(n, cf.Name) and OBJECTS[n.name].value == "indicator" for n in cf.walk(tree)):
+        raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt}: {node.base} writes its outside word as y")
+    letter = "ω"  # a letter no claim writes: the loss's o, read as the position's word
+    # the loss as written (the canonical reading), its sums over the same remainders
+    within = type(formal)(formal.loss, CANONICAL, formal.remainders)
+    J = within.value(cf.substitute(tree, OUTSIDE, letter), {letter: kind})
+    scores = {s: score(s) for s in (OUTSIDE, MEMBER, WORD)}
+    terms = {symbol: term for symbol, term in formal.remainders.symbols.values()}
+    if not isinstance(J, sympy.Expr) or J.free_symbols - {*scores.values(), *SIZES, *terms}:
+        raise NoCertificate(f"{node.base} depends on the vectors other than through the scores")
+    rest = sympy.Integer(0)
+    for symbol in J.free_symbols & set(terms):
+        if terms[symbol].free_symbols - {score(GENERIC), *SIZES}:
+            raise NoCertificate(f"a sum in {node.base} whose terms involve o or the generic word")
+        rest += sympy.diff(J, symbol) * sympy.diff(terms[symbol], score(GENERIC))
+    by_score = {s: sympy.diff(J, z) for s, z in scores.items()}
+    if node.wrt == centre():
+        coeffs = {WORDS.text(s): value for s, value in by_score.items() if value != 0}
+        return FVec({**coeffs, f"{FAMILY}{VOCABULARY.bound}": rest})
+    at = {s: FVec({centre(): by_score[s]}) for s in (OUTSIDE, MEMBER)}
+    return WordMatrix(at, formal.reading.U == "rows", hidden=by_score[WORD] != 0)
+
+
 def _closed(expr: sympy.Expr) -> sympy.Expr:
     """A family's generic term, once r is renamed •: nothing of r may be left (a dot product of
     u_r with another vector has no name at the rest's generic word)."""

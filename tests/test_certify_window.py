@@ -150,6 +150,8 @@ class Oracle:
                     [sum(t[r][c] for t in terms) for c in range(len(terms[0][0]))]
                     for r in range(len(terms[0]))
                 ]
+            case cf.Partial(wrt, word):  # the single-word loss's gradient, o the position's word
+                return single_word_gradient(self.instance, wrt, self.point, self.word(word, bindings))
             case cf.Columns(index, "V", body):  # [a_1, …, a_V]: the term at each word, side by side
                 columns = [self(body, {**bindings, index: w}) for w in range(1, self.instance.V + 1)]
                 return [[x for column in columns for x in column[row]] for row in range(len(columns[0]))]
@@ -179,7 +181,14 @@ def loss(instance: Instance, z: list) -> mpmath.mpf:
     return -mpmath.fsum(z[w - 1] - mpmath.log(total) for w in instance.window)
 
 
-def gradient(instance: Instance, wrt: str, point: dict, word: int = 0) -> list[list]:
+def single_word_gradient(instance: Instance, wrt: str, point: dict, outside: int) -> list[list]:
+    """∂J(v_c, w, U)/∂wrt with J(v_c, o, U) = −log ŷ_o, at o = ``outside``, numerically."""
+    from dataclasses import replace
+
+    return gradient(replace(instance, m=1, window=(outside, outside)), wrt, point, halve=True)
+
+
+def gradient(instance: Instance, wrt: str, point: dict, word: int = 0, halve: bool = False) -> list[list]:
     """∂J/∂wrt at ``point`` (denominator layout, U as columns), by numerical differentiation."""
     V, d = instance.V, instance.d
 
@@ -188,7 +197,7 @@ def gradient(instance: Instance, wrt: str, point: dict, word: int = 0) -> list[l
             mpmath.fsum(moved[("u", w, i)] * moved[("v", i)] for i in range(1, d + 1))
             for w in range(1, V + 1)
         ]
-        return loss(instance, z)
+        return loss(instance, z) / (2 if halve else 1)  # halve: a window of o twice, J once
 
     def partial(key) -> mpmath.mpf:
         return mpmath.diff(lambda x: J({**point, key: x}), point[key])
@@ -247,6 +256,9 @@ TRUE = [
     ("u_o", "sum_j (yhat_o - (e_j)_o) v_c"),
     ("z", "sum_j (yhat - e_j)"),
     ("v_w", "0"),
+    ("U", "sum_j ∂J(v_c, w_{t+j}, U)/∂U"),
+    ("v_c", "sum_j ∂J(v_c, w_{t+j}, U)/∂v_c"),
+    ("v_c", "sum_j (∂J(v_c, w_{t+j}, U)/∂v_c + u_j) - sum_j u_j"),
 ]
 
 
@@ -274,6 +286,9 @@ FALSE = [
     ("u_w", "(yhat_w - y_w) v_c"),
     ("z", "sum_j (yhat - y)"),
     ("v_w", "sum_j (yhat - e_j)_w v_c"),  # ∂J/∂u_w given for ∂J/∂v_w
+    ("v_c", "1/(2m) sum_j ∂J(v_c, w_{t+j}, U)/∂v_c"),  # an average, not the window's sum
+    ("U", "sum_j (∂J(v_c, w_{t+j}, U)/∂U + v_c e_j^T)"),  # each position's column counted once more
+    ("U", "sum_j (∂J(v_c, w_{t+j}, U)/∂U - v_c (yhat - e_j)^T) + v_c (yhat - y)^T"),
     # a matrix with a column at the position's word: U + u_j e_jᵀ is not U, whatever its other columns
     ("v_c", "sum_j ((U + u_j e_j^T) yhat - u_j)"),
     ("v_c", "sum_j ((U + [(e_j)_1 u_1, ..., (e_j)_V u_V]) yhat - u_j)"),
@@ -349,7 +364,7 @@ def test_random_window_claims_certified_only_when_true(wrt, pair, seed):
         ),
         ("cbow", "U", "1/(2m) sum_i v_i (softmax(U^T (1/(2m) sum_i v_i)) - y)^T", "CBOW's v̂"),
         ("cbow", "v_j", "U (softmax(U^T (1/(2m) sum_i v_i)) - y)", "CBOW's v̂"),  # the 1/2m dropped
-        ("window-softmax", "U", "sum_j ∂J(v_c, w_{t+j}, U)/∂U", "the gradient of the single-word loss"),
+        ("window-negative-sampling", "v_c", "sum_j ∂J(v_c, w_{t+j}, U)/∂v_c", "a window with negatives"),
         (
             "window-softmax",
             "v_c",
