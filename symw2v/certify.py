@@ -19,6 +19,11 @@ column with the per-word gradient above: at o, at a generic word g ≠ o (for ne
 generic negative, and a word n that is neither o nor a negative, whose column must be 0).  Every
 column of every instance is one of these kinds, so the columns agreeing prove the matrix.
 
+A sum over the window is a sum over the vocabulary weighted by the words' counts
+(``formal_window.py``): every window, repeated words and o included, is a specialisation of the
+counts.  ∂J/∂v_w (another word's centre vector) is 0 for a loss that has none: the claim must
+evaluate to the zero vector.
+
 Equal coefficient functions (decided exactly, as rational functions after exponentials become
 monomials) prove the claim for every d (formal vectors specialise to any vectors), every V and
 K (an empty rest sets the remainders to 0, a specialisation too), under the stated side
