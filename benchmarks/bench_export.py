@@ -28,7 +28,9 @@ that fall on the same word, each with the best idiom NumPy offers for that appro
 over v_c's multiples (the idiom of the export before it built the rows in the gathered buffer,
 written by hand).  A dense one-hot
 matrix product is not among them: at this size it is gigaflops for a scatter.  PyTorch
-autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed.
+autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed, and so is the
+module exported for numba (``symw2v export --target numba``): each dtype's first call compiles
+its loop, before the agreement check and the timing, and the compile time is printed apart.
 """
 
 from __future__ import annotations
@@ -52,11 +54,11 @@ clock = CLOCKS["wall"]  # set by --clock
 TOLERANCE = {"float32": {"rtol": 1e-4, "atol": 1e-6}, "float64": {"rtol": 1e-10, "atol": 1e-12}}
 
 
-def load_exported(loss: str, directory: Path):
-    """Export ``loss`` for NumPy into ``directory`` and import it as a plain module."""
-    name = f"exported_{loss.replace('-', '_')}"
+def load_exported(loss: str, directory: Path, target: str = "numpy"):
+    """Export ``loss`` for ``target`` into ``directory`` and import it as a plain module."""
+    name = f"exported_{loss.replace('-', '_')}_{target}"
     path = directory / f"{name}.py"
-    path.write_text(export_module(loss, "numpy"), encoding="utf-8")
+    path.write_text(export_module(loss, target), encoding="utf-8")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -170,7 +172,19 @@ def hand_softmax(v_c, o, U):
     return loss, z @ U, z.T @ v_c
 
 
-# -- autodiff baselines, where installed
+# -- autodiff baselines and the numba export, where installed
+
+
+def numba_module(directory: Path):
+    """The negative-sampling module exported for numba, or None where numba is not installed.
+    (Its softmax is the NumPy export's code: nothing to time apart.)"""
+    if importlib.util.find_spec("numba") is None:
+        print("numba is not installed: skipping the numba export (pip install 'symw2v[numba]')")
+        return None
+    import numba
+
+    print(f"numba {numba.__version__}: the numba export's negative sampling is timed too")
+    return load_exported("negative-sampling", directory, "numba")
 
 
 def torch_functions():
@@ -320,12 +334,13 @@ def report(title: str, times: dict[str, list[float]], reference: str, floor: flo
 
 
 def negative_sampling_bytes(v_c, o, negatives, itemsize: int) -> tuple[int, int]:
-    """What any implementation reads and writes at least: the gathered rows of U (from memory)
-    and v_c read once; the loss, ∂J/∂v_c and the distinct rows of ∂J/∂U (with their indices)
+    """What any implementation reads and writes at least: the rows of U at the distinct words
+    (from memory: a word gathered twice is read from memory once, at best) and v_c and the
+    words read once; the loss, ∂J/∂v_c and the distinct rows of ∂J/∂U (with their indices)
     written once."""
     B, d = v_c.shape
     distinct = len(np.unique(np.concatenate([o, negatives.ravel()])))
-    rows = B * (negatives.shape[1] + 1) * d * itemsize
+    rows = distinct * d * itemsize
     rest = (B * d + B + B * d + distinct * d) * itemsize + (o.size + negatives.size + distinct) * 8
     return rows, rest
 
@@ -338,7 +353,13 @@ def softmax_bytes(v_c, U) -> tuple[int, int]:
 
 
 def bench_dtype(
-    dtype: str, batch: int, repetitions: int, exported: dict, baselines: dict, losses: tuple[str, ...]
+    dtype: str,
+    batch: int,
+    repetitions: int,
+    exported: dict,
+    baselines: dict,
+    losses: tuple[str, ...],
+    compiled=None,
 ) -> None:
     rng = np.random.default_rng(0)
     U = (0.1 * rng.standard_normal((V, D))).astype(dtype)
@@ -347,16 +368,30 @@ def bench_dtype(
     print(f"\n{dtype}: d = {D}, K = {K}, V = {V}, batch = {batch}")
 
     if "negative-sampling" in losses:
-        bench_negative_sampling(exported["negative-sampling"], (v_c, o, U, negatives), repetitions, baselines)
+        args = (v_c, o, U, negatives)
+        bench_negative_sampling(exported["negative-sampling"], args, repetitions, baselines, compiled)
     if "softmax" in losses:
         bench_softmax(exported["softmax"], (v_c, o, U), repetitions, baselines)
 
 
-def bench_negative_sampling(ns, args: tuple, repetitions: int, baselines: dict) -> None:
+def compile_numba(module, args: tuple) -> None:
+    """Call the numba export once on ``args`` (both forms), so that numba.njit compiles its loop
+    for this dtype before anything is timed; print how long that took."""
+    start = time.perf_counter()
+    module.negative_sampling_loss_and_gradients_sparse(*args)
+    module.negative_sampling_loss_and_gradients(*args)
+    seconds = time.perf_counter() - start
+    print(f"  numba: compiled for {args[2].dtype} in {seconds:.1f} s (wall clock), not in the times below")
+
+
+def bench_negative_sampling(ns, args: tuple, repetitions: int, baselines: dict, compiled=None) -> None:
     v_c, o, U, negatives = args
     dtype = str(U.dtype)
     sparse_name, dense_name = "exported, sparse dJ/dU", "exported, dense dJ/dU"
     sparse = {sparse_name: ns.negative_sampling_loss_and_gradients_sparse}
+    if compiled is not None:
+        compile_numba(compiled, args)
+        sparse["exported numba, sparse dJ/dU"] = compiled.negative_sampling_loss_and_gradients_sparse
     for idiom in ("passes on scales", "sort + reduceat", "unique + bincount", "np.add.at"):
         sparse[f"hand-written, {idiom}"] = hand_negative_sampling(idiom)
     dense_ones = {
@@ -364,6 +399,8 @@ def bench_negative_sampling(ns, args: tuple, repetitions: int, baselines: dict) 
         "hand-written, passes on scales": dense(hand_negative_sampling("passes on scales")),
         "hand-written, sort + reduceat": dense(hand_negative_sampling("sort + reduceat")),
     }
+    if compiled is not None:
+        dense_ones["exported numba, dense dJ/dU"] = compiled.negative_sampling_loss_and_gradients
     for name, table in baselines.items():
         if "negative-sampling" in table:
             dense_ones[name] = table["negative-sampling"]
@@ -432,11 +469,12 @@ def main() -> int:
     print(f"NumPy {np.__version__}; medians of {repetitions} interleaved repetitions, {args.clock} clock")
     with tempfile.TemporaryDirectory() as directory:
         exported = {loss: load_exported(loss, Path(directory)) for loss in ("negative-sampling", "softmax")}
+        compiled = numba_module(Path(directory))
     torch_fns = torch_functions()
     for dtype in (args.dtype,) if args.dtype else ("float32", "float64"):
         baselines = {"PyTorch autograd, CPU": torch_fns, "jax.jit(jax.value_and_grad)": jax_functions(dtype)}
         losses = (args.loss,) if args.loss else ("negative-sampling", "softmax")
-        bench_dtype(dtype, args.batch, repetitions, exported, baselines, losses)
+        bench_dtype(dtype, args.batch, repetitions, exported, baselines, losses, compiled)
     if args.sweep:
         sweep(exported, args.batch, repetitions)
     return 0

@@ -18,9 +18,9 @@ from symw2v.claim import Conventions, check_claim
 from symw2v.document import DocumentResult, read_document
 from symw2v.document import check_document as _check_document
 from symw2v.results import ClaimResult
+from symw2v.sizes import instance_for
 from symw2v.sweep import DEFAULT
 from symw2v.world import profile as profiles
-from symw2v.world.instance import Instance
 from symw2v.world.losses import named_loss
 
 
@@ -33,10 +33,13 @@ def check(
     U: str | None = None,
     y: str | None = None,
     layout: str | None = None,
-    V: int = 5,
-    d: int = 3,
-    K: int = 3,
-    o: int = 2,
+    V: int | None = None,
+    d: int | None = None,
+    K: int | None = None,
+    o: int | None = None,
+    negatives: list[int] | tuple[int, ...] | None = None,
+    m: int | None = None,
+    window: list[int] | tuple[int, ...] | None = None,
     case: str = "",
     sweep: bool = True,
     time_limit: float | None = 60.0,
@@ -44,13 +47,18 @@ def check(
     """The verdict on ``∂J/∂wrt = claim`` (plain text or LaTeX) for the built-in ``loss``.
 
     ``profile``: a course's conventions ("cs224n" or a profile file); ``U`` ("rows" or
-    "columns"), ``y`` ("column" or "row") and ``layout`` override them.  ``V``, ``d``, ``K``
-    and ``o`` give the instance; ``sweep`` also checks a proved claim over the default grid.
+    "columns"), ``y`` ("column" or "row") and ``layout`` override them.  ``V``, ``d``, ``K``,
+    ``o`` and the ``negatives`` (1-based words) give the instance (by default 5, 3, 3, 2 and
+    the first K words other than o); a loss over a window (``window-softmax``, ``cbow``, …) also
+    takes ``m``, the window's half-width (default 2), and its 2m ``window`` words.  Each is
+    checked as the command line's option is (``InputError`` names a bad one).  ``sweep`` also
+    checks a proved claim over the default grid.
     """
     lost = named_loss(loss)
     chosen = profiles.load(profile) if profile else None
     conventions = Conventions.under(chosen, U, y, layout)
-    instance = Instance.for_loss(lost.sampled is not None, V, d, K, o)
+    given = {"V": V, "d": d, "K": K, "o": o, "negatives": negatives, "m": m, "window": window}
+    instance = instance_for(lost, given)
     grid = DEFAULT if sweep else None
     return check_claim(claim, lost, wrt, instance, conventions, time_limit_s=time_limit, grid=grid, case=case)
 

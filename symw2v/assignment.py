@@ -1,5 +1,9 @@
 """What an assignment asks, as a questions file: each question's label, loss, variable, case,
-points and Gradescope visibility (``autograder.py`` grades a submission against them).
+points and Gradescope visibility, and the objects its answer must be written with (the
+vectorised form's ``Uow``); ``autograder.py`` grades a submission against them.  A question is
+about any built-in loss: a gradient of a word vector, an identity about J itself (``wrt = "J"``,
+part (a)), an activation's derivative (``wrt = "x"``, by cases x > 0 and x < 0), a gradient of
+skip-gram over a window (``wrt`` U, v_c or v_w).
 
 A questions file is TOML, ``[[questions]]`` tables and an optional ``[autograder]`` one;
 ``symw2v/world/questions/`` ships one for each built-in profile that has one (CS224n's).  Every
@@ -19,25 +23,32 @@ from symw2v import schema
 from symw2v.errors import InputError, SymW2VError
 from symw2v.files import read_limited
 from symw2v.question import depends_on
-from symw2v.reader import losses as finding
-from symw2v.world import VARIABLES
-from symw2v.world.losses import Loss, named_loss
+from symw2v.world import CENTRES, OBJECTS, VARIABLES, WINDOW, WRT
+from symw2v.world.losses import BUILTIN, Loss, named_loss
 
 MAX_QUESTIONS_FILE = 100_000  # bytes
 MAX_QUESTIONS = 60
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 _FOLDER = "questions"
+CASES = ("", "w != o", "w = o", "repeated negatives", "x > 0", "x < 0")
 
 _VISIBILITY = schema.Field("visibility", (str,), "who sees the result when, as Gradescope says", VISIBILITIES)
 _QUESTION = schema.Table(
     (
         schema.Field("label", (str,), "the part of the handout, as students label it", fewest=1, most=40),
         schema.Field("title", (str,), "the question as the results show it", most=schema.MAX_NAME),
-        replace(schema.LOSS, choices=tuple(sorted(finding.HOMEWORK))),
-        replace(schema.WRT_, choices=tuple(v for v in VARIABLES if VARIABLES[v].object)),
-        replace(schema.CASE, choices=("", "w != o", "w = o", "repeated negatives")),
+        replace(schema.LOSS, choices=tuple(sorted(BUILTIN))),
+        replace(schema.WRT_, choices=WRT),
+        replace(schema.CASE, choices=CASES),
         schema.Field("points", (int, float), "what a right answer scores", low=0, high=1000),
         _VISIBILITY,
+        schema.Field(
+            "written_with",
+            (list,),
+            "the objects the answer must be written with (the vectorised form: Uow, ones)",
+            most=4,
+            item=schema.Field("object", (str,), "an object of the world", choices=tuple(OBJECTS)),
+        ),
     ),
     ("label", "loss", "wrt", "points"),
 )
@@ -73,6 +84,7 @@ class Asked:
     case: str
     points: int | float
     visibility: str
+    written_with: tuple[str, ...] = ()  # objects the answer must use: the vectorised form's Uow
 
     @property
     def shown(self) -> str:
@@ -88,7 +100,18 @@ class Asked:
     def asked(self) -> str:
         """What it asks for, in words: ``∂J/∂u_w for w = o of the softmax loss``."""
         case = f" for {self.case}" if self.case else ""
-        return f"∂J/∂{self.wrt}{case} of the {self.loss.name} loss"
+        shown = " and ".join(_spelled(OBJECTS[name]) for name in self.written_with)
+        written = f", written with {shown}" if shown else ""
+        if self.wrt == "J":
+            return f"an identity J = … about the {self.loss.name} loss itself{written}"
+        if self.wrt == "x":
+            return f"the derivative by x of {self.loss.name}(x){case}"
+        return f"{self.derivative}{case} of the {self.loss.name} loss{written}"
+
+    @property
+    def derivative(self) -> str:
+        """The derivative asked for, as an answer starts: ``∂J/∂v_c``, ``f'(x)`` for a function of x."""
+        return "J" if self.wrt == "J" else f"∂J/∂{self.wrt}"
 
 
 @dataclass(frozen=True)
@@ -98,6 +121,11 @@ class Questions:
     questions: tuple[Asked, ...]
     time_limit: float = 30.0
     visibility: str = "visible"
+
+
+def _spelled(found) -> str:
+    """An object as the feedback names it: ``Uow = [u_o, -u_{w_1}, ..., -u_{w_K}]``."""
+    return f"{found.text} = {found.definition}" if found.definition else found.text
 
 
 def questions_from_toml(text: str, where: str) -> Questions:
@@ -132,10 +160,24 @@ def _asked(table: dict, visibility: str, where: str) -> Asked:
         raise SymW2VError(f"{where}: the case {case!r} is for the vector of any word, u_w (not {wrt})")
     if case == "repeated negatives" and not (free and loss.index_set(free).sampled):
         raise SymW2VError(f"{where}: repeated negatives are a case of ∂J/∂u_k of negative sampling")
+    if case in ("x > 0", "x < 0") and wrt != "x":
+        raise SymW2VError(f'{where}: the case {case!r} is for the derivative of a function of x (wrt = "x")')
     if not depends_on(loss, wrt):
         raise SymW2VError(f"{where}: J of the {loss.name} loss does not depend on {wrt}")
-    title = table.get("title") or f"{loss.name}: ∂J/∂{wrt}" + (f" for {case}" if case else "")
-    return Asked(table["label"], title, loss, wrt, case, table["points"], table.get("visibility", visibility))
+    if VARIABLES[wrt].object == CENTRES.letter and WINDOW not in loss.index_sets:
+        raise SymW2VError(f"{where}: {wrt} is a word of a window; the {loss.name} loss has none")
+    title = table.get("title") or _title(loss, wrt, case)
+    shown = table.get("visibility", visibility)
+    written = table.get("written_with", ())
+    return Asked(
+        table["label"], title, loss, wrt, case, table["points"], shown, tuple(dict.fromkeys(written))
+    )
+
+
+def _title(loss: Loss, wrt: str, case: str) -> str:
+    """A question's title when the file gives none: ``softmax: ∂J/∂u_w for w = o``."""
+    asked = {"J": "the loss J itself", "x": f"{loss.name}'(x)"}.get(wrt, f"∂J/∂{wrt}")
+    return f"{loss.name}: {asked}" + (f" for {case}" if case else "")
 
 
 def load_questions(path: str | Path) -> Questions:

@@ -8,10 +8,13 @@ loss the questions name, then gives each question one equation:
    all, is no other course loss, so its equations may answer any question).
 
 Among several, the last in the document is the answer (a derivation ends with it); the others
-are listed as not graded.  An equation answers one question, except that an answer for every
-word (by cases, or one formula) answers each case of its question.  Each answer is checked
-against the course's loss, whatever J the student wrote (which the feedback reports), so a
-document that redefines J, or repeats one right equation, scores only what it answers.
+are listed as not graded.  A question that asks for a form (``written_with``: the vectorised
+negative-sampling gradient, written with U_{o,{w_1..w_K}}) is answered only by an equation in
+that form, and chooses before the questions that ask for none.  An equation answers one
+question, except that an answer for every word (by cases, or one formula) answers each case
+of its question.  Each answer is checked against the course's loss, whatever J the student
+wrote (which the feedback reports), so a document that redefines J, or repeats one right
+equation, scores only what it answers.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from symw2v import closed_form as cf
 from symw2v.assignment import Asked, Questions
 from symw2v.document import Chain, Plan, check_plan, plans, read_document
 from symw2v.errors import SymW2VError
@@ -31,7 +35,7 @@ from symw2v.reader.rows import by_cases
 from symw2v.reader.source import SUFFIXES
 from symw2v.results import ClaimResult, Verdict
 from symw2v.world import OUTSIDE, VARIABLES
-from symw2v.world.losses import Loss
+from symw2v.world.losses import BUILTIN, Loss
 from symw2v.world.profile import Profile
 
 MAX_DOCUMENTS = 8  # documents of one submission that are read (a homework is one or two)
@@ -80,6 +84,8 @@ def answers(question: Asked, candidate: Candidate) -> bool:
     """Whether the equation is about what ``question`` asks: its variable (any word's vector by
     any letter that ranges over the same words), and a case that contains the question's."""
     chain = candidate.chain
+    if not _written_with(question, candidate):
+        return False
     asked, relation = VARIABLES[question.wrt], _relation(question.case)
     written = _relation(chain.case)
     if relation == "=" and chain.wrt == _at_outside(question.wrt):
@@ -91,6 +97,17 @@ def answers(question: Asked, candidate: Candidate) -> bool:
     if not relation:
         return not written
     return candidate.by_cases or (written in ("", relation) and bool(asked.free))
+
+
+def _written_with(question: Asked, candidate: Candidate) -> bool:
+    """Whether the answer is written with the objects the question asks for (the vectorised
+    form's U_{o,{w_1..w_K}}): its last step uses each of them."""
+    if not question.written_with:
+        return True
+    steps = [s for s in candidate.chain.steps if not s.skip]
+    node = finding.parsed(steps[-1].read or steps[-1].latex) if steps else None
+    used = {n.name for n in cf.walk(node) if isinstance(n, cf.Name)} if node is not None else set()
+    return set(question.written_with) <= used
 
 
 def _relation(case: str) -> str:
@@ -125,7 +142,12 @@ def _own(candidate: Candidate, loss: Loss) -> bool:
     """Whether the equation may answer a question about ``loss`` unlabelled: the document puts
     it under that loss, under a J of its own, or under none."""
     natural = candidate.natural
-    return natural is None or natural.loss.name == loss.name or natural.loss.name not in finding.HOMEWORK
+    return natural is None or natural.loss.name == loss.name or _students(natural.loss)
+
+
+def _students(loss: Loss) -> bool:
+    """Whether a J is the student's own (none of the built-in losses a course asks about)."""
+    return loss.name not in BUILTIN
 
 
 def eligible(question: Asked, candidate: Candidate) -> bool:
@@ -139,7 +161,8 @@ def eligible(question: Asked, candidate: Candidate) -> bool:
 
 def assign(questions: tuple[Asked, ...], candidates: dict[str, list[Candidate]]) -> list[Candidate | None]:
     """Each question's answer (None: not found), in three passes: the exact label, the label of
-    its part, then the variable; the last candidate of a pass wins."""
+    its part, then the variable; the last candidate of a pass wins.  In each pass the questions
+    that ask for a form (``written_with``) choose before the others."""
     chosen: list[Candidate | None] = [None] * len(questions)
     used: dict[tuple, list[int]] = {}
     tests: tuple[Callable[[Asked, Candidate], bool], ...] = (
@@ -147,8 +170,12 @@ def assign(questions: tuple[Asked, ...], candidates: dict[str, list[Candidate]])
         lambda q, c: _part_of(label_tokens(c.chain.id), label_tokens(q.label)),
         lambda q, c: _own(c, q.loss),
     )
+    # a question that asks for a form (the vectorised one) chooses first: any answer by its
+    # variable would do for the question that asks for none
+    order = sorted(range(len(questions)), key=lambda n: not questions[n].written_with)
     for test in tests:
-        for number, question in enumerate(questions):
+        for number in order:
+            question = questions[number]
             if chosen[number] is not None:
                 continue
             fitting = [
@@ -367,11 +394,10 @@ def _to_fix(result: ClaimResult) -> list[str]:
         return ["It could not be decided in the time limit; the course staff will look at it."]
     if result.verdict is Verdict.PARSE_ERROR:
         return [f"To fix: it could not be read ({result.message.splitlines()[0]}); write it as LaTeX math."]
-    said = (
-        result.hint
-        or result.message
-        or (f"it differs from the gradient by {result.residual}" if result.residual else "")
-    )
+    differs = f"it differs from the gradient by {result.residual}" if result.residual else ""
+    # a refuted answer's message says how it was read; the residual says what is wrong with it
+    first = differs if result.verdict is Verdict.REFUTED else result.message
+    said = result.hint or first or result.message or differs
     return [f"To fix: {said}"] if said else []
 
 
@@ -381,7 +407,7 @@ def _loss_said(question: Asked, candidate: Candidate) -> list[str]:
     graded = f"it is graded against the course's {course.name} loss, J = {course.expression}"
     if natural is None:
         return []
-    if natural.loss.name not in finding.HOMEWORK:
+    if _students(natural.loss):
         return [f"Your J here is your own, J = {natural.loss.expression} ({natural.loss_source}); {graded}."]
     if natural.loss.name != course.name:
         return [f"Your answer is under the {natural.loss.name} loss ({natural.loss_source}); {graded}."]
@@ -393,8 +419,7 @@ def _not_found(question: Asked, documents: list[_Document]) -> tuple[str, ...]:
     could not be read (a step of a chain, skipped for its ∂, is no answer: it is left out)."""
     lines = [
         f"Not found: no equation gives {question.asked}.  Write it as a displayed equation "
-        f"∂J/∂{question.wrt} = … (LaTeX: \\frac{{\\partial J}}{{\\partial {question.wrt}}} = …) "
-        f"in the part labelled {question.shown}."
+        f"{_how_written(question)} in the part labelled {question.shown}."
     ]
     label = label_tokens(question.label)
     for document in documents:
@@ -406,6 +431,16 @@ def _not_found(question: Asked, documents: list[_Document]) -> tuple[str, ...]:
     return tuple(lines[: 1 + MAX_SKIPPED_SHOWN])
 
 
+def _how_written(question: Asked) -> str:
+    """How an answer to ``question`` is written, in words and in LaTeX."""
+    if question.wrt == "J":
+        return "J = … (LaTeX: -\\sum_{w} y_w \\log \\hat{y}_w = …)"
+    if question.wrt == "x":
+        return "f'(x) = … (LaTeX: \\frac{d\\sigma(x)}{dx} = …, or \\begin{cases} … \\end{cases} by cases)"
+    wrt = question.wrt
+    return f"∂J/∂{wrt} = … (LaTeX: \\frac{{\\partial J}}{{\\partial {wrt}}} = …)"
+
+
 def _own_losses(
     chosen: list[Candidate | None], documents: list[_Document], questions: Questions
 ) -> list[str]:
@@ -413,7 +448,7 @@ def _own_losses(
     found = {}
     for candidate in chosen:
         natural = candidate.natural if candidate is not None else None
-        if natural is not None and natural.loss.name not in finding.HOMEWORK:
+        if natural is not None and _students(natural.loss):
             name = documents[candidate.document].name
             found.setdefault(f"{name}: your J = {natural.loss.expression} ({natural.loss_source})", None)
     if not found:

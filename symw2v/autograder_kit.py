@@ -25,8 +25,6 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-import jinja2
-
 import symw2v
 from symw2v.assignment import load_questions, shipped_questions
 from symw2v.errors import SymW2VError
@@ -35,7 +33,7 @@ from symw2v.world import profile as profiles
 
 _EXECUTABLE = 0o755
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no time of day in the kit
-_VENDORED = (".py", ".lark", ".j2", ".toml")  # what the package is made of
+_VENDORED = (".py", ".lark", ".j2", ".toml", ".json")  # what the package is made of
 PROFILE_FILE = "profile.toml"
 QUESTIONS_FILE = "questions.toml"
 
@@ -93,6 +91,8 @@ def write_zip(folder: str | Path, target: str | Path) -> None:
 
 
 def _render(template: str, context: dict) -> str:
+    import jinja2  # only when a kit is written: the command line starts without it
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
         autoescape=False,  # shell scripts: what they interpolate goes through shell_quote

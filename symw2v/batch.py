@@ -27,7 +27,8 @@ from symw2v.latex import case_pieces
 from symw2v.limits import hard_time_limit
 from symw2v.parse import read_claim
 from symw2v.results import ClaimResult, Verdict
-from symw2v.schema import BATCH_LINE, validate
+from symw2v.schema import BATCH_LINE, INSTANCE, validate
+from symw2v.sizes import instance_for
 from symw2v.world import Reading
 from symw2v.world.instance import Instance
 from symw2v.world.losses import Loss, named_loss
@@ -100,13 +101,6 @@ def _real(text: str) -> float:
     return value
 
 
-def _sizes(line: dict, loss: Loss) -> dict:
-    sizes = {key: line[key] for key in ("V", "d", "K", "o") if key in line}
-    if loss.sampled is None and "K" not in sizes:
-        sizes["K"] = max(1, min(3, sizes.get("V", 5) - 1))  # the softmax has no negatives
-    return sizes
-
-
 def _described(number: int, data, verdict: Verdict, **fields) -> ClaimResult:
     data = data if isinstance(data, dict) else {}
     text = lambda key: data.get(key) if isinstance(data.get(key), str) else ""  # noqa: E731
@@ -170,9 +164,11 @@ def _question(item: tuple[int, dict | str]) -> tuple[dict, Loss, Instance]:
     Only validated values go on: the derivation caches are keyed by what this returns.
     """
     number, data = item
-    line = validate(BATCH_LINE, data, f"line {number}: ")
+    where = f"line {number}: "
+    line = validate(BATCH_LINE, data, where)
     loss = named_loss(line["loss"])
-    return line, loss, Instance(**_sizes(line, loss))
+    sizes = {field.name: line.get(field.name) for field in INSTANCE.fields}
+    return line, loss, instance_for(loss, sizes, where)
 
 
 def _prepare(items: list[tuple[int, dict | str]]) -> None:

@@ -19,6 +19,11 @@ column with the per-word gradient above: at o, at a generic word g ≠ o (for ne
 generic negative, and a word n that is neither o nor a negative, whose column must be 0).  Every
 column of every instance is one of these kinds, so the columns agreeing prove the matrix.
 
+A sum over the window is a sum over the vocabulary weighted by the words' counts
+(``formal_window.py``): every window, repeated words and o included, is a specialisation of the
+counts.  ∂J/∂v_w (another word's centre vector) is 0 for a loss that has none: the claim must
+evaluate to the zero vector.
+
 Equal coefficient functions (decided exactly, as rational functions after exponentials become
 monomials) prove the claim for every d (formal vectors specialise to any vectors), every V and
 K (an empty rest sets the remainders to 0, a specialisation too), under the stated side
@@ -48,10 +53,22 @@ from symw2v.formal import (
     score,
     size,
 )
+from symw2v.formal_window import count, counts
 from symw2v.instantiate import resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.rational import to_rational
-from symw2v.world import INDEX_SETS, OBJECTS, OUTSIDE, VARIABLES, VOCABULARY, WORDS, Instance, Reading
+from symw2v.world import (
+    CENTRES,
+    INDEX_SETS,
+    OBJECTS,
+    OUTSIDE,
+    VARIABLES,
+    VOCABULARY,
+    WINDOW,
+    WORDS,
+    Instance,
+    Reading,
+)
 from symw2v.world.losses import Loss
 
 
@@ -89,6 +106,13 @@ def in_domain(instance: Instance, loss: Loss, wrt: str) -> bool:
 
 def _domain(loss: Loss, wrt: str) -> str:
     sampled, variable = _sampled(loss), VARIABLES[wrt]
+    if variable.object == CENTRES.letter:
+        return "every size and every instance (J does not depend on the centre vector of any word but c)"
+    if WINDOW in loss.index_sets:
+        return (
+            "every d ≥ 1, V ≥ 2 and m ≥ 1, and every window: its words any words of the vocabulary, "
+            "repeated or not, o among them or not"
+        )
     if sampled is None:
         return "every d ≥ 1 and every V ≥ 2"
     sizes = f"every d ≥ 1, V and {sampled.bound} ≥ 1"
@@ -106,13 +130,14 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
     # the chain rule below sees J only through z_o, z_g and the remainders; anything else
     # (a dot product other than u_wᵀv_c, a remainder whose terms involve o or g) is outside it
     remainder_symbols = {symbol for symbol, _ in remainders.symbols.values()}
-    if J.free_symbols - ({z_o, z_g} | sizes | remainder_symbols):
+    # the counts of a window's words (c_o, c_g) are numbers, not functions of the vectors
+    if J.free_symbols - ({z_o, z_g} | sizes | remainder_symbols | counts()):
         raise NoCertificate("the loss depends on the vectors other than through the scores u_wᵀv_c")
     rest = {s.bound: sympy.Integer(0) for s in INDEX_SETS.values()}
     for (over, _), (symbol, term) in remainders.symbols.items():
         if symbol not in J.free_symbols:
             continue
-        if term.free_symbols - ({z_rest} | sizes):
+        if term.free_symbols - ({z_rest, count(GENERIC)} | sizes):
             raise NoCertificate("a sum in the loss whose terms involve o or the generic index")
         rest[over] += sympy.diff(J, symbol) * sympy.diff(term, z_rest)
     d_o, d_g = sympy.diff(J, z_o), sympy.diff(J, z_g)
@@ -191,6 +216,8 @@ def _outside(loss: Loss, wrt: str) -> str:
     obj = OBJECTS.get(variable.object)
     if reason := loss.uncertified(wrt):  # declared by the world: a window, another word's v
         return reason
+    if variable.object == CENTRES.letter:  # ∂J/∂v_w = 0: shown by _zero, whatever the loss sums
+        return ""
     if not variable.object:
         return "no all-sizes certificate for J itself: the argument covers gradients"
     if obj is not None and obj.role == "matrix" and not _by_word(wrt):
@@ -220,6 +247,8 @@ def certify(
         outside = f"no all-sizes certificate for one case of ∂J/∂{wrt}: the argument checks every column"
     if outside:
         return Certificate(False, "", outside)
+    if VARIABLES[wrt].object == CENTRES.letter:
+        return _zero(claim, loss, wrt, reading, case)
     remainders = Remainders()
     formal = Formal(loss, reading, remainders)
     free = VARIABLES[wrt].free
@@ -262,6 +291,8 @@ def certify(
         "independent symbols survives every specialisation: to vectors of any dimension d, to "
         "any number of remaining words or negatives, and to none (remainders 0)."
     )
+    if WINDOW in loss.index_sets:
+        argument += WINDOW_ARGUMENT
     if matrix is not None:
         argument += (
             f" ∂J/∂{WORDS.matrix} has the gradient ∂J/∂u_w of each word w as its column w (row w, "
@@ -272,11 +303,46 @@ def certify(
     return Certificate(True, statement, argument)
 
 
+WINDOW_ARGUMENT = (
+    " A sum over the window is a sum over the vocabulary weighted by how many positions hold each "
+    "word, Σ_j F(w_{t+j}) = Σ_w c_w F(w): its terms at o and g weighted by the counts c_o and c_g, "
+    "and a remainder Σ_{w rest} c_w f(z_w); the counts are independent symbols too, so the identity "
+    "holds for every window (a word at several positions, o or g among the window's words or not), "
+    "and the gradient at a word collects every position that holds it."
+)
+
+
+def _zero(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str) -> Certificate:
+    """∂J/∂v_w = 0 for a loss the world declares free of other words' centre vectors (checked
+    by ``Loss.uncertified``): the claim must evaluate to the zero vector at w = o and at a
+    generic word w ≠ o, the two kinds every word is."""
+    formal = Formal(loss, reading, Remainders())
+    free = VARIABLES[wrt].free
+    try:
+        for where in (MEMBER, OUTSIDE):
+            if (case == "!=" and where == OUTSIDE) or (case == "=" and where != OUTSIDE):
+                continue
+            claimed = formal.value(claim, {_letter(claim, free): where})
+            if not isinstance(claimed, FVec) or not _equal(claimed, FVec({}, claimed.row)):
+                said = " at w = o" if where == OUTSIDE else ""
+                return Certificate(
+                    False, "", f"no all-sizes certificate: the claim is not the zero vector{said}"
+                )
+    except (NoCertificate, cf.NoRule) as error:
+        return Certificate(False, "", f"no all-sizes certificate: {error}")
+    argument = (
+        f"J is written without the centre vector of any word but c (the world's declaration of the "
+        f"loss, read by the certificate), so ∂J/∂{wrt} = 0 at every instance; the claim, evaluated "
+        "formally with w = o and with a generic word w ≠ o, is the zero vector in both."
+    )
+    return Certificate(True, f"holds for {_domain(loss, wrt)}", argument)
+
+
 def _matrix(formal: Formal, claim: cf.Node, reading: Reading, layout: str) -> WordMatrix:
     """A claim about ∂J/∂U evaluated formally: a matrix with a d-vector per kind of word, laid
     out as ``layout`` requires (the denominator layout is U's shape, the numerator its transpose)."""
     value = formal.as_columns(formal.value(claim, {}))
-    if not isinstance(value, WordMatrix):
+    if not isinstance(value, WordMatrix) or value.hidden:
         raise NoCertificate("a claim about a matrix whose value is not a matrix with a vector per word")
     if layout in ("denominator", "numerator"):
         rows = (reading.U == "rows") == (layout == "denominator")

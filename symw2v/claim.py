@@ -189,11 +189,13 @@ def _by_cases(
     cases = "; ".join(
         f"{r.case or condition}: {r.verdict.value}" for r, (_, condition) in zip(results, pieces, strict=True)
     )
+    scopes = dict.fromkeys(r.scope for r in results if r.scope)  # each case's, once
     return replace(
         worst,
         id=claim_id,
         claim=claim,
         case="cases",
+        scope="; ".join(scopes) if worst.verdict is Verdict.PROVED else worst.scope,
         steps=tuple(results),
         message=f"by cases: {cases}" + (f"; {worst.message}" if worst.message else ""),
     )
@@ -226,6 +228,8 @@ def _kind(question: Question, reading: Reading) -> str:
     obj = OBJECTS.get(VARIABLES[question.wrt].object)
     if obj is None or obj.role == "vector":
         return "vector"
+    if obj.role == "scalar":
+        return "scalar"
     return f"U-{reading.U}" if obj.role == "matrix" else "matrix"
 
 
@@ -294,7 +298,10 @@ def _check_parsed(
         return result(Verdict.ILL_TYPED, layout=used, message=str(error))
 
     fields = dict(
-        layout=used, method=proof.method, message=proof.message, counterexample=proof.counterexample
+        layout=used if loss.of_vectors else "",  # a number has no layout
+        method=proof.method,
+        message=proof.message,
+        counterexample=proof.counterexample,
     )
     if proof.verdict is Verdict.REFUTED and proof.counterexample.undefined:
         fields.update(residual="undefined", residual_latex=UNDEFINED_LATEX)
@@ -308,7 +315,11 @@ def _check_parsed(
         fields.update(residual=text, residual_latex=latex)
         if with_hints:
             fields["hint"] = hint(node, question, show)
-    if proof.verdict is Verdict.PROVED:
+    if proof.verdict is Verdict.PROVED and not loss.of_vectors:
+        # a function of one number x: proved in x itself, with no sizes to certify or sweep
+        where = str(question.case) if question.case.relation else "x"
+        fields["scope"] = f"proved for every real {where}, exactly"
+    elif proof.verdict is Verdict.PROVED:
         repeated = question.case.relation == "repeated"  # scope and sweeps vary the instance
         fields["scope"] = f"proved at {question.where.describe(sets)}" if repeated else scope(node, question)
         certificate = certify(node, loss, question.wrt, reading, question.case.relation)

@@ -347,13 +347,16 @@ def gradient_form(
     """The most readable exact form of ``matrix`` at ``instance``.
 
     ``kind``: "vector" for a d-vector, "U-rows" or "U-columns" for a gradient with respect to U
-    in that reading, anything else for a matrix shown entry by entry.
+    in that reading, "scalar" for a number, anything else for a matrix shown entry by entry.
     """
     if kind == "vector":
         column = matrix if matrix.cols == 1 else matrix.T
         combination = linear_combination(column, instance)
         if combination is not None:
             return combination_form(combination, instance, sampled, matrix.rows == 1, style)
+    elif kind == "scalar" and matrix.shape == (1, 1):  # a number: its value, with σ folded in
+        value = sigmoid_form(matrix[0, 0])
+        return sympy.latex(value) if style is LATEX else sympy.sstr(symbols.plain(value))
     elif kind.startswith("U-"):
         outer = _outer_product(matrix, instance, kind[2:], style)
         if outer is not None:

@@ -37,7 +37,7 @@ from symw2v.limits import hard_time_limit
 from symw2v.question import parse_case
 from symw2v.reader import equations as reading_equations
 from symw2v.reader.conventions import declared
-from symw2v.reader.equations import Definition, Equation, Signal, Skipped
+from symw2v.reader.found import Definition, Equation, Signal, Skipped
 from symw2v.reader.rows import by_cases
 from symw2v.reader.source import SUFFIXES, Source, source
 from symw2v.results import ClaimResult, Verdict

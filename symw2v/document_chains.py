@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from symw2v import closed_form as cf
 from symw2v.claim import Question, holds
 from symw2v.derive import loss_expression
 from symw2v.errors import ProofTimeout
 from symw2v.isolate import Failure, Limits, run_isolated
 from symw2v.limits import hard_time_limit
 from symw2v.reader import losses as finding
-from symw2v.reader.equations import Definition, Equation, Skipped, Step
+from symw2v.reader.found import Definition, Equation, Skipped, Step
 from symw2v.world import VARIABLES
 from symw2v.world.instance import Instance
 from symw2v.world.losses import Loss
@@ -168,6 +170,8 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
     named = finding.named(written.subscript)
     if finding.window(named):
         return _window_chain(equation, named, explicit)
+    if named is None and _of_a_window(equation):
+        return _window_chain(equation, finding.named(_SKIP_GRAM), explicit, inferred=True)
     if not written.known:
         return (
             None,
@@ -197,10 +201,12 @@ def _chain(equation: Equation, resolved, explicit: Loss | None, profile: Profile
     return replace(chain, read_as=tuple(equation.read_as)), ""
 
 
-def _window_chain(equation: Equation, loss: Loss, explicit: Loss | None):
+def _window_chain(equation: Equation, loss: Loss, explicit: Loss | None, inferred: bool = False):
     """The chain of a derivative of a window's loss (J_{skip-gram}): its steps in
     ∂J(v_c, w_{t+j}, U) are claims the claim language reads, not chain rules; v_w is a
-    variable of it (the centre vector of another word)."""
+    variable of it (the centre vector of another word).  ``inferred``: the window was read
+    from the equation, not named; only its steps that hold whatever each word's loss is
+    (in ∂J(v_c, w_{t+j}, U) alone, or 0) are checked."""
     if explicit is not None and explicit is not loss:
         return None, f"about the {loss.name} loss ({loss.description}), not --loss {explicit.name}"
     written = equation.written
@@ -210,11 +216,15 @@ def _window_chain(equation: Equation, loss: Loss, explicit: Loss | None):
     if wrt is None:
         return None, f"∂J/∂{written.shown}: not a variable of the {loss.name} loss"
     steps = [_read_derivative(s) for s in equation.steps]
+    if inferred:
+        steps = [s if s.skip or _of_any_word_loss(s) else replace(s, skip=_UNNAMED) for s in steps]
     if all(s.skip for s in steps):
         return None, "every step has ∂ in it (a chain rule): nothing to check" if steps else "nothing after ="
-    source = f"J_{{{written.name_shown}}} on its left"
+    source = _WINDOW_READ if inferred else f"J_{{{written.name_shown}}} on its left"
     chain = Chain(equation.id, wrt, loss, steps, equation.rows, "", equation.line, source)
     note = f"J_{{{written.name_shown}}} read as the {loss.name} loss ({loss.description})"
+    if inferred:
+        note = f"∂J/∂{written.shown} read as the derivative of a loss over a window ({_WINDOW_READ})"
     return replace(chain, read_as=(*equation.read_as, note)), ""
 
 
@@ -230,6 +240,39 @@ def _read_derivative(step: Step) -> Step:
     return replace(step, skip="", read=text if text != step.latex else step.read)
 
 
+def _of_a_window(equation: Equation) -> bool:
+    """Whether an equation whose J names no loss is about a window's: its J takes the window's
+    words (J(v_c, w_{t-m}, …, w_{t+m}, U)), or a step is in ∂J(v_c, w_{t+j}, U), the derivative
+    of one word's loss (which only a window's loss sums)."""
+    head = equation.rows[0].split("=", 1)[0] if equation.rows else ""
+    if finding.of_window_words(head):
+        return True
+    return any(_derivative_of_a_word(_read_derivative(s)) for s in equation.steps)
+
+
+def _derivative_of_a_word(step: Step) -> bool:
+    node = None if step.skip else finding.parsed(step.read or step.latex)
+    return node is not None and any(isinstance(n, cf.Partial) for n in cf.walk(node))
+
+
+def _of_any_word_loss(step: Step) -> bool:
+    """Whether a step of a window's loss holds whichever loss each word has: it is written in
+    ∂J(v_c, w_{t+j}, U) alone, or it is 0."""
+    node = finding.parsed(step.read or step.latex)
+    if node is None:
+        return False
+    if node == cf.Num(Fraction(0)):
+        return True
+    pieces = [n for n in cf.walk(node) if isinstance(n, cf.Word | cf.Name | cf.Call)]
+    return _derivative_of_a_word(step) and not pieces
+
+
+_SKIP_GRAM = "skip-gram"  # the handout's name of the window's loss (an alias in the world)
+_WINDOW_READ = "its J takes a window's words, or its answer is in ∂J(v_c, w_{t+j}, U)"
+_UNNAMED = (
+    "a closed form of a window's loss whose words' loss (naive softmax or negative sampling) is "
+    "not named: not checked"
+)
 _PART = re.compile(r"\\part(?![A-Za-z])")
 _SPACE_COMMAND = re.compile(r"\\space(?![A-Za-z])")
 

@@ -409,6 +409,11 @@ class JaxPrinter(ArrayPrinter):
     in_place = False
 
 
+class NumbaPrinter(ArrayPrinter):
+    """The NumPy printer, for the numba target: its arrays are NumPy's (the negative-sampling
+    gradient is a loop printed by ``export_loops.LoopPrinter`` instead)."""
+
+
 class TorchPrinter(ArrayPrinter):
     """The NumPy printer over ``torch`` (which takes NumPy's ``axis`` for ``dim``)."""
 

@@ -14,10 +14,11 @@ Output is deterministic: the same bytes on every run, with a sha256 of the body 
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
-import jinja2
 import sympy
 
 from symw2v import __version__
@@ -25,10 +26,12 @@ from symw2v import closed_form as cf
 from symw2v.claim import Conventions, check_claim
 from symw2v.derive import derive, loss_expression
 from symw2v.errors import SymW2VError
+from symw2v.export_loops import LoopPrinter, word_parts
 from symw2v.export_printers import (
     ArrayPrinter,
     InstancePrinter,
     JaxPrinter,
+    NumbaPrinter,
     TorchPrinter,
     component_names,
     normalize,
@@ -71,9 +74,27 @@ class Printed:
     code: str
 
 
-TARGETS = {"numpy": ArrayPrinter, "jax": JaxPrinter, "torch": TorchPrinter}
-_TEMPLATES = {"numpy": "export_module.py.j2", "jax": "export_jax.py.j2", "torch": "export_torch.py.j2"}
-_TITLES = {"numpy": "NumPy", "jax": "JAX", "torch": "PyTorch"}
+@dataclass(frozen=True)
+class RowPart:
+    """What a fused loop computes from the row of one gathered word (``letter``), its score
+    ``z`` alone: its term of J, its row's multiple in ∂J/∂v_c, its gradient's multiple of v_c."""
+
+    letter: str
+    loss: Printed
+    coef: Printed
+    scale: Printed
+
+
+TARGETS = {"numpy": ArrayPrinter, "jax": JaxPrinter, "torch": TorchPrinter, "numba": NumbaPrinter}
+_TEMPLATES = {
+    "numpy": "export_module.py.j2",
+    "jax": "export_jax.py.j2",
+    "torch": "export_torch.py.j2",
+    "numba": "export_numba.py.j2",
+}
+_TITLES = {"numpy": "NumPy", "jax": "JAX", "torch": "PyTorch", "numba": "Numba"}
+# A loss whose gradient a target computes in a loop of its own, not in the target's array code
+_LOOP_TEMPLATES = {("numba", "negative-sampling"): "export_numba_negative_sampling.py.j2"}
 _VARIABLES = {name: f"dJ_d{name}" for name in WRT}
 # Rows of U gathered at words (u_o = U[o], u_k = U[negatives]), and the letter of each: their
 # gradients are exported as multiples of v_c, summed into ∂J/∂U's rows where they are built.
@@ -100,7 +121,8 @@ def _settings(loss_name: str) -> dict:
 def export_module(loss_name: str, target: str = "numpy", allow_unproved: bool = False) -> str:
     """The source of a Python module computing ``loss_name``'s loss and proved gradients.
 
-    ``target`` is ``numpy``, ``jax`` or ``torch`` (generating needs none of them installed).
+    ``target`` is ``numpy``, ``jax``, ``torch`` or ``numba`` (generating needs none of them
+    installed; ``numba`` is NumPy with the negative-sampling gradient as one compiled loop).
     Raises ``SymW2VError`` for an unknown loss or target, and for a closed form that is not
     proved at the instance unless ``allow_unproved``.
     """
@@ -183,6 +205,12 @@ def _usage(loss: Loss, target: str) -> list[str]:
     ]
     if len(functions) > 1:
         lines.append("    sgd_step(V_centre, U, c, dJ_dv_c, row_grads, lr, rows=rows)  # those rows only")
+    if (target, loss.name) in _LOOP_TEMPLATES:
+        lines += [
+            "",
+            "The gradient is one loop compiled by numba.njit on the first call for each dtype",
+            "(seconds): time the calls after it.",
+        ]
     checks = "shapes and dtypes" if target == "jax" else "shapes, dtypes, indices in range"
     lines += [
         "",
@@ -241,6 +269,8 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
     functions = _settings(loss.name)["functions"]
     public = sorted(("instance_gradients", "log_sigmoid", "sgd_step", "sigmoid", "softplus", *functions))
     first = functions[0]
+    loop_template = _LOOP_TEMPLATES.get((target, loss.name))
+    loop_parts = _row_parts(loss, forms, nodes, loss_node, sampled) if loop_template else []
     sampled_words = f", {[w - 1 for w in loss.sampled.members(_INSTANCE)]}" if loss.sampled else ""
     context = {
         "np": printer.module,
@@ -250,6 +280,8 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
         "loss_module": loss.name.replace("-", "_"),
         "loss_text": loss.expression,
         "statements": printer.statements,
+        "loss_template": loop_template or f"export_{loss.name.replace('-', '_')}.py.j2",
+        "loop_parts": loop_parts,
         "results": results,
         "instance_text": _instance_text(loss),
         "instance_0": _instance_text(loss, zero_based=True),
@@ -259,6 +291,42 @@ def _body(loss: Loss, target: str, checked: tuple[CheckedForm, ...]) -> str:
         "instance_lines": _instance_lines(loss, printer),
     }
     return _environment().get_template(_TEMPLATES[target]).render(context)
+
+
+def _row_parts(
+    loss: Loss,
+    forms: list[ClosedForm],
+    nodes: dict[str, cf.Node],
+    loss_node: cf.Node,
+    sampled: frozenset[str],
+) -> list[RowPart]:
+    """Each gathered word's part of J and of the proved closed forms, printed as scalar code
+    over its row's score (``export_loops``): o's row first, then a negative's, as gathered.
+    Raises ``SymW2VError`` where a closed form is not computed row by row."""
+    texts = {form.wrt: _plain(form.text) for form in forms}
+    loss_parts = word_parts(loss_node, sampled)
+    coefs = word_parts(nodes["v_c"], sampled, factor="row")
+    zero, parts = cf.Num(Fraction(0)), []
+    for wrt, letter in _GATHERED.items():
+        scales = word_parts(nodes[wrt], sampled, factor="v_c")
+        if set(scales) != {letter}:
+            raise SymW2VError(f"∂J/∂{wrt} is not a multiple of v_c computed from the row of u_{letter} alone")
+        printer = LoopPrinter(letter)
+        comments = (f"J = {loss.expression}", f"∂J/∂v_c = {texts['v_c']}", f"∂J/∂{wrt} = {texts[wrt]}")
+        codes = (loss_parts.get(letter, zero), coefs.get(letter, zero), scales[letter])
+        loss_line, coef, scale = (
+            Printed(name, _loop_comment(comment), printer.code(code))
+            for name, comment, code in zip(("J", "coef", "scale"), comments, codes, strict=True)
+        )
+        parts.append(RowPart(letter, loss_line, coef, scale))
+    return parts
+
+
+def _loop_comment(text: str) -> str:
+    """A comment in the fused loop's branches (indented 16), wrapped to the line length; every
+    run of whitespace, a newline too, becomes one space, so the text cannot leave the comment."""
+    indent = " " * 16 + "# "
+    return f"\n{indent}".join(textwrap.wrap(text, LINE_LENGTH - len(indent), break_long_words=False))
 
 
 def _instance_lines(loss: Loss, printer: ArrayPrinter) -> list[str]:
@@ -302,7 +370,9 @@ def _instance_lines(loss: Loss, printer: ArrayPrinter) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def _environment():
+    import jinja2  # only when a module is written: the command line starts without it
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("symw2v", "templates"),
         # Python source, not HTML: nothing to escape (and no user text reaches these templates)

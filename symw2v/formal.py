@@ -1,185 +1,86 @@
 """Formal algebra for the all-sizes certificate: closed forms evaluated for every d, V and K.
 
-Vectors are formal symbols (u_o, a generic member u_g of the loss's index set, v_c) and their
-dot products independent scalar symbols (z_o = u_oᵀv_c, z_g = u_gᵀv_c, …).  A sum over the
-sampled words is its generic term at g plus a remainder over the other members; a sum over the
-vocabulary its terms at o and g plus a remainder.  A scalar remainder is an opaque symbol
-R_f = Σ_{j rest} f(z_j), one per generic term (two terms share a symbol only when they are the
-same expression); a vector remainder is a family Σ_{j rest} h(j) u_j kept by its coefficient h.
-A length-V vector has an entry at o, g and the generic rest •, and, for a loss with sampled
-words, at a word n that is neither o nor one of them.  A matrix with a d-vector per word (U, an
-outer product v_c aᵀ, a block of columns [a_1, …, a_V], their sums and multiples) is kept by its
-vector at each kind of word: o, g, and n for a loss with sampled words.
-What each name is comes from the world: a primitive, or its definition evaluated formally, with
-the world's σ and softmax.
+A sum over the sampled words is its generic term at g plus a remainder over the other members;
+a sum over the vocabulary its terms at o and g plus a remainder; a sum over the window is a sum
+over the vocabulary weighted by how many positions hold each word (``formal_window.py``).  What
+each name is comes from the world: a primitive, or its definition evaluated formally, with the
+world's σ and softmax.  The values it computes with are in ``formal_values.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import sympy
 
 from symw2v import closed_form as cf
-from symw2v.errors import SymW2VError
+from symw2v.formal_values import (
+    FAMILY,
+    GENERIC,
+    INDICES,
+    MEMBER,
+    NEITHER,
+    Family,
+    FVec,
+    Matrix,
+    NoCertificate,
+    Pairing,
+    Remainders,
+    WordMatrix,
+    add,
+    centre,
+    check_generic_only,
+    definition,
+    dot,
+    kind_of,
+    multiple_of_U,
+    never_zero,
+    scale,
+    score,
+    size,
+    transpose,
+)
+from symw2v.formal_window import (
+    DELTA,
+    WORD,
+    Window,
+    at_window_word,
+    base_gradient,
+    combination,
+    depends_on_word,
+    hides_a_column,
+    one_hot,
+    vocabulary_sum,
+)
 from symw2v.world import (
     BY_BOUND,
     CANONICAL,
+    CENTRES,
     OBJECTS,
+    ONE_HOTS,
     OUTSIDE,
-    SCORES,
     VOCABULARY,
+    WINDOW,
     WORDS,
     Reading,
     functions,
 )
 from symw2v.world.losses import Loss
 
-GENERIC = "•"  # the placeholder index of a remainder's generic term
-MEMBER = "g"  # the generic member of the index set a variable's free letter ranges over
-INDICES = (OUTSIDE, MEMBER, GENERIC)
-# a word that is neither o nor a sampled word (for a loss with negatives): J does not depend on
-# its vector, so its column of ∂J/∂U is 0; never a value a claim's letter is bound to
-NEITHER = "n"
-FAMILY = "fam:"  # a coefficient key Σ over the rest of an index set, "fam:V" or "fam:K"
-
-
-class NoCertificate(SymW2VError):
-    """The claim is outside what the formal argument covers; the message says why."""
-
-
-class Pairing(sympy.Symbol):
-    """The dot product of two formal vectors, an independent real symbol that knows them."""
-
-    __slots__ = ("vectors",)
-
-    def __new__(cls, a: str, b: str):
-        a, b = sorted((a, b))
-        self = sympy.Symbol.__xnew__(cls, f"p({a},{b})", real=True)
-        self.vectors = (a, b)
-        return self
-
-    def __getnewargs_ex__(self):
-        return (self.vectors, {})
-
-    @property
-    def generic(self) -> bool:
-        return any(v == WORDS.text(GENERIC) for v in self.vectors)
-
-
-def centre() -> str:
-    """The formal name of the vector whose dot products with the words are the scores."""
-    return _z_definition().right.name
-
-
-def score(index: str) -> sympy.Symbol:
-    """z_index = u_indexᵀ v_c: a dot product symbol of its own."""
-    return sympy.Symbol(f"z_{index}", real=True)
-
-
-def dot(a: str, b: str) -> sympy.Expr:
-    """The dot product of two basis vectors: z_i for u_iᵀv_c, else an independent pairing."""
-    a, b = sorted((a, b))
-    word = f"{WORDS.letter}_"
-    if centre() in (a, b) and (a if b == centre() else b).startswith(word):
-        return score((a if b == centre() else b)[len(word) :])
-    return Pairing(a, b)
-
-
-def size(index_set) -> sympy.Symbol:
-    return sympy.Symbol(index_set.bound, positive=True)
-
-
-@dataclass
-class FVec:
-    """A formal vector: ``Σ coeffs[b] b`` over the basis plus families over the rest."""
-
-    coeffs: dict[str, sympy.Expr] = field(default_factory=dict)  # basis name or "fam:K"/"fam:V"
-    row: bool = False
-
-    def scaled(self, factor: sympy.Expr) -> FVec:
-        return FVec({k: factor * v for k, v in self.coeffs.items()}, self.row)
-
-    def plus(self, other: FVec, sign: int = 1) -> FVec:
-        coeffs = dict(self.coeffs)
-        for key, value in other.coeffs.items():
-            coeffs[key] = coeffs.get(key, 0) + sign * value
-        return FVec(coeffs, self.row)
-
-
-@dataclass
-class Family:
-    """A length-V vector: its entries at o, at g and at the generic rest index •."""
-
-    at: dict[str, sympy.Expr]  # keys "o", "g", "•"
-    row: bool = False
-
-    def map(self, function) -> Family:
-        return Family({k: function(v) for k, v in self.at.items()}, self.row)
-
-
-@dataclass
-class Matrix:
-    """The matrix of the word vectors, as rows or columns."""
-
-    transposed_to_rows: bool  # True: V×d with rows u_wᵀ
-
-
-@dataclass
-class WordMatrix:
-    """A matrix with a d-vector per word: column w is ``at[w]`` (d×V), or row w is ``at[w]ᵀ``
-    (V×d, ``words_as_rows``); ``at`` has one entry per kind of word (o, g, and n for a loss with
-    sampled words), the kinds every word of an instance is one of.  The generic rest • is left
-    out: a matrix is never summed over its words here, and • is another word of g's kind."""
-
-    at: dict[str, FVec]
-    words_as_rows: bool = False
-
-    def map(self, function) -> WordMatrix:
-        return WordMatrix({k: function(v) for k, v in self.at.items()}, self.words_as_rows)
-
-
-class Remainders:
-    """Opaque symbols R = Σ_{j in rest} f(z_j), one per (index set, generic term f)."""
-
-    def __init__(self) -> None:
-        self.symbols: dict[tuple[str, str], tuple[sympy.Symbol, sympy.Expr]] = {}
-
-    def symbol(self, over: str, term: sympy.Expr) -> sympy.Expr:
-        if term == 0:
-            return sympy.Integer(0)
-        key = (over, _canonical(term))
-        if key not in self.symbols:
-            # a sum of positive terms over the rest is ≥ 0 (0 when the rest is empty): what
-            # lets a log of a softmax be shown defined
-            sign = {"nonnegative": True} if term.is_nonnegative else {}
-            self.symbols[key] = (sympy.Symbol(f"R{over}{len(self.symbols)}", **sign), term)
-        return self.symbols[key][0]
-
-
-def _canonical(expr: sympy.Expr) -> str:
-    """A key for a remainder's generic term: two terms share it only when they are the same
-    function, since the key is the text of an expression equal to the term.
-
-    Sums written differently are still recognised: ``exp(2 z + 1)`` and ``e·exp(z)²`` both
-    become ``e·T[z]²`` (``T[s]`` standing for ``exp(s)``) before ``cancel`` normalises the
-    whole term.  Only exponents linear in the dot products, with integer coefficients, are
-    rewritten so; any other exponential stays as it is, whole, in the key.
-    """
-    replacement = {}
-    for atom in expr.atoms(sympy.exp):
-        argument = sympy.expand(atom.args[0])
-        gens = sorted(argument.free_symbols, key=sympy.default_sort_key)
-        if not gens or not argument.is_polynomial(*gens):
-            continue
-        poly = sympy.Poly(argument, *gens)
-        if poly.total_degree() != 1 or not all(c.is_Integer for c in poly.coeffs()):
-            continue
-        monomial = sympy.exp(poly.coeff_monomial(1))
-        for symbol in gens:
-            monomial *= sympy.Symbol(f"T[{symbol}]", positive=True) ** poly.coeff_monomial(symbol)
-        replacement[atom] = monomial
-    return sympy.srepr(sympy.cancel(expr.xreplace(replacement)))
+__all__ = [
+    "FAMILY",
+    "GENERIC",
+    "MEMBER",
+    "NEITHER",
+    "Family",
+    "FVec",
+    "Formal",
+    "NoCertificate",
+    "Remainders",
+    "WordMatrix",
+    "centre",
+    "dot",
+    "score",
+    "size",
+]
 
 
 class Formal(cf.Walk):
@@ -231,8 +132,16 @@ class Formal(cf.Walk):
         if all(isinstance(v, sympy.Expr) for v in at.values()):
             return Family(at, row=True)
         if all(isinstance(v, FVec) and not v.row for v in at.values()):
-            return WordMatrix(at)
+            return WordMatrix(at, hidden=self._hides_a_column(node, bindings))
         raise NoCertificate("a block matrix whose entries are not all d-vectors or all scalars")
+
+    def _hides_a_column(self, node: cf.Columns, bindings) -> bool:
+        """Inside a sum over the window, whether the block's column at the position's word r
+        differs from the kinds' (its general term at the generic rest word holds [• = r])."""
+        if WORD not in bindings.values():
+            return False
+        column = self(node.body, {**bindings, node.index: GENERIC})
+        return not isinstance(column, FVec) or any(v.has(DELTA) for v in column.coeffs.values())
 
     def on_Block(self, node: cf.Block, bindings):
         raise NoCertificate(
@@ -256,7 +165,7 @@ class Formal(cf.Walk):
         obj = OBJECTS[node.name]
         if obj.definition:  # written in the canonical reading, then laid out as this one says
             try:
-                value = Formal(self.loss, CANONICAL, self.remainders)(_definition(node.name), {})
+                value = Formal(self.loss, CANONICAL, self.remainders)(definition(node.name), {})
             except NoCertificate as error:  # say which name the construct came from
                 raise NoCertificate(f"{node.name} = {obj.definition}, {error}") from error
         elif obj.value == "coordinates":
@@ -271,7 +180,7 @@ class Formal(cf.Walk):
             return sympy.E
         else:
             raise NoCertificate(f"{node.name} ({obj.meaning}) is outside the formal argument")
-        return _transpose(value) if self.reading.transposes(obj.transposed_by) else value
+        return transpose(value) if self.reading.transposes(obj.transposed_by) else value
 
     def on_Num(self, node: cf.Num, bindings):
         return sympy.Rational(node.value.numerator, node.value.denominator)
@@ -283,49 +192,65 @@ class Formal(cf.Walk):
         raise NoCertificate("a condition on the words of two indices (the argument has one generic member)")
 
     def on_Word(self, node: cf.Word, bindings):
-        return FVec({WORDS.text(self.index(node.index, bindings)): sympy.Integer(1)})
+        index = self.index(node.index, bindings)
+        if node.family == ONE_HOTS.letter:
+            if self.sampled:  # o, a negative and another word may be one word: no entry is known
+                raise NoCertificate("a one-hot vector e_w in a loss with sampled words")
+            return one_hot(index, self.indices)
+        if node.family == CENTRES.letter:  # another word's centre vector: a vector of its own
+            return FVec({CENTRES.text(index): sympy.Integer(1)})
+        return FVec({WORDS.text(index): sympy.Integer(1)})
+
+    def on_Partial(self, node: cf.Partial, bindings):
+        """∂J(v_c, w, U)/∂v_c or ∂U of the single-word loss, w the word of ``node.word``."""
+        if not node.base:
+            raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt} with no single-word loss")
+        return base_gradient(self, node, self.index(node.word, bindings))
 
     def on_Component(self, node: cf.Component, bindings):
         base = self(node.base, bindings)
         if not isinstance(base, Family):
             raise NoCertificate(
-                f"a component of {_kind(base)} (the argument takes components of length-V vectors)"
+                f"a component of {kind_of(base)} (the argument takes components of length-V vectors)"
             )
-        return base.at[self.index(node.index, bindings)]
+        index = self.index(node.index, bindings)
+        return at_window_word(base) if index == WORD else base.at[index]
 
     def on_Transpose(self, node: cf.Transpose, bindings):
-        return _transpose(self(node.operand, bindings))
+        return transpose(self(node.operand, bindings))
 
     def on_Neg(self, node: cf.Neg, bindings):
-        return _scale(self.matrix(node.operand, bindings), -1)
+        return scale(self.matrix(node.operand, bindings), -1)
 
     def on_Add(self, node: cf.Add, bindings):
-        return _add(self.matrix(node.left, bindings), self.matrix(node.right, bindings), 1)
+        return add(self.matrix(node.left, bindings), self.matrix(node.right, bindings), 1)
 
     def on_Sub(self, node: cf.Sub, bindings):
-        return _add(self.matrix(node.left, bindings), self.matrix(node.right, bindings), -1)
+        return add(self.matrix(node.left, bindings), self.matrix(node.right, bindings), -1)
 
     def on_Div(self, node: cf.Div, bindings):
         right = self(node.right, bindings)
         if not isinstance(right, sympy.Expr):
-            raise NoCertificate(f"a division by {_kind(right)}")
-        _never_zero(right)
-        return _scale(self.matrix(node.left, bindings), 1 / right)
+            raise NoCertificate(f"a division by {kind_of(right)}")
+        never_zero(right)
+        return scale(self.matrix(node.left, bindings), 1 / right)
 
     def on_Pow(self, node: cf.Pow, bindings):
         base = self(node.base, bindings)
         if not isinstance(base, sympy.Expr):
-            raise NoCertificate(f"a power of {_kind(base)}")
+            raise NoCertificate(f"a power of {kind_of(base)}")
         if node.exponent < 0:
-            _never_zero(base)
+            never_zero(base)
         return base**node.exponent
 
     def on_Call(self, node: cf.Call, bindings):
         argument = self(node.argument, bindings)
+        if isinstance(argument, Family) and any(v.has(DELTA) for v in argument.at.values()):
+            raise NoCertificate(f"{node.function} of the one-hot vector of a window position's word")
         if node.function in functions.VECTOR:
             if not isinstance(argument, Family):
                 raise NoCertificate(
-                    f"{node.function} of {_kind(argument)} (it is a function of length-V vectors)"
+                    f"{node.function} of {kind_of(argument)} (it is a function of length-V vectors)"
                 )
             return Family(functions.softmax(argument.at, self.sum_over_vocabulary), argument.row)
         function = functions.ENTRYWISE[node.function]
@@ -337,14 +262,14 @@ class Formal(cf.Walk):
             return function(argument)
         if isinstance(argument, Family):
             return argument.map(function)
-        raise NoCertificate(f"{node.function} of {_kind(argument)}")
+        raise NoCertificate(f"{node.function} of {kind_of(argument)}")
 
     def on_Mul(self, node: cf.Mul, bindings):
         left, right = self(node.left, bindings), self(node.right, bindings)
         if isinstance(left, sympy.Expr):
-            return _scale(self.as_columns(right), left)
+            return scale(self.as_columns(right), left)
         if isinstance(right, sympy.Expr):
-            return _scale(self.as_columns(left), right)
+            return scale(self.as_columns(left), right)
         return self._product(left, right)
 
     def _product(self, left, right):
@@ -368,27 +293,34 @@ class Formal(cf.Walk):
             return self._combination(right, row=False)  # U a = Σ_w a_w u_w
         if isinstance(left, Family) and isinstance(right, Matrix) and left.row and right.transposed_to_rows:
             return self._combination(left, row=True)  # aᵀ U = Σ_w a_w u_wᵀ
+        factor = multiple_of_U(left, rows=False)
+        if factor is not None and isinstance(right, Family) and not right.row:
+            return self._combination(right, row=False).scaled(factor)  # (s U) a = s Σ_w a_w u_w
+        factor = multiple_of_U(right, rows=True)
+        if factor is not None and isinstance(left, Family) and left.row:
+            return self._combination(left, row=True).scaled(factor)  # aᵀ (s U) = s Σ_w a_w u_wᵀ
         if isinstance(left, FVec) and isinstance(right, Family) and not left.row and right.row:
             # x aᵀ (d×V): column w is a_w x
-            return WordMatrix({i: left.scaled(right.at[i]) for i in self.word_kinds})
+            at = {i: left.scaled(right.at[i]) for i in self.word_kinds}
+            return WordMatrix(at, hidden=hides_a_column(right))
         if isinstance(left, Family) and isinstance(right, FVec) and not left.row and right.row:
             # a xᵀ (V×d): row w is a_w xᵀ, kept as the column a_w x
             column = FVec(right.coeffs)
-            return WordMatrix({i: column.scaled(left.at[i]) for i in self.word_kinds}, words_as_rows=True)
+            at = {i: column.scaled(left.at[i]) for i in self.word_kinds}
+            return WordMatrix(at, words_as_rows=True, hidden=hides_a_column(left))
         if isinstance(left, FVec) and isinstance(right, FVec) and not left.row and right.row:
             raise NoCertificate(
                 "an outer product of two d-vectors, a d×d matrix (the argument's matrices are U and "
                 "outer products of a d-vector and a length-V vector)"
             )
         raise NoCertificate(
-            f"a product of {_kind(left)} and {_kind(right)} (the argument covers dot products, U "
+            f"a product of {kind_of(left)} and {kind_of(right)} (the argument covers dot products, U "
             "times a length-V vector or v_c, and outer products of a d-vector and a length-V vector)"
         )
 
     def _combination(self, family: Family, row: bool) -> FVec:
         """Σ_w a_w u_w over the vocabulary: the terms at o and g, and the rest as a family."""
-        words = {WORDS.text(i): family.at[i] for i in (OUTSIDE, MEMBER)}
-        return FVec({**words, f"{FAMILY}{BY_BOUND['V'].bound}": family.at[GENERIC]}, row)
+        return combination(family, row)
 
     def _dot(self, left: FVec, right: FVec) -> sympy.Expr:
         total = sympy.Integer(0)
@@ -405,12 +337,12 @@ class Formal(cf.Walk):
 
     # -- sums
     def sum_over_vocabulary(self, at: dict[str, sympy.Expr]) -> sympy.Expr:
-        return at[OUTSIDE] + at[MEMBER] + self.remainders.symbol("V", at[GENERIC])
+        return vocabulary_sum(at, self.remainders)
 
     def on_Sum(self, node: cf.Sum, bindings):
         if node.same:
             raise NoCertificate("a sum over the members with a given word")
-        inner = {letter for letter, index in bindings.items() if index == GENERIC}
+        inner = {letter for letter, index in bindings.items() if index in (GENERIC, WORD)}
         if inner & cf.free_indices(node):
             raise NoCertificate("a sum whose terms depend on the index of an enclosing sum")
         # a sum that does not depend on the enclosing sum's index is the same for every term
@@ -418,6 +350,8 @@ class Formal(cf.Walk):
         if node.over not in BY_BOUND:  # resolve_sums gave it, the same range every prover uses
             raise NoCertificate(f"sum_{node.index} has no range")
         index_set = BY_BOUND[node.over]
+        if index_set is WINDOW:
+            return self._window(node, bindings)
         if self.sampled and not index_set.sampled:
             raise NoCertificate("a sum over the vocabulary in a loss whose generic index is a sampled word")
         indices = (MEMBER, GENERIC) if index_set.sampled else INDICES
@@ -431,16 +365,25 @@ class Formal(cf.Walk):
                 total = total.plus(term)
             return total
         raise NoCertificate(
-            f"a sum over {node.index} of {_kind(rest)} (the argument sums scalars and d-vectors)"
+            f"a sum over {node.index} of {kind_of(rest)} (the argument sums scalars and d-vectors)"
         )
 
+    def _window(self, node: cf.Sum, bindings):
+        """Σ_j over the window: the vocabulary weighted by counts (``formal_window.py``)."""
+        if self.sampled:
+            raise NoCertificate("a sum over the window in a loss with sampled words")
+        terms = [self(node.body, {**bindings, node.index: i}) for i in (OUTSIDE, MEMBER, WORD)]
+        return Window(self.remainders).close(*terms)
+
     def _close_scalar(self, index_set, term: sympy.Expr) -> sympy.Expr:
+        if depends_on_word(term):
+            raise NoCertificate("a sum whose terms depend on a window position's word")
         if not term.has(score(GENERIC)) and not any(
             isinstance(s, Pairing) and s.generic for s in term.free_symbols
         ):
             # the same for every remaining member: the sampled set has g, the vocabulary o and g
             return (size(index_set) - (1 if index_set.sampled else 2)) * term
-        _check_generic_only(term)
+        check_generic_only(term)
         return self.remainders.symbol(index_set.bound, term)
 
     def _close_vector(self, index_set, term: FVec) -> FVec:
@@ -448,91 +391,12 @@ class Formal(cf.Walk):
         for key, value in term.coeffs.items():
             if key.startswith(FAMILY):
                 raise NoCertificate("a sum of sums of vectors")
+            if key == WORDS.text(WORD) or depends_on_word(value):
+                raise NoCertificate("a sum whose terms depend on a window position's word")
             if key == WORDS.text(GENERIC):
-                _check_generic_only(value)
+                check_generic_only(value)
                 name = f"{FAMILY}{index_set.bound}"
                 coeffs[name] = coeffs.get(name, 0) + value
             else:
                 coeffs[key] = coeffs.get(key, 0) + self._close_scalar(index_set, value)
         return FVec(coeffs, term.row)
-
-
-_DEFINITIONS: dict[str, cf.Node] = {}
-
-
-def _definition(name: str) -> cf.Node:
-    if name not in _DEFINITIONS:
-        from symw2v.parse import parse_claim  # the parser reads the world too: import it late
-
-        _DEFINITIONS[name] = parse_claim(OBJECTS[name].definition)
-    return _DEFINITIONS[name]
-
-
-def _z_definition() -> cf.Node:
-    """The scores' definition, Uᵀv_c: the formal algebra reads its vectors from it."""
-    return _definition(SCORES)
-
-
-def _kind(value) -> str:
-    """What a formal value is, in words, for a message naming what the argument does not cover."""
-    if isinstance(value, FVec):
-        return "a row d-vector" if value.row else "a d-vector"
-    if isinstance(value, Family):
-        return "a length-V row" if value.row else "a length-V vector"
-    if isinstance(value, Matrix):
-        return "U (V×d)" if value.transposed_to_rows else "U (d×V)"
-    if isinstance(value, WordMatrix):
-        return "a V×d matrix" if value.words_as_rows else "a d×V matrix"
-    return "a scalar"
-
-
-def _transpose(value):
-    if isinstance(value, WordMatrix):
-        return WordMatrix(value.at, not value.words_as_rows)
-    if isinstance(value, FVec):
-        return FVec(value.coeffs, not value.row)
-    if isinstance(value, Family):
-        return Family(value.at, not value.row)
-    if isinstance(value, Matrix):
-        return Matrix(not value.transposed_to_rows)
-    return value
-
-
-def _never_zero(value: sympy.Expr) -> None:
-    """A divisor must be non-zero everywhere, as SymPy's assumptions show (e.g. a sum of
-    exponentials); a claim that divides by what may vanish is outside the argument."""
-    if not (value.is_positive or value.is_negative):
-        raise NoCertificate("a division by something not shown to be non-zero")
-
-
-def _check_generic_only(term: sympy.Expr) -> None:
-    if any(isinstance(s, Pairing) and s.generic for s in term.free_symbols):
-        raise NoCertificate("a dot product of a summed vector with something other than v_c")
-
-
-def _scale(value, factor):
-    if isinstance(value, sympy.Expr):
-        return factor * value
-    if isinstance(value, FVec):
-        return value.scaled(factor)
-    if isinstance(value, Family):
-        return value.map(lambda v: factor * v)
-    if isinstance(value, WordMatrix):
-        return value.map(lambda v: v.scaled(factor))
-    raise NoCertificate(f"a multiple of {_kind(value)}")
-
-
-def _add(left, right, sign: int):
-    if isinstance(left, sympy.Expr) and isinstance(right, sympy.Expr):
-        return left + sign * right
-    if isinstance(left, FVec) and isinstance(right, FVec):
-        return left.plus(right, sign)
-    if isinstance(left, Family) and isinstance(right, Family):
-        return Family({k: left.at[k] + sign * right.at[k] for k in left.at}, left.row)
-    if (
-        isinstance(left, WordMatrix)
-        and isinstance(right, WordMatrix)
-        and left.words_as_rows == right.words_as_rows
-    ):
-        return WordMatrix({k: left.at[k].plus(right.at[k], sign) for k in left.at}, left.words_as_rows)
-    raise NoCertificate(f"a sum of {_kind(left)} and {_kind(right)}")

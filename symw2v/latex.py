@@ -16,6 +16,7 @@ _FONTS = r"boldsymbol|mathbf|bm|pmb|vec|mathbold|mathit|mathrm|mathsf|textbf|mat
 # a font or a text box around a group keeps the group: \bm{\hat{y}}, \text{Vocab}
 _WRAPPERS = re.compile(rf"\\(?:{_FONTS}|text|textrm|textit|mbox|operatorname)\s*\{{")
 _SIZES = r"left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg|middle"
+_TEXT_SIZES = r"normalsize|large|Large|LARGE|small|footnotesize|scriptsize|tiny|huge|Huge"
 
 # (pattern, the group kept); everything else the pattern matched becomes spaces
 _BLANKED = (
@@ -24,11 +25,13 @@ _BLANKED = (
     (re.compile(r"\\(?:operatorname|text|mathrm)\s*\{\s*(softmax|exp|log|sigma)\s*\}"), 1),
     (re.compile(rf"\\(?:{_SIZES})(?![A-Za-z])"), None),
     (re.compile(r"\\(?:quad|qquad|displaystyle|textstyle|limits|nolimits)(?![A-Za-z])"), None),
+    (re.compile(rf"\\(?:{_TEXT_SIZES})(?![A-Za-z])"), None),
+    (re.compile(r"\^\s*\{\s*\}"), None),  # an empty superscript: \sum_{w \in V}^{}
     (re.compile(r"\\[,;:! ]|~|&"), None),
 )
 
 KNOWN_COMMANDS = frozenset(
-    "sigma exp log ln sum Sigma frac dfrac tfrac hat widehat tilde widetilde cdot times ast top "
+    "sigma exp log ln sum Sigma frac dfrac tfrac cfrac hat widehat tilde widetilde cdot times ast top "
     "intercal in isin mid ldots dots cdots and land wedge delta max alpha le leq ne neq partial".split()
 )
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
@@ -50,13 +53,24 @@ INDICATOR = "𝟙"
 _SUBSTACK = re.compile(r"\\substack\s*\{")
 
 
+# the second line of a sum's range stacked with \atop (\sum_{-m \le j \le m \atop j \ne 0}), or
+# joined with \& ("and"): one condition, as a comma joins it
+_AND = re.compile(r"\\atop(?![A-Za-z])|\\&")
+
+
+# a set's name spelled letter by letter, as text recognisers write it: \sum_{w \in V o c a b}
+_SPACED = re.compile(r"((?:\\in|\\isin|∈)\s*)((?:[A-Za-z]\s+){2,}[A-Za-z])(?=\s*\})")
+
+
 def blank(text: str) -> str:
     """``text`` with fonts, sizes and spacing blanked out; same length, same positions."""
     # first what the blanking below would break: a matrix's &, an indicator's bold 1, a
-    # substack's line break
+    # substack's line break, a range's \atop and \&
     text = _matrices(text)
     text = _INDICATOR.sub(lambda m: INDICATOR + " " * (len(m.group(0)) - 1), text)
     text = _unstack(text)
+    text = _AND.sub(lambda m: ",".ljust(len(m.group(0))), text)
+    text = _SPACED.sub(lambda m: m.group(1) + re.sub(r"\s+", "", m.group(2)).ljust(len(m.group(2))), text)
     text = _unwrap(text)
     for pattern, keep in _BLANKED:
         text = pattern.sub(lambda m, keep=keep: _blank(m, keep), text)
@@ -148,7 +162,9 @@ def spelled_objects(text: str, ones: str, stacked: str) -> str:
 # ∂J(v_c, w_{t+j}, U)/∂U: the gradient of a window loss's single-word loss at another outside
 # word is a quantity of its own, not a restatement of the claim's derivative
 _BASE_DERIVATIVE = re.compile(
-    r"\\frac\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
+    r"\\[cdt]?frac\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
+    # slashed: \partial J(v_c, w_{t+j}, U)/\partial U
+    r"|\\partial\s*J\s*\([^()]*\)\s*/\s*\\partial\s*[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z]))?"
 )
 
 
@@ -207,7 +223,9 @@ def looks_like_latex(text: str) -> bool:
     return "\\" in text
 
 
-_PIECES = re.compile(r"\\begin\s*\{(cases|array)\}(?:\s*\{[^{}]*\})?(.*)\\end\s*\{\1\}", re.S)
+_PIECES = re.compile(r"\\begin\s*\{(cases|array|aligned)\}(?:\s*\{[^{}]*\})?(.*)\\end\s*\{\1\}", re.S)
+# < and > as the commands that spell them where a bare < would be HTML: x \lt 0
+_RELATIONS = re.compile(r"\\(lt|gt)(?![A-Za-z])")
 _FENCES = re.compile(r"\\left\s*(?:\\\{|\[|\(|\.)|\\right\s*(?:\\\}|\]|\)|\.)|\s")
 _CONDITION_WORDS = re.compile(
     r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*(?:if|for|when)?\s*\}|\b(?:if|for|when)\b|,"
@@ -226,6 +244,8 @@ def case_pieces(text: str) -> list[tuple[str, str]] | None:
     pieces = []
     for row in rows:
         cells = _split_top(row, "&")
+        if len(cells) > 2:  # aligned: &0 && \text{if } x < 0, its empty cells only align
+            cells = [cell for cell in cells if cell.strip()]
         marker = _CONDITION_WORDS.search(row) if len(cells) == 1 else None
         if marker is not None:  # no &: the condition follows "if" (\text{ if } w = o)
             cells = [row[: marker.start()], row[marker.start() :]]
@@ -233,6 +253,7 @@ def case_pieces(text: str) -> list[tuple[str, str]] | None:
             return None
         expression, condition = cells
         otherwise = bool(_OTHERWISE.search(condition))
+        condition = _RELATIONS.sub(lambda m: " <" if m.group(1) == "lt" else " >", condition)
         pieces.append((expression.strip(), "" if otherwise else _CONDITION_WORDS.sub(" ", condition).strip()))
     stated = [c for _, c in pieces if c]
     if len(stated) == 1 and len(pieces) == 2:  # the otherwise row: the other case of two

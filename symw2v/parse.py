@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 from fractions import Fraction
 from functools import lru_cache
-from importlib import resources
 
 from lark import Lark, Token, Transformer, Tree, UnexpectedInput, v_args
 from lark.exceptions import VisitError
@@ -17,6 +16,7 @@ from lark.exceptions import VisitError
 from symw2v import block_pattern
 from symw2v import closed_form as cf
 from symw2v.errors import ClaimParseError, InputLimitError
+from symw2v.grammar import claim_parser
 from symw2v.latex import looks_like_latex, normalize, probabilities, spelled_objects, subscript_cases
 from symw2v.printing import to_text
 from symw2v.world import BY_BOUND, FAMILIES, OBJECTS, OUTSIDE, VOCABULARY, WINDOW, WORDS
@@ -42,8 +42,7 @@ _OPENERS, _CLOSERS = "([{", ")]}"
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    grammar = resources.files("symw2v").joinpath("claim.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", maybe_placeholders=False, propagate_positions=True)
+    return claim_parser()  # from the tables made once from claim.lark (symw2v.grammar)
 
 
 SYNTAXES = ("auto", "text", "latex")

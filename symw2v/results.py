@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
+_NUMBER = "x"  # the variable of the activation functions (one number, not a vector)
+
 
 class Verdict(StrEnum):
     PROVED = "proved"
@@ -89,8 +91,11 @@ class ClaimResult:
 
     @property
     def asked(self) -> str:
-        """What the claim is the value of: ``∂J/∂v_c``, or ``J`` for an expression of the loss."""
-        return "J" if self.wrt == "J" else f"∂J/∂{self.wrt}"
+        """What the claim is the value of: ``∂J/∂v_c``, ``J`` for an expression of the loss, or
+        ``sigmoid′(x)`` for the derivative of an activation function of the number x."""
+        if self.wrt == "J":
+            return "J"
+        return f"{self.loss}′(x)" if self.wrt == _NUMBER else f"∂J/∂{self.wrt}"
 
     def complete(self) -> ClaimResult:
         """This result with every field written out (the readable derived gradient, which is

@@ -198,7 +198,9 @@ SWEEP_SIZES = {field.name: field for field in map(_sweep_of, (D, V, K))}
 # -- the tables -------------------------------------------------------------------------------
 
 BATCH_LINE = Table(
-    (ID, LOSS, WRT_, CLAIM, U, Y, LAYOUT, V, D, K, OUTSIDE, SYNTAX, CASE), ("loss", "wrt", "claim"), "field"
+    (ID, LOSS, WRT_, CLAIM, U, Y, LAYOUT, V, D, K, OUTSIDE, SYNTAX, CASE, NEGATIVES, HALF_WIDTH, WINDOW),
+    ("loss", "wrt", "claim"),
+    "field",
 )
 CONVENTIONS = Table((U, Y, LAYOUT))
 INSTANCE = Table((V, D, K, OUTSIDE, NEGATIVES, HALF_WIDTH, WINDOW))

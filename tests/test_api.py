@@ -68,3 +68,13 @@ def test_the_example_script_runs(root, capsys):
     assert main() == 0
     out = capsys.readouterr().out
     assert "proved" in out and "refuted" in out and "exported" in out
+
+
+def test_a_window_claim_takes_m_and_its_words_and_refuses_them_elsewhere():
+    result = symw2v.check("0", loss="window-softmax", wrt="v_w", V=3, d=1, m=1, window=[3, 1], sweep=False)
+    assert result.verdict is Verdict.PROVED  # ∂J_sg/∂v_w = 0: another word's centre vector
+    assert (result.instance["m"], result.instance["window"]) == (1, [3, 1])
+    with pytest.raises(symw2v.SymW2VError, match="m is the window's; the softmax loss has none"):
+        symw2v.check("U (yhat - y)", loss="softmax", m=2, sweep=False)
+    with pytest.raises(symw2v.SymW2VError, match="m must be a whole number from 1 to 10, got true"):
+        symw2v.check("0", loss="cbow", wrt="U", m=True, sweep=False)

@@ -28,7 +28,21 @@ def questions():
             '[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\npoints = true\n',
             "points must be a number",
         ),
-        ('[[questions]]\nlabel = "b"\nloss = "sigmoid"\nwrt = "x"\npoints = 1\n', "loss must be one of"),
+        ('[[questions]]\nlabel = "b"\nloss = "sigmoid"\nwrt = "v_c"\npoints = 1\n', "does not depend on v_c"),
+        ('[[questions]]\nlabel = "b"\nloss = "ce"\nwrt = "x"\npoints = 1\n', "loss must be one of"),
+        (
+            '[[questions]]\nlabel = "h"\nloss = "softmax"\nwrt = "v_w"\npoints = 1\n',
+            "v_w is a word of a window",
+        ),
+        ('[[questions]]\nlabel="e"\nloss="relu"\nwrt="x"\ncase="x = 0"\npoints=1', "case must be one of"),
+        (
+            '[[questions]]\nlabel="e"\nloss="softmax"\nwrt="U"\ncase="x > 0"\npoints=1',
+            "is for the derivative",
+        ),
+        (
+            '[[questions]]\nlabel="g"\nloss="negative-sampling"\nwrt="v_c"\npoints=1\nwritten_with=["W"]',
+            "written_with #1 must be one of",
+        ),
         ('[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\n', "no points given"),
         (
             '[[questions]]\nlabel = "b"\nloss = "softmax"\nwrt = "v_c"\ncase = "w = o"\npoints = 1\n',
@@ -60,4 +74,4 @@ def test_the_shipped_questions_load_from_a_file(tmp_path, questions):
     path = tmp_path / "questions.toml"
     path.write_text(shipped_questions()["cs224n"], encoding="utf-8")
     assert load_questions(path) == questions
-    assert sum(q.points for q in questions.questions) == 18
+    assert sum(q.points for q in questions.questions) == 27

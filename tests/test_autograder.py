@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from symw2v.assignment import questions_from_toml, shipped_questions
+from symw2v.assignment import load_questions, questions_from_toml, shipped_questions
 from symw2v.autograder import grade_submission, label_tokens, match_submission
 from symw2v.cli import main
 from symw2v.gradescope import grading_json
@@ -30,14 +30,15 @@ from symw2v.world import profile as profiles
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "examples" / "autograder" / "submissions"
 BIN = Path(sys.executable).parent  # the venv's symw2v
-# what a TA gives each sample, out of 18, question by question (the shipped cs224n questions:
-# (b) 3, (c) w = o 2, (c) w ≠ o 2, (d) 2, f(i) 2, f(ii) 2, f(iii) 2, (g) 3)
+# what a TA gives each sample, out of 27, question by question (the shipped cs224n questions:
+# (a) 3, (b) 3, (c) w = o 2, (c) w ≠ o 2, (d) 2, (e) 3, f(i) 2, f(ii) 2, f(iii) 2, (g) 3,
+# (h) ∂J_sg/∂U 1, ∂J_sg/∂v_c 1, ∂J_sg/∂v_w 1)
 TA = {
-    "right": [3, 2, 2, 2, 2, 2, 2, 3],
-    "wrong": [0, 2, 2, 0, 0, 2, 2, 0],
-    "missing": [3, 2, 0, 2, 0, 0, 0, 0],
-    "own_loss": [0, 0, 0, 0, 0, 0, 0, 0],
-    "duplicated": [3, 0, 0, 0, 0, 0, 0, 0],
+    "right": [3, 3, 2, 2, 2, 3, 2, 2, 2, 3, 1, 1, 1],
+    "wrong": [0, 0, 2, 2, 0, 0, 0, 2, 2, 0, 0, 0, 1],
+    "missing": [0, 3, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0],
+    "own_loss": [0] * 13,
+    "duplicated": [0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 }
 
 
@@ -227,12 +228,12 @@ def test_run_autograder_exits_0_and_writes_gradescopes_results_json(own_loss_run
     ran, results = own_loss_run
     assert ran.returncode == 0, ran.stderr
     assert gradescope_problems(results) == []
-    assert [t["name"] for t in results["tests"]][:3] == [
+    assert [t["name"] for t in results["tests"]][1:4] == [
         "(b) naive-softmax: ∂J/∂v_c",
         "(c) naive-softmax: ∂J/∂u_w for w = o",
         "(c) naive-softmax: ∂J/∂u_w for w ≠ o",
     ]
-    assert ["0/18", "in", "all"] in [line.split() for line in ran.stdout.splitlines()]  # the staff's log
+    assert ["0/27", "in", "all"] in [line.split() for line in ran.stdout.splitlines()]  # the staff's log
 
 
 def test_a_students_own_J_is_reported_and_the_courses_loss_is_used(own_loss_run):
@@ -240,7 +241,7 @@ def test_a_students_own_J_is_reported_and_the_courses_loss_is_used(own_loss_run)
     assert [t["score"] for t in results["tests"]] == TA["own_loss"]
     assert results["score"] == 0
     assert "J = 0 u_o^T v_c (J defined on line 6) is none of the course's losses" in results["output"]
-    first = results["tests"][0]
+    first = results["tests"][1]
     assert first["extra_data"] == {
         "equation": "equation",
         "file": "own_loss.md",
@@ -272,7 +273,7 @@ def test_run_autograder_writes_results_json_even_when_symw2v_cannot_grade(autogr
 
 def test_a_duplicated_equation_scores_its_question_once(duplicated):
     assert [g.score for g in duplicated.grades] == TA["duplicated"]
-    assert duplicated.grades[0].answer.id == "(b)#6"  # the last of the six: a derivation ends with it
+    assert duplicated.grades[1].answer.id == "(b)#6"  # the last of the six: a derivation ends with it
     assert (
         sum("not graded: (b)" in n and "which another equation answers" in n for n in duplicated.notes) == 5
     )
@@ -282,15 +283,15 @@ def test_a_duplicated_equation_scores_its_question_once(duplicated):
 def test_a_missing_answer_scores_0_not_found(missing):
     assert [g.score for g in missing.grades] == TA["missing"]
     found = [g.answer.id if g.answer else None for g in missing.grades]
-    assert found[:4] == ["equation", "equation#2", None, "equation#3"]  # unlabelled: by variable
-    absent = missing.grades[2]
+    assert found[1:5] == ["equation", "equation#2", None, "equation#3"]  # unlabelled: by variable
+    absent = missing.grades[3]
     assert absent.verdict is None and absent.feedback[0].startswith(
         "Not found: no equation gives ∂J/∂u_w for w != o"
     )
     results = json.loads(grading_json(missing))
     assert (
-        results["tests"][2]["status"] == "failed"
-        and results["tests"][2]["extra_data"]["verdict"] == "not found"
+        results["tests"][3]["status"] == "failed"
+        and results["tests"][3]["extra_data"]["verdict"] == "not found"
     )
     assert gradescope_problems(results) == [] and results["score"] == 7
 
@@ -405,3 +406,173 @@ def test_check_format_gradescope_exits_0_once_results_json_is_written(tmp_path):
     claim = ["check", "--loss", "softmax", "--wrt", "z", "--format", "gradescope", "-o", str(out), "--", "("]
     assert main(claim) == 0  # a parse error: exit code 2 without --format gradescope
     assert gradescope_problems(json.loads(out.read_text(encoding="utf-8"))) == []
+
+
+# -- the rest of the handouts: the loss identity, activations by cases, the vectorised form, the
+# skip-gram window; each with a classic wrong answer beside a right one ------------------------
+
+MORE = """
+[[questions]]
+label = "a"
+loss = "softmax"
+wrt = "J"
+points = 3
+
+[[questions]]
+label = "e"
+loss = "leaky-relu"
+wrt = "x"
+case = "x > 0"
+points = 1
+
+[[questions]]
+label = "e"
+loss = "leaky-relu"
+wrt = "x"
+case = "x < 0"
+points = 1
+
+[[questions]]
+label = "f"
+loss = "sigmoid"
+wrt = "x"
+points = 3
+
+[[questions]]
+label = "g(i)"
+loss = "negative-sampling"
+wrt = "v_c"
+points = 2
+
+[[questions]]
+label = "g(ii)"
+loss = "negative-sampling"
+wrt = "v_c"
+points = 2
+written_with = ["Uow"]
+
+[[questions]]
+label = "i"
+loss = "window-softmax"
+wrt = "U"
+points = 1
+
+[[questions]]
+label = "i"
+loss = "window-softmax"
+wrt = "v_w"
+points = 1
+"""
+
+SG = r"J_{\text{skip-gram}}(v_c, w_{t-m}, \dots, w_{t+m}, U)"
+UOW = r"U_{o,\{w_1,\dots,w_K\}}"
+NS = r"J_{\text{neg-sample}}"
+MORE_ANSWERS = rf"""# Word2vec
+
+## (a)
+
+$$-\sum_{{w \in V}} y_w \log \hat{{y}}_w = -\log \hat{{y}}_o$$
+
+## (e)
+
+Leaky ReLU: $f(x) = \max(\alpha x, x)$, so (the classic slip: 0 below zero, as for ReLU)
+
+$$f'(x) = \begin{{cases}} 1 & x > 0 \\ 0 & x < 0 \end{{cases}}$$
+
+## (f)
+
+$$\frac{{d\sigma(x)}}{{dx}} = \sigma(x)(1 + \sigma(x))$$
+
+## (g)
+
+$$\frac{{\partial {NS}}}{{\partial v_c}} = -{UOW} (\mathbf{{1}} - \sigma({UOW}^\top v_c))$$
+
+## (i)
+
+$$\frac{{\partial {SG}}}{{\partial U}} = \frac{{\partial J(v_c, w_{{t+j}}, U)}}{{\partial U}}$$
+
+$$\frac{{\partial {SG}}}{{\partial v_w}} = 0$$
+"""
+
+
+@pytest.fixture(scope="module")
+def more(cs224n, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("more")
+    (folder / "answers.md").write_text(MORE_ANSWERS, encoding="utf-8")
+    return grade_submission(folder, questions_from_toml(MORE, "more"), cs224n)
+
+
+def test_the_identity_activations_vectorised_form_and_window_are_graded(more):
+    verdicts = [g.verdict.value if g.verdict else None for g in more.grades]
+    assert verdicts == ["proved", "proved", "refuted", "refuted", None, "proved", "ill-typed", "proved"]
+    assert [g.score for g in more.grades] == [3, 1, 0, 0, 0, 2, 0, 1]
+    assert more.grades[2].feedback[1] == "To fix: it differs from the gradient by [[-α]]"
+    assert (
+        "(1 + σ(x))" not in more.grades[3].feedback[1]
+        and "differs from the gradient" in more.grades[3].feedback[1]
+    )
+    assert more.grades[6].feedback[1].startswith("To fix: the index j is free: bind it with a sum")
+
+
+def test_an_answer_not_in_the_asked_form_is_not_the_vectorised_one(more):
+    # the vectorised answer answers g(ii), which asks for it, and not g(i), which asks for none
+    found, vectorised = more.grades[4], more.grades[5]
+    assert vectorised.answer.id == "(g)" and found.answer is None
+    assert found.feedback[0].startswith("Not found: no equation gives ∂J/∂v_c of the negative-sampling loss.")
+    (identity,) = [g for g in more.grades if g.question.wrt == "J"]
+    assert identity.question.asked == "an identity J = … about the softmax loss itself"
+
+
+def test_a_question_asking_for_the_vectorised_form_says_so_when_not_found(cs224n, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "## (g)\n\n$$\\frac{\\partial J_{\\text{neg-sample}}}{\\partial v_c} = "
+        "(\\sigma(u_o^\\top v_c) - 1) u_o + \\sum_{k=1}^K \\sigma(u_k^\\top v_c) u_k$$\n",
+        encoding="utf-8",
+    )
+    only = MORE[MORE.index('[[questions]]\nlabel = "g(ii)"') :].split("\n\n[[questions]]")[0]
+    matched = match_submission(tmp_path, questions_from_toml(only, "g(ii)"), cs224n)
+    assert matched.chosen == (None,)
+    assert (
+        "written with Uow = [u_o, -u_{w_1}, ..., -u_{w_K}]"
+        in questions_from_toml(only, "g").questions[0].asked
+    )
+
+
+def test_the_2022_questions_file_loads_and_asks_every_part():
+    questions = load_questions(ROOT / "examples" / "autograder" / "questions-2022.toml").questions
+    asked = {(q.loss.name, q.wrt, q.case, q.written_with) for q in questions}
+    assert ("relu", "x", "x < 0", ()) in asked and ("negative-sampling", "v_c", "", ("Uow",)) in asked
+    assert {("softmax", "J"), ("sigmoid", "x"), ("window-softmax", "v_w")} <= {
+        (q.loss.name, q.wrt) for q in questions
+    }
+
+
+WINDOW_NS = r"J_{\text{window-neg-sampling}}(v_c, w_{t-m}, \dots, w_{t+m}, U)"
+WINDOW_NS_QUESTIONS = """
+[[questions]]
+label = "i"
+loss = "window-negative-sampling"
+wrt = "U"
+points = 1
+
+[[questions]]
+label = "i"
+loss = "window-negative-sampling"
+wrt = "v_c"
+points = 1
+"""
+
+
+def test_the_window_of_negative_sampling_is_graded_where_the_answer_names_it(cs224n, tmp_path):
+    each = r"\sum_{-m \le j \le m, j \ne 0}"
+    (tmp_path / "a.md").write_text(
+        f"## (i)\n\n$$\\frac{{\\partial {WINDOW_NS}}}{{\\partial U}} = "
+        f"{each} \\frac{{\\partial J(v_c, w_{{t+j}}, U)}}{{\\partial U}}$$\n\n"
+        # the classic slip: the negatives' term once, not once for each of the 2m positions
+        f"$$\\frac{{\\partial {WINDOW_NS}}}{{\\partial v_c}} = -{each} \\sigma(-u_{{w_{{t+j}}}}^\\top v_c) "
+        f"u_{{w_{{t+j}}}} + \\sum_{{k=1}}^K \\sigma(u_k^\\top v_c) u_k$$\n",
+        encoding="utf-8",
+    )
+    graded = grade_submission(tmp_path, questions_from_toml(WINDOW_NS_QUESTIONS, "window"), cs224n)
+    assert [(g.verdict.value, g.score) for g in graded.grades] == [("proved", 1), ("refuted", 0)]
+    assert graded.grades[1].feedback[1] == "To fix: it differs from the gradient by -Σ_k 3*σ(u_kᵀv_c) u_k"

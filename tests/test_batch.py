@@ -318,3 +318,44 @@ def test_a_cached_result_is_reused_in_a_later_run_byte_for_byte(tmp_path, capsys
 
 def _without_seconds(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "seconds"}
+
+
+# -- the window of a batch line: m and window, checked by the one schema ----------------------
+
+WINDOW_LINES = [
+    # ∂J_sg/∂U of skip-gram over the window (3, 1), and the sum over the window forgotten
+    {
+        "id": "sg",
+        "loss": "window-softmax",
+        "wrt": "U",
+        "claim": "sum_j v_c (yhat - e_j)^T",
+        "V": 3,
+        "d": 1,
+        "m": 1,
+        "window": [3, 1],
+    },  # fmt: skip
+    {"id": "m-softmax", "loss": "softmax", "wrt": "v_c", "claim": "U (yhat - y)", "m": 1},
+    {"id": "m-0", "loss": "cbow", "wrt": "U", "claim": "0", "m": 0},
+    {"id": "odd", "loss": "window-softmax", "wrt": "v_c", "claim": "0", "m": 1, "window": [1, 2, 3]},
+    {"id": "negatives", "loss": "negative-sampling", "wrt": "u_o", "claim": "0", "negatives": [1, True]},
+]
+
+
+def test_a_window_line_is_checked_at_its_m_and_window_and_bad_ones_say_why(tmp_path, capsys):
+    assert main(["check", "--batch", str(write(tmp_path, WINDOW_LINES)), "--jobs", "1"]) == 2
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in results] == [line["id"] for line in WINDOW_LINES]
+    first = results[0]
+    assert first["verdict"] == "proved" and (first["instance"]["m"], first["instance"]["window"]) == (
+        1,
+        [3, 1],
+    )
+    assert [r["verdict"] for r in results[1:]] == ["parse-error"] * 4
+    messages = [r["message"] for r in results[1:]]
+    assert messages[0] == (
+        "line 2: m is the window's; the softmax loss has none "
+        "(give it for cbow, window-negative-sampling, window-softmax)"
+    )
+    assert messages[1] == "line 3: m must be a whole number from 1 to 10, got 0"
+    assert messages[2] == "line 4: 3 window words given for m = 1 (2m positions)"
+    assert messages[3] == "line 5: negatives #2 must be a whole number from 1 to 2000, got true"

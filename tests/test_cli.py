@@ -192,3 +192,69 @@ def test_a_report_in_an_unknown_format_is_refused_before_any_check(tmp_path, cap
     assert code == 2
     assert ".md or .html" in err
     assert not (tmp_path / "r.pdf").exists()
+
+
+# -- the window of a single claim: --m, --window (and --negatives), through the one schema ---
+
+WINDOW_V_C = "sum_j U (yhat - e_j)"  # ∂J_sg/∂v_c of skip-gram over a window, naive softmax
+
+
+def test_a_window_claim_is_checked_at_the_m_and_window_given(capsys):
+    options = [
+        "--loss",
+        "window-softmax",
+        "--wrt",
+        "v_c",
+        "--V",
+        "3",
+        "--d",
+        "1",
+        "--m",
+        "1",
+        "--window",
+        "1,3",
+    ]
+    options += ["--sweep", "none"]
+    assert main(["check", *options, "--json", "--", WINDOW_V_C]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["verdict"] == "proved"
+    assert (result["instance"]["m"], result["instance"]["window"]) == (1, [1, 3])
+    # the classic wrong answer: one outside word's gradient, the sum over the window forgotten
+    assert main(["check", *options, "--", "U (yhat - y)"]) == 1
+    assert capsys.readouterr().out.startswith("refuted: ∂J/∂v_c = U (yhat - y)")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--loss", "softmax", "--m", "2"], "--m: m is the window's; the softmax loss has none"),
+        (["--loss", "window-softmax", "--m", "2", "--window", "1,3"], "2 window words given for m = 2"),
+        (["--loss", "window-softmax", "--window", "1,9"], "is not a word of the vocabulary 1..5"),
+        (["--loss", "window-softmax", "--window", "1,x"], "window #2 must be a whole number"),
+        (["--loss", "softmax", "--negatives", "1,3"], "--negatives: negatives are negative sampling's"),
+    ],
+)
+def test_a_window_that_does_not_fit_the_loss_or_its_words_is_a_usage_error(arguments, message, capsys):
+    code, err = here("check", *arguments, "--wrt", "v_c", "--", "U (yhat - y)", capsys=capsys)
+    assert code == 2 and message in err, err
+
+
+@pytest.mark.parametrize("value", ["0", "11", "2.0", "true"])
+def test_m_out_of_its_range_is_refused_by_argparse_naming_the_option(value, capsys):
+    code, err = here("check", "--loss", "cbow", "--wrt", "U", "--m", value, "--", "0", capsys=capsys)
+    assert code == 2 and "argument --m: m must be a whole number from 1 to 10" in err
+
+
+def test_the_instance_options_are_for_a_single_claim(root, capsys):
+    document = str(root / "examples" / "homework_activations.md")
+    code, err = here("check", document, "--m", "3", capsys=capsys)
+    assert code == 2 and "--m: for a single claim" in err
+
+
+def test_check_help_explains_the_window_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the window's half-width m: J sums over the 2m positions −m ≤ j ≤ m, j ≠ 0" in text
+    assert "only for a loss over a window: cbow, window-" in text  # argparse may break at a hyphen
+    assert "--window W,W,…" in text and "--negatives W,W,…" in text

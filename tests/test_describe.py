@@ -59,3 +59,9 @@ def test_later_components_found_by_symmetry_and_checked_when_they_differ():
     differs = sympy.Matrix(column)
     differs[2] += u1[2]  # the last component has another coefficient of u_1
     assert linear_combination(differs, INSTANCE) is None
+
+
+def test_a_number_is_shown_as_itself_with_sigma_folded_in():
+    x = sympy.Symbol("x")
+    value = sympy.Matrix([[sympy.exp(x) / (1 + sympy.exp(x)) - 1]])
+    assert gradient_form(value, INSTANCE, None, "scalar", TEXT) == "σ(x) - 1"

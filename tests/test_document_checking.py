@@ -9,6 +9,7 @@ import pytest
 
 from symw2v.cli import main
 from symw2v.document import check_document
+from symw2v.world.instance import Instance
 from symw2v.world.profile import load
 
 HOMEWORK = r"""
@@ -170,3 +171,71 @@ def test_the_derivative_of_sigma_and_a_wrong_leaky_relu(written):
     assert [s["verdict"] for s in sigma["steps"]] == ["proved", "proved"]
     assert (leaky["loss"], leaky["wrt"], leaky["verdict"]) == ("leaky-relu", "x", "refuted")
     assert "derivative of the leaky ReLU" in leaky["message"]
+
+
+def test_an_activation_result_says_what_applies_to_a_number(written):
+    sigma, leaky = written[1], written[2]
+    assert sigma["scope"] == "proved for every real x, exactly" and sigma["layout"] == ""
+    assert not sigma["certificate"] and not sigma["sweep"]
+    assert "V =" not in leaky["scope"] and "[[" not in leaky["residual"] and leaky["residual"]
+
+
+# a window's answers where J names no loss: J takes the window's words, or the answer is in
+# ∂J(v_c, w_{t+j}, U); a sum's range stacked with \atop or joined with \&; (w ≠ c) after an answer
+_ONE_WORD = r"\partial J(v_c, w_{t+j}, U)"
+WINDOW = (
+    r"(c) $$ \frac{\partial J}{\partial U} = \sum_{-m \le j \le m \atop j \ne 0} \frac{"
+    + _ONE_WORD
+    + r"}{\partial U} $$"
+    + "\n\n"
+    + r"$$ \partial J(v_c, w_{t-m}, \ldots, w_{t+m}, U)/\partial v_c = \sum_{-m \le j \le m \& j \ne 0} 2\,"
+    + _ONE_WORD
+    + r"/\partial v_c = \sum_j U(\hat{y} - e_j) $$"
+    + "\n\n"
+    + r"$$ \frac{\partial J(v_c, w_{t-m}, \ldots, w_{t+m}, U)}{\partial v_w} = 0 \quad (w \neq c) $$"
+)
+
+
+@pytest.fixture(scope="module")
+def window():
+    small = Instance(V=3, d=2, K=2, o=1)  # the window's proofs are the slowest: the smallest sizes
+    return check_document(WINDOW, profile=load("cs224n"), details=False, instance=small).to_json()
+
+
+def test_a_window_answer_is_read_from_its_derivative_of_one_words_loss(window):
+    by_line = {c["line"]: c for c in window["claims"]}
+    assert (by_line[1]["loss"], by_line[1]["wrt"], by_line[1]["verdict"]) == ("window-softmax", "U", "proved")
+    assert (by_line[5]["wrt"], by_line[5]["verdict"]) == ("v_w", "proved")
+
+
+def test_a_wrong_window_answer_is_refuted_and_a_closed_form_of_an_unnamed_loss_is_left(window):
+    wrong = next(c for c in window["claims"] if c["line"] == 3)
+    assert (wrong["wrt"], wrong["verdict"]) == ("v_c", "refuted")
+    assert any("not named: not checked" in s["reason"] for s in window["skipped"])
+
+
+# an identity after a premise, its sides named in words, its sum's set braced or letter-spaced
+# and an empty superscript; σ' written with \cfrac and a braced argument: true and false variants
+SPELLINGS = r"""
+(a) $$ y_w = [w = o] \Rightarrow \text{LHS} = -\sum_{w \in {\text{Vocab}}}^{} y_w \log \hat{y}_w
+= -\log \hat{y}_o $$
+
+(b) $$ \normalsize -\sum_{w \in V o c a b} y_w \log \hat{y}_w = \log \hat{y}_o $$
+
+(c) $$ \cfrac{\partial}{\partial x} \sigma(x) = \sigma{(x)}\,(1 - \sigma(x)) = \sigma(x)^2 $$
+"""
+
+
+@pytest.fixture(scope="module")
+def spellings():
+    return {c["id"]: c for c in check_document(SPELLINGS, details=False).to_json()["claims"]}
+
+
+def test_an_identity_after_a_premise_and_its_false_variant(spellings):
+    assert spellings["(a)"]["wrt"] == "J"
+    assert [s["verdict"] for s in spellings["(a)"]["steps"]] == ["proved", "proved"]
+    assert (spellings["(b)"]["wrt"], spellings["(b)"]["verdict"]) == ("J", "refuted")
+
+
+def test_sigma_prime_with_cfrac_and_a_braced_argument_and_its_false_step(spellings):
+    assert [s["verdict"] for s in spellings["(c)"]["steps"]] == ["proved", "refuted"]

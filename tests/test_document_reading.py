@@ -9,7 +9,7 @@ import pytest
 
 from symw2v.document import plan
 from symw2v.errors import SymW2VError
-from symw2v.reader import cases, losses, macros
+from symw2v.reader import activations, cases, losses, macros
 from symw2v.reader.conventions import declared
 from symw2v.reader.derivative import derivative
 from symw2v.reader.rows import by_cases, cut
@@ -536,3 +536,68 @@ def test_only_an_equation_with_the_cross_entropy_form_is_an_identity_about_the_l
     # minus, stay skipped
     assert [s.line for s in found.skipped] == [5, 6, 7]
     assert len(found.skipped) == 3
+
+
+# -- a row's conclusion, a side named in words, an activation's braced argument -----------------
+
+
+def test_a_row_is_read_from_its_conclusion_after_rightarrow():
+    row = cut(r"y_w = [w = o] \Rightarrow \text{LHS} = -\sum_w y_w \log \hat{y}_w = -\log \hat{y}_o")
+    assert row.parts == (r"\text{LHS}", r"-\sum_w y_w \log \hat{y}_w", r"-\log \hat{y}_o")
+    assert cut(r"\Rightarrow \frac{\partial J}{\partial v_c} = U(\hat{y} - y)").parts[1] == r"U(\hat{y} - y)"
+
+
+def test_a_word_before_an_equals_sign_names_a_side_and_one_after_the_answer_is_a_condition():
+    assert cut(r"\text{LHS} = -\log \hat{y}_o").parts == (r"\text{LHS}", r"-\log \hat{y}_o")
+    row = cut(r"\frac{\partial J}{\partial v_c} = U(\hat{y} - y) \quad \text{for all } w")
+    assert row.parts[1] == r"U(\hat{y} - y)" and row.condition == r"\text{for all } w"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        r"\frac{\partial{\sigma{(x)}}}{\partial x}",
+        r"\cfrac{\partial}{\partial x} \sigma(x)",
+        r"\cfrac{d\sigma}{dx}",
+    ],
+)
+def test_the_derivative_of_sigma_in_more_spellings(written):
+    found = activations.derivative_of(written)
+    assert found is not None and (found.function, found.variable) == ("sigma", "x")
+
+
+def test_a_braced_argument_must_close():
+    assert activations.derivative_of(r"\frac{\partial{\sigma{(x}}}{\partial x}") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "index", "case"),
+    [
+        (r"\frac{\partial J}{\partial u_w} (w \neq o)", "w", "w != o"),
+        (r"\frac{\partial J}{\partial u_w} (w = o)", "o", ""),
+    ],
+)
+def test_a_case_in_parentheses_after_the_derivative(written, index, case):
+    found = derivative(written)
+    assert (found.index, found.case) == (index, case)
+
+
+def test_a_derivative_by_another_centre_word_equal_to_c_is_not_read_as_v_w():
+    assert derivative(r"\frac{\partial J}{\partial v_w} (w = c)") is None
+    assert derivative(r"\frac{\partial J}{\partial v_w} (w \neq c)").centre_index == "w"
+
+
+def test_a_condition_in_words_in_parentheses_after_an_answer():
+    row = cut(r"\frac{\partial J_s}{\partial v_w} = 0 \ (when\ w \neq c)")
+    assert row.parts[1] == "0" and "when" in row.condition
+
+
+def test_a_premise_that_is_an_answer_is_kept():
+    row = cut(r"\frac{\partial J}{\partial v_c} = U(\hat{y} - y) \Rightarrow \text{so } v_c \text{ moves}")
+    assert row.parts[:2] == (r"\frac{\partial J}{\partial v_c}", r"U(\hat{y} - y)")
+
+
+def test_v_w_in_a_windows_loss_is_not_read_as_u_w():
+    text = "## (c) the gradient of u_w\n\n" + r"$$\frac{\partial J_{skip-gram}}{\partial v_w} (w \ne c) = 0$$"
+    (chain,) = chains(text)
+    assert (chain.wrt, chain.loss.name) == ("v_w", "window-softmax")

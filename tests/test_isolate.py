@@ -25,9 +25,10 @@ REFUTED = {"id": "wrong", "loss": "negative-sampling", "wrt": "u_o", "claim": "(
 
 
 def _burn(seconds: float) -> None:
-    """Use the processor for ``seconds`` on the clock (a limit counts CPU time: sleeping uses none)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    """Use ``seconds`` of this process's CPU time (a limit counts CPU time: sleeping uses none, and
+    on a loaded machine a wall-clock second may hold a fraction of one)."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
         pass
 
 

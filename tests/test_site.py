@@ -80,8 +80,9 @@ def test_options_list_the_losses_variables_and_profiles():
     assert "v_c" in options["wrt"]
     assert [p["name"] for p in options["profiles"]] == ["cs224n"]
     assert options["time_limit_s"] == 60.0
-    first = options["questions"]["cs224n"][0]
-    assert (first["label"], first["loss"], first["wrt"]) == ("(b)", "softmax", "v_c")
+    first, second = options["questions"]["cs224n"][:2]
+    assert (first["label"], first["loss"], first["wrt"]) == ("(a)", "softmax", "J")  # the identity
+    assert (second["label"], second["loss"], second["wrt"]) == ("(b)", "softmax", "v_c")
 
 
 # ---- the build ------------------------------------------------------------------------------
@@ -318,3 +319,18 @@ def test_page_made_no_request_outside_its_origin(browser):
     assert {path for path, _ in log} >= {"/", "/worker.js", "/pyodide/pyodide.asm.wasm", "/site.json"}
     # every file was there (304: the second fetch of site.json, from the browser's cache)
     assert [(path, code) for path, code in log if code not in (200, 304)] == []
+
+
+def test_the_form_offers_the_window_for_the_losses_over_one():
+    options = json.loads(page.options())
+    assert options["windowed"] == ["cbow", "window-negative-sampling", "window-softmax"]
+    assert options["m"] == {"default": 2, "low": 1, "high": 10}
+    assert {"x > 0", "x < 0"} <= set(options["cases"]) and "J" in options["wrt"]
+
+
+def test_a_window_claim_from_the_form_is_checked_at_its_m():
+    asked = {"loss": "window-softmax", "wrt": "v_w", "claim": "0", "m": "1"}
+    answer = json.loads(page.check(json.dumps(asked)))
+    assert answer["result"]["verdict"] == "proved" and answer["result"]["instance"]["m"] == 1
+    bad = json.loads(page.check(json.dumps({**asked, "m": "12"})))
+    assert bad["error"] == "m must be a whole number from 1 to 10, got 12"

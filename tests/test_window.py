@@ -152,10 +152,15 @@ def test_cbow_gives_each_position_its_own_target():
     assert [t.binding_dict()["j"] for t in targets] == [2, 3, 3, 2]
 
 
-def test_there_is_no_all_sizes_certificate_over_a_window():
+def test_the_all_sizes_certificate_covers_every_window_of_the_softmax_and_no_window_with_negatives():
     result = check_claim("sum_j U (yhat - e_j)", named_loss("window-softmax"), "v_c", SMALL, with_hints=False)
     assert result.verdict.value == "proved"
-    assert result.certificate.startswith("no all-sizes certificate for a loss over a window")
+    assert result.certificate.endswith(
+        "every window: its words any words of the vocabulary, repeated or not, o among them or not"
+    )
+    claim = "sum_j (sigma(u_j^T v_c) - 1) u_j + 2m sum_k sigma(u_k^T v_c) u_k"
+    result = check_claim(claim, named_loss("window-negative-sampling"), "v_c", SMALL, with_hints=False)
+    assert result.certificate.startswith("no all-sizes certificate for a loss over a window with negatives")
 
 
 # -- the single-word loss's gradient at w_{t+j}, inside a claim

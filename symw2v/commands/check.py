@@ -6,23 +6,22 @@ import argparse
 import json
 import shlex
 import sys
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from symw2v import schema
-from symw2v.batch import check_batch, read_batch, unchecked
+from symw2v.batch import check_batch, read_batch
 from symw2v.cache import ResultCache
 from symw2v.claim import Conventions, check_claim
+from symw2v.commands.batch_lines import JsonLines, record_all
+from symw2v.commands.instance_options import add_instance_options, instance_of, no_instance_options
+from symw2v.commands.output import check_outputs, document_lines, emit, output_format, write_report
 from symw2v.document import check_document, read_document
 from symw2v.errors import SymW2VError
-from symw2v.files import check_writable, write_text
 from symw2v.gradescope import results_json
-from symw2v.interrupt import held, signal_name
 from symw2v.isolate import DEFAULT_MEMORY_LIMIT, Failure, Limits, run_one
-from symw2v.notebook import report_of
 from symw2v.reader.source import SUFFIXES
-from symw2v.render import render_html, render_markdown, render_text
+from symw2v.render import render_text
 from symw2v.results import ClaimResult, ReportKind, Verdict
 from symw2v.sweep import DEFAULT, GRID_HELP, Grid, parse_grid
 from symw2v.world import WRT
@@ -51,7 +50,9 @@ a loss before it; a chain ∂J/∂x = A = B is checked step by step, steps with 
 --profile cs224n (or a profile FILE.toml) reads claims and documents under a course's
 conventions; shapes a document declares override the profile's.
 A batch file has one JSON object per line: id, loss, wrt, claim and optional U, y, layout, V,
-d, K, o, syntax; one result per line comes out, in the same order.
+d, K, o, negatives, m, window, syntax, case; one result per line comes out, in the same order.
+A loss over a window (skip-gram over a window, CBOW) is checked at --m (the window's half-width)
+and --window (its 2m words), or the defaults; every other loss refuses them.
 
 Exit codes: 0 all proved; 1 some claim refuted or ill-typed; 2 usage or parse error;
 3 some undecided and none refuted; 4 a document with no equation ∂J/∂x = … in it.
@@ -63,8 +64,6 @@ NOTHING_FOUND = 4
 _GRADESCOPE_WRITTEN = 0
 
 DOCUMENT_SUFFIXES = SUFFIXES
-REPORT_SUFFIXES = (".md", ".html")
-_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
 
 
 SWEEP_HELP = GRID_HELP + " (default: the default grid for one claim, none for documents and batches)"
@@ -105,7 +104,8 @@ def add_parser(commands) -> None:
         "--case",
         default="",
         metavar="CASE",
-        help="the answer is for one case: 'w != o', 'w = o' or 'repeated negatives' (default: every case)",
+        help="the answer is for one case: 'w != o', 'w = o' or 'repeated negatives'; 'x > 0' or "
+        "'x < 0' for ReLU and the leaky ReLU (default: every case)",
     )
     parser.add_argument("--batch", metavar="FILE.jsonl", help="check every line of a JSON Lines file")
     parser.add_argument(
@@ -134,13 +134,7 @@ def add_parser(commands) -> None:
             default=default,
             help=f"{field.help} (default: {shown}, or the profile's)",
         )
-    for field, default in ((schema.V, 5), (schema.D, 3), (schema.K, 3), (schema.OUTSIDE, 2)):
-        parser.add_argument(
-            f"--{field.name}",
-            type=schema.option(field),
-            default=default,
-            help=f"{field.help} (default {default})",
-        )
+    add_instance_options(parser)
     parser.add_argument(
         "--format",
         choices=("text", "json", "gradescope"),
@@ -176,55 +170,6 @@ def exit_code(results: list[ClaimResult]) -> int:
     if Verdict.UNDECIDED in verdicts:
         return 3
     return 0
-
-
-def _emit(text: str, args: argparse.Namespace) -> None:
-    """The command's output: to ``-o FILE``, whole (never half a file), or to standard output."""
-    if args.output:
-        write_text(args.output, text)
-    else:
-        _print(text)
-
-
-def _print(text: str) -> None:
-    """Write to standard output; a character it cannot encode is written as its escape.
-
-    Only a lone surrogate (from a ``\\ud800`` in a batch line, or undecodable bytes in an
-    argument) cannot be written as UTF-8; its escape is the one JSON itself uses, so JSON output
-    stays exact.
-    """
-    encoding = sys.stdout.encoding or "utf-8"
-    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
-
-
-def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse an output file that cannot be written before the checks, not after them."""
-    if args.report and Path(args.report).suffix not in REPORT_SUFFIXES:
-        raise SymW2VError("--report takes a file name ending in .md or .html")
-    for option, path in (("-o", args.output), ("--report", args.report)):
-        if path:
-            check_writable(path, option)
-
-
-def _write_report(
-    target: str,
-    title: str,
-    results: list[ClaimResult],
-    loss: Loss | None,
-    instance,
-    skipped=(),
-    kind: ReportKind = ReportKind.CLAIM,
-    source: str = "command line",
-) -> None:
-    """A report of checked claims; ``loss`` None when each claim names its own."""
-    renderers = {".md": render_markdown, ".html": render_html}
-    path = Path(target)
-    report = report_of(results, title, loss, instance, skipped, kind, source)
-    write_text(path, renderers[path.suffix](report))
-
-
-def _format(args: argparse.Namespace) -> str:
-    return "json" if args.json else args.format
 
 
 @dataclass(frozen=True)
@@ -287,11 +232,11 @@ def _run_claim(args: argparse.Namespace) -> int:
     if not (args.loss and args.wrt):
         raise SymW2VError("a single claim needs --loss and --wrt (or give a document file, or --batch)")
     loss = named_loss(args.loss)
-    instance = Instance.for_loss(loss.sampled is not None, args.V, args.d, args.K, args.o)
+    instance = instance_of(args, loss)
     profile = profiles.load(args.profile) if args.profile else None
     conventions = Conventions.under(profile, args.U, args.y, args.layout)
     grid = DEFAULT if args.sweep is None else parse_grid(args.sweep)
-    details = _format(args) == "json" or bool(args.report)
+    details = output_format(args) == "json" or bool(args.report)
     claim = _Claim(
         args.target,
         loss,
@@ -310,15 +255,15 @@ def _run_claim(args: argparse.Namespace) -> int:
     result = run_one(_check_claim, claim, _claim_failed, limits)
     if isinstance(result, _Refused):
         raise SymW2VError(result.message)
-    fmt = _format(args)
+    fmt = output_format(args)
     if fmt == "json":
-        _emit(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", args)
+        emit(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", args)
     elif fmt == "gradescope":
-        _emit(results_json([result]), args)
+        emit(results_json([result]), args)
     else:
-        _emit("\n".join(render_text(result)) + "\n", args)
+        emit("\n".join(render_text(result)) + "\n", args)
     if args.report:
-        _write_report(args.report, f"Check of ∂J/∂{result.wrt}", [result], loss, instance)
+        write_report(args.report, f"Check of ∂J/∂{result.wrt}", [result], loss, instance)
     return _GRADESCOPE_WRITTEN if fmt == "gradescope" else exit_code([result])
 
 
@@ -330,12 +275,13 @@ def _run_document(args: argparse.Namespace) -> int:
     loss = named_loss(args.loss) if args.loss else None
     if args.U or args.y or args.layout:
         raise SymW2VError("--U, --y and --layout are for a single claim; for a document, give --profile")
+    no_instance_options(args, "a document's equations are checked at the default instance")
 
     def progress(result: ClaimResult) -> None:
         seconds = f"{result.seconds:6.2f} s" if isinstance(result.seconds, (int, float)) else ""
         print(f"  {result.id:<14} {result.verdict.value:<11} {seconds}", file=sys.stderr, flush=True)
 
-    details = _format(args) == "json" or bool(args.report)
+    details = output_format(args) == "json" or bool(args.report)
     document = check_document(
         read_document(path),
         time_limit_s=args.time_limit,
@@ -346,16 +292,16 @@ def _run_document(args: argparse.Namespace) -> int:
     )
     results = list(document.claims)
     skipped = [(s.id, s.reason) for s in document.skipped]
-    fmt = _format(args)
+    fmt = output_format(args)
     if fmt == "json":
-        _emit(json.dumps(document.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", args)
+        emit(json.dumps(document.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", args)
     elif fmt == "gradescope":
-        _emit(results_json(results, skipped), args)
+        emit(results_json(results, skipped), args)
     else:
-        _emit("\n".join(_document_lines(path, document)) + "\n", args)
+        emit("\n".join(document_lines(path, document)) + "\n", args)
     if args.report:
         title, where = f"Check of {path.name}", path.as_posix()
-        _write_report(
+        write_report(
             args.report, title, results, None, Instance(), document.skipped, ReportKind.DOCUMENT, where
         )
     if fmt == "gradescope":
@@ -370,23 +316,6 @@ def _run_document(args: argparse.Namespace) -> int:
     return exit_code(results)
 
 
-def _document_lines(path: Path, document) -> list[str]:
-    """A document's results as text: each claim with its line, then the skipped ones."""
-    results = document.claims
-    lines = [f"{path.as_posix()}: {len(results)} equations checked, {len(document.skipped)} skipped"]
-    lines += [f"  note: {note}" for note in document.notes]
-    for index, result in enumerate(results):
-        where = document.lines[index] if index < len(document.lines) else 0
-        source = document.sources[index] if index < len(document.sources) else ""
-        rendered = render_text(result, "  ")
-        rendered[0] += f"  (line {where})" if where else ""
-        if source:
-            rendered.insert(1, f"    loss: {result.loss} ({source})")
-        lines += rendered
-    lines += [f"  {s.id} (line {s.line}): skipped: {s.reason}" for s in document.skipped]
-    return lines
-
-
 def _run_batch(args: argparse.Namespace) -> int:
     if args.target:
         raise SymW2VError("--batch reads its claims from the file; give no CLAIM")
@@ -396,20 +325,23 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise SymW2VError(
             "--profile is for a claim or a document; a batch line gives its own U, y and layout"
         )
+    no_instance_options(args, "a batch line gives its own (fields V, d, K, o, negatives, m, window)")
     items = read_batch(args.batch)
     results: list[ClaimResult] = []
-    lines = None if _format(args) == "gradescope" else _Lines(args.output)
+    lines = None if output_format(args) == "gradescope" else JsonLines(args.output)
     try:
-        _check_lines(items, args, results, lines)
+        cache = ResultCache(args.cache, args.time_limit) if args.cache else None
+        checked = check_batch(items, args.jobs, _progress, args.time_limit, cache=cache)
+        record_all(items, checked, results, lines)
     finally:
         if lines is not None:
             lines.close()
         elif results:  # stopped or not, Gradescope gets the results there are, one per line
-            _emit(results_json(results), args)
+            emit(results_json(results), args)
     if args.report:
         title, where = f"Check of {Path(args.batch).name}", Path(args.batch).as_posix()
-        _write_report(args.report, title, results, None, Instance(), (), ReportKind.BATCH, where)
-    if results and _format(args) == "gradescope":
+        write_report(args.report, title, results, None, Instance(), (), ReportKind.BATCH, where)
+    if results and output_format(args) == "gradescope":
         return _GRADESCOPE_WRITTEN
     return exit_code(results) if results else 2
 
@@ -417,80 +349,6 @@ def _run_batch(args: argparse.Namespace) -> int:
 def _progress(done: int, total: int) -> None:
     if done == total or done % 10 == 0:
         print(f"  {done}/{total} checked", file=sys.stderr, flush=True)
-
-
-def _check_lines(items: list, args: argparse.Namespace, results: list, lines: _Lines | None) -> None:
-    """Check every line, recording and writing each result as it comes.
-
-    On SIGINT or SIGTERM, each line not checked yet gets an ``interrupted`` result, so that the
-    output still has one result per line, and the interruption goes on.
-    """
-    cache = ResultCache(args.cache, args.time_limit) if args.cache else None
-    checked = check_batch(items, args.jobs, _progress, args.time_limit, cache=cache)
-    try:
-        with closing(checked):
-            for item, result in zip(items, checked, strict=False):
-                _record(item, result, results, lines)
-    except KeyboardInterrupt as interruption:
-        message = f"the batch was stopped by {signal_name(interruption)} before this line was checked"
-        with held():
-            for item in items[len(results) :]:
-                _record(item, unchecked(item, "interrupted", message), results, lines)
-        raise
-
-
-def _record(item, result: ClaimResult, results: list, lines: _Lines | None) -> None:
-    result = _writable(item, result)
-    with held():  # recorded and written, or neither: the interrupted lines follow on from here
-        results.append(result)
-        if lines is not None:
-            lines.write(_json_line(result.to_json()))
-
-
-def _json_line(data: dict) -> str:
-    """``data`` as one line of JSON, which stays one line for every reader.
-
-    JSON leaves three Unicode line breaks raw inside strings (NEL, LS, PS), and some readers
-    (Python's ``str.splitlines``) split there; their escapes mean the same string.
-    """
-    return json.dumps(data, sort_keys=True, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
-
-
-def _writable(item, result: ClaimResult) -> ClaimResult:
-    """``result`` if every output format can write it, else an internal error of its own line."""
-    try:
-        json.dumps(result.to_json(), allow_nan=False)
-        render_text(result)
-        return result
-    except Exception as error:  # noqa: BLE001 - whatever broke, the line still gets a result
-        why = f"internal error: its result could not be written ({type(error).__name__}); please report it"
-        return unchecked(item, "internal error", why)
-
-
-class _Lines:
-    """JSON lines to a file or to standard output, each flushed as it comes."""
-
-    def __init__(self, path: str | None) -> None:
-        self._path = path
-        try:
-            self._file = open(path, "w", encoding="utf-8", errors="backslashreplace") if path else None  # noqa: SIM115
-        except OSError as error:
-            raise SymW2VError(f"{path}: cannot write it ({error.strerror})") from None
-
-    def write(self, line: str) -> None:
-        if self._file is None:
-            _print(line)
-            sys.stdout.flush()
-            return
-        try:
-            self._file.write(line)
-            self._file.flush()
-        except OSError as error:
-            raise SymW2VError(f"{self._path}: cannot write it ({error.strerror})") from None
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
 
 
 def _a_document(target: str) -> None:
@@ -506,7 +364,7 @@ def _a_document(target: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _check_outputs(args)
+    check_outputs(args)
     if args.batch:
         return _run_batch(args)
     if args.target is None:

@@ -11,10 +11,12 @@ from symw2v.world.losses import named_loss
 
 HELP = """\
 Write a readable, self-contained Python module that computes the loss and its gradients,
-vectorised for NumPy (default), JAX or PyTorch. Its code is printed from closed forms that
-symw2v proves first; it also carries the derivation itself (instance_gradients) to compare
-with. A closed form that is not proved stops the export (exit 2) unless --allow-unproved,
-and the module's header then says so. The output is the same, byte for byte, on every run.
+vectorised for NumPy (default), JAX or PyTorch, or for numba (NumPy, with the negative-
+sampling gradient as one compiled loop: pip install 'symw2v[numba]'). Its code is printed
+from closed forms that symw2v proves first; it also carries the derivation itself
+(instance_gradients) to compare with. A closed form that is not proved stops the export
+(exit 2) unless --allow-unproved, and the module's header then says so. The output is the
+same, byte for byte, on every run.
 
 The module checks its arguments (shapes, dtypes, 0-based word indices in range) and has
 sgd_step(V_centre, U, c, dJ_dv_c, dJ_dU, lr, rows=None) to apply the gradients to both
@@ -25,7 +27,7 @@ embedding matrices in place; examples/train_word2vec.py trains word2vec with it.
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "export",
-        help="write a NumPy, JAX or PyTorch module of a loss and its proved gradients",
+        help="write a NumPy, JAX, PyTorch or numba module of a loss and its proved gradients",
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

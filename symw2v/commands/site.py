@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from symw2v.site import build_site
 from symw2v.site.pyodide import VERSION
 from symw2v.world import profile as profiles
 
@@ -51,6 +50,8 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from symw2v.site.build import build_site  # the page's renderer, only for this command
+
     summary = build_site(
         args.folder, args.profile, runtime=args.pyodide, cache=args.cache, compile=not args.source_wheels
     )

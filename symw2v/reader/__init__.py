@@ -10,7 +10,9 @@
 - ``cases``: the case an answer is for (``w ≠ o``, ``w = o``, repeated negatives);
 - ``losses``: the loss an equation is about (a definition, a name, a section, the claim);
 - ``conventions``: the shapes a document declares, over a course profile's;
-- ``equations``: the rows put together into equations and chains, each with its loss.
+- ``sections``: what the prose between displays says (a part label, every case at once);
+- ``equations``: the rows put together into equations and chains (``found``: what it finds);
+- ``shorthands``: counts and names a document defines, read back into its answers.
 
 ``symw2v.document`` runs these stages and checks what they found.
 """

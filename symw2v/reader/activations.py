@@ -29,7 +29,8 @@ SIGMA = "sigma"
 LETTERS = frozenset("fgh")
 _NAME = r"\\sigma|[A-Za-z]|\{[A-Za-z][A-Za-z \-]{0,20}\}|[A-Za-z][A-Za-z\-]{1,20}"
 _PRIME = re.compile(rf"(?P<f>{_NAME})\s*(?:'|\^\{{?\\prime\}}?)\s*\((?P<arg>[^()]{{1,20}})\)")
-_APPLIED = re.compile(rf"(?P<f>{_NAME})\s*(?:\((?P<arg>[^()]{{1,20}})\))?")
+# applied, its argument possibly braced: \sigma(x), \sigma{(x)}
+_APPLIED = re.compile(rf"(?P<f>{_NAME})\s*(?:(?P<brace>\{{)?\((?P<arg>[^()]{{1,20}})\)(?(brace)\}})\s*)?")
 _DEFINED = re.compile(rf"(?P<f>{_NAME})\s*\(\s*x\s*\)")
 _INLINE = re.compile(r"\$([^$\n]{1,200})\$")
 _PRIMED = re.compile(r"'|\\prime(?![A-Za-z])")

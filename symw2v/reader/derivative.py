@@ -32,7 +32,7 @@ _LETTER = re.compile(r"(?<![\\A-Za-z_^])\{\s*([A-Za-z])\s*\}")
 _SPACE = re.compile(r"(\\[A-Za-z]+)?\s+(?=([A-Za-z]?))")
 MAX_LEFT = 400  # characters of a left-hand side; a longer one is no derivative of J
 _PARTIALS = ("\\partial", "\\part", "\\delta", "∂", "\\mathrm{d}", "d")
-_FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac")
+_FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac", "\\cfrac")
 _RELATION = re.compile(r"(\\neq|\\ne|≠|!=|=)")
 # the handouts' θ is the scores z (the world declares no LaTeX spelling for θ yet)
 _SPELLINGS = {"\\theta": "z", "θ": "z", "\\boldsymbol\\theta": "z"}
@@ -90,6 +90,11 @@ def derivative(latex: str) -> Written | None:
     if len(text) > MAX_LEFT:
         return None
     text, at = _evaluated(text)
+    stated = _STATED.fullmatch(text) if not at else None
+    if stated is not None:  # ∂J/∂u_w (w ≠ o): the case written after the derivative
+        if stated.group(3) == "=" and CENTRE in (stated.group(2), stated.group(4)):
+            return None  # ∂J/∂v_w (w = c) is ∂J/∂v_c: not read as v_w
+        text, at = stated.group(1), "".join(stated.group(2, 3, 4))
     found = differentiated(text)
     if found is None:
         return None
@@ -114,6 +119,8 @@ def differentiated(text: str) -> tuple[str, str] | None:
     return _fraction(text) or _over(text) or _slashed(text) or _nabla(text) or _subscripted(text)
 
 
+# a case in parentheses after the derivative: \frac{\partial J}{\partial u_w} (w \neq o)
+_STATED = re.compile(r"(.*?)\(([A-Za-z])(\\neq|\\ne|≠|!=|=) ?([A-Za-z])\)")
 _EVALUATED = re.compile(r"^\.?(.*?)\|_(\{.*\}|[A-Za-z])$")
 
 
@@ -135,8 +142,8 @@ def is_derivative(latex: str) -> bool:
     )
 
 
-_DELTA_FRACTION = re.compile(r"\\frac\{\\delta")
-_D_FRACTION = re.compile(r"\\frac\{d[A-Za-z\\{}]")
+_DELTA_FRACTION = re.compile(r"\\[cdt]?frac\{\\delta")
+_D_FRACTION = re.compile(r"\\[cdt]?frac\{d[A-Za-z\\{}]")
 
 
 def _fraction(text: str) -> tuple[str, str] | None:

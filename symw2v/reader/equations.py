@@ -11,116 +11,21 @@ and checks it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from symw2v.displays import Display, Scan, displays
 from symw2v.errors import SymW2VError
-from symw2v.reader import activations, cases, identity, losses
+from symw2v.reader import activations, cases, identity, losses, sections, shorthands
 from symw2v.reader.derivative import Written, derivative, is_derivative, plain, subscript_of_J
-from symw2v.reader.rows import Row, cut, split_equals
-from symw2v.world import OUTSIDE
+from symw2v.reader.found import Definition, Equation, Reading, Signal, Skipped, Step
+from symw2v.reader.rows import Row, cut
+from symw2v.reader.shorthands import MAX_NAMES
 from symw2v.world.losses import Loss
 
-# a part label at the start of a line: "(b)", "- (b):", "**(b)**", "## 1b", "\paragraph{(b) …"
-_MARKUP = (
-    r"[-*+][ \t]+|#{1,6}[ \t]*|\\noindent[ \t]*"
-    r"|\\(?:paragraph|(?:sub)*section|item)\*?[ \t]*\{?[ \t]*|\*\*|__|\$"
-)
-_LABELLED = r"\(([a-h]|[ivx]{1,4}|\d{1,2}[a-h]?)\)|(\d{1,2}[a-h])(?![A-Za-z0-9])"
-_PART = re.compile(rf"^[ \t>]*(?:{_MARKUP})*[ \t]*(?:{_LABELLED})", re.MULTILINE)
-_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\*?\{|\\paragraph\{)", re.MULTILINE)
-_ITEM = re.compile(r"^[ \t]*\\item(?![A-Za-z])(?!\s*\[)")
-_ENUMERATE = re.compile(r"\\begin\s*\{enumerate\}")
-# the text turns to every case at once
-_EVERY_CASE = re.compile(
-    r"\b(?:general(?:ly)?|in summary|summar|both cases|consolidat|combin"
-    r"|for (?:all|every|any) (?:words?|w)\b)",
-    re.IGNORECASE,
-)
 MAX_ROWS = 2_000  # rows of displays in a document (a homework has a few hundred)
-MAX_NAMES = 40  # shorthands and counts a document may define
 _SECTION = 5_000  # characters of a section's text kept to look up what its question asks about
-# "$N_k$ is the number of times w_k was sampled": a count of a sampled word, defined in words
-_COUNT = re.compile(
-    r"\$([^$\n]{1,30})\$\s*(?:is|denotes|=)\s+(?:the|a)\s+(?:number|count)\s+of\s+(?:times|occurrences)",
-    re.IGNORECASE,
-)
 _CASE_LINE = 400  # characters of a line that may state a case
 _WORDY = re.compile(r"[A-Za-z][A-Za-z\\ ]*")  # a left side that is a word: "origin = …"
-
-
-@dataclass
-class Step:
-    """One side of a chain, as written; ``skip``: why it is not checked (a ∂ in it)."""
-
-    latex: str
-    line: int
-    skip: str = ""
-    read: str = ""  # the text checked, where it differs from what is written (a count defined in words)
-
-
-@dataclass
-class Equation:
-    """``∂J/∂x = …`` with its chain of steps, where it is, and what the document says about it."""
-
-    id: str
-    written: Written
-    line: int
-    position: int
-    steps: list[Step] = field(default_factory=list)
-    rows: list[str] = field(default_factory=list)
-    case: str = ""  # "w != o", "w = o" (the document's letter), or "repeated"
-    case_source: str = ""
-    section_repeats: bool = False
-    context: Signal | None = None  # the last thing before it that names or defines a loss
-    branch: bool = False  # one case of the chain before it ("w = o:" inside a chain)
-    read_as: list[str] = field(default_factory=list)  # how it was read, where that differs
-    stated: int = 0  # how many cases the document had stated when it began
-    # an equation that is not ∂J/∂x of a word vector: "activation" (σ'(x), f'(x)) or "identity"
-    # (-Σ y_w log ŷ_w = -log ŷ_o), with the loss and variable it was read with, and how
-    kind: str = ""
-    loss: Loss | None = None
-    wrt: str = ""
-    loss_source: str = ""
-    variable: str = ""  # an activation's variable as written (x_i: read as x)
-
-
-@dataclass(frozen=True)
-class Definition:
-    """``J = …``: J's subscript, the sides after J (candidates for its expression), its line."""
-
-    subscript: str
-    sides: tuple[str, ...]
-    line: int
-    latex: str
-
-
-@dataclass(frozen=True)
-class Signal:
-    """Something that says which loss is in force from ``position`` on: a name (``loss``) or a
-    definition; ``where`` says what it was ("J_{neg-sample} on line 12")."""
-
-    position: int
-    where: str
-    loss: Loss | None = None
-    definition: Definition | None = None
-
-
-@dataclass(frozen=True)
-class Skipped:
-    id: str
-    latex: str
-    reason: str
-    line: int = 0
-
-
-@dataclass
-class Reading:
-    """What reading a document found."""
-
-    equations: list[Equation]
-    skipped: list[Skipped]
-    definitions: list[Definition]
 
 
 class _Reader:
@@ -155,27 +60,25 @@ class _Reader:
         """Read the prose ``piece`` (at ``start``) before a display: sections, cases, names."""
         for match in re.finditer(r"[^\n]+", piece):
             line = match.group()
-            part = _PART.match(line)
-            if part is not None or _HEADING.match(line):
-                self.part = (part.group(1) or part.group(2)) if part else self.part
+            part = sections.section_start(line)
+            if part is not None:
+                self.part = part or self.part
                 self.repeats = False
                 self.open = None
                 self.case = ""
                 self.section = ""
                 self.activations = {}
-            elif _ITEM.match(line):
+            elif sections.is_item(line):
                 self.items += 1
                 self.part = chr(ord("a") + min(self.items - 1, 25))
                 self.repeats, self.open, self.case = False, None, ""
                 self.activations = {}
             self.section = (self.section + "\n" + line)[-_SECTION:]
-            for count in _COUNT.finditer(line) if len(self.counts) < MAX_NAMES else ():
-                self.counts.append(
-                    (count.group(1).strip(), self.text.count("\n", 0, start + match.start()) + 1)
-                )
+            for symbol in shorthands.counts(line) if len(self.counts) < MAX_NAMES else ():
+                self.counts.append((symbol, self.text.count("\n", 0, start + match.start()) + 1))
             if cases.repeats(line):
                 self.repeats = True
-            if _EVERY_CASE.search(line):
+            if sections.every_case(line):
                 self.case = ""
             stated = cases.case_of(line) if len(line) < _CASE_LINE else ""
             if stated:
@@ -185,7 +88,7 @@ class _Reader:
             named = losses.mentioned(line)
             if named is not None:
                 self.signals.append(Signal(start + match.start(), f"“{named.name}” named in the text", named))
-            if _ENUMERATE.search(line):
+            if sections.starts_enumerate(line):
                 self.items = 0
 
     # -- rows -----------------------------------------------------------------------------------
@@ -226,9 +129,8 @@ class _Reader:
         if self._definition(display, row):
             return
         if len(self.names) < MAX_NAMES:
-            self.names += [
-                (name, meaning, display.line, display.position) for name, meaning in names(display.latex)
-            ]
+            defined = shorthands.names(display.latex)
+            self.names += [(name, meaning, display.line, display.position) for name, meaning in defined]
         reason = (
             "a derivative of something other than J (a Jacobian or a chain-rule factor)"
             if is_derivative(display.latex)
@@ -266,7 +168,9 @@ class _Reader:
 
     def _start(self, display: Display, row: Row, written: Written) -> None:
         read_as = []
-        if written.centre_index and _asks_about(self.section, written.centre_index):
+        # v_w for u_w is a slip of the pen, except in a window's loss, where v_w is a variable
+        window = losses.window(losses.named(written.subscript)) or losses.of_window_words(row.parts[0])
+        if written.centre_index and not window and _asks_about(self.section, written.centre_index):
             letter = written.centre_index
             read_as.append(
                 f"∂J/∂{written.shown} read as ∂J/∂u_{letter}: J depends on no centre vector but v_c, "
@@ -467,88 +371,10 @@ def read(text: str, found: Scan, in_time=lambda: None) -> tuple[Reading, list[Si
         for e in reader.equations
         if (e.steps or not e.branch) and not (e.kind == "identity" and len(e.steps) < 2)
     ]
-    for symbol, line in reader.counts:
-        for equation in equations:
-            _read_count(equation, symbol, line)
-    for name, meaning, line, position in reader.names:
-        for equation in (e for e in equations if e.position > position and not e.kind):
-            _read_name(equation, name, meaning, line)
+    shorthands.read_back(equations, reader.counts, reader.names)
     return Reading(equations, reader.skipped, reader.definitions), reader.signals
 
 
 def _asks_about(section: str, letter: str) -> bool:
     """Whether a section's text names the outside vector ``u_<letter>``."""
     return re.search(rf"u\}}?_\{{?\s*{re.escape(letter)}\s*\}}?(?![A-Za-z_])", plain(section)) is not None
-
-
-def _read_count(equation: Equation, symbol: str, line: int) -> None:
-    """Read ``symbol``, defined on ``line`` as the number of times a sampled word occurs, in the
-    steps of ``equation`` (an answer about one word's vector) as the sum that counts them."""
-    letter = equation.written.index
-    if not letter.isalpha() or letter == OUTSIDE:
-        return
-    other = "j" if letter != "j" else "i"
-    count = rf"\left(\sum_{{{other}=1}}^{{K}} [w_{other} = w_{letter}]\right)"
-    pattern = _spellings(symbol)
-    used = False
-    for step in equation.steps:
-        text = step.read or step.latex
-        read = pattern.sub(lambda _: count, text)
-        if read != text:
-            step.read, used = read, True
-    if used:
-        equation.read_as.append(f"{symbol} read as the number of times w_{letter} was sampled (line {line})")
-
-
-# a shorthand a document defines in a display: "s_1 = u_o^T v_c", "\theta = U^\top v_c"
-_NAME = re.compile(r"^(?:\\[A-Za-z]{2,12}|[A-Za-z][A-Za-z0-9]{0,3})(?:_\{?[A-Za-z0-9]\}?)?$")
-
-
-def names(latex: str) -> list[tuple[str, str]]:
-    """The shorthands a display row defines (``s1 = u_o^T v_c, s2 = u_k^T v_c``): each name that
-    the claim language does not know, with the expression it stands for (one that reads)."""
-    found = []
-    for piece in _commas(latex):
-        sides = [plain(side) for side in split_equals(piece)]
-        if len(sides) != 2 or not _NAME.match(sides[0]) or sides[0].isalpha() and len(sides[0]) == 1:
-            continue
-        if losses.parsed(sides[0]) is None and losses.parsed(sides[1]) is not None:
-            found.append((sides[0], sides[1]))
-    return found
-
-
-def _commas(latex: str) -> list[str]:
-    """``latex`` split at its commas outside brackets."""
-    pieces, depth, start = [], 0, 0
-    for index, char in enumerate(latex):
-        if char in "({[":
-            depth += 1
-        elif char in ")}]":
-            depth = max(0, depth - 1)
-        elif char == "," and depth == 0:
-            pieces.append(latex[start:index])
-            start = index + 1
-    pieces.append(latex[start:])
-    return [p.strip() for p in pieces if p.strip()]
-
-
-def _read_name(equation: Equation, name: str, meaning: str, line: int) -> None:
-    """Read the shorthand ``name`` in ``equation``'s steps as what it stands for."""
-    pattern = _spellings(name)
-    used = False
-    for step in equation.steps:
-        text = step.read or step.latex
-        read = pattern.sub(lambda _: f"({meaning})", text)
-        if read != text:
-            step.read, used = read, True
-    if used:
-        equation.read_as.append(f"{name} read as {meaning} (line {line})")
-
-
-def _spellings(symbol: str) -> re.Pattern:
-    """``symbol`` and its spellings with and without braces around a subscript (N_k, N_{k})."""
-    bare = re.sub(r"_\{(\w)\}", r"_\1", symbol.replace(" ", ""))
-    braced = re.sub(r"_(\w)", r"_{\1}", bare)
-    # a spelling that ends in a letter must not run into the next one (N_k, not N_kv)
-    options = [re.escape(o) + ("(?![A-Za-z0-9])" if o[-1:].isalnum() else "") for o in {bare, braced}]
-    return re.compile(rf"(?<![A-Za-z\\])(?:{'|'.join(sorted(options, key=len, reverse=True))})")

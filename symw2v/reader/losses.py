@@ -75,6 +75,15 @@ def window(loss: Loss | None) -> bool:
     return loss is not None and WINDOW in loss.index_sets
 
 
+# J(v_c, w_{t-m}, …, w_{t+m}, U): a loss that takes a window's words
+_WINDOW_WORDS = re.compile(r"w_\{?\s*t\s*[-+−]\s*m\s*\}?")
+
+
+def of_window_words(latex: str) -> bool:
+    """Whether ``latex`` (a left-hand side) differentiates a J of a window's words."""
+    return _WINDOW_WORDS.search(latex) is not None
+
+
 def called(latex: str) -> Loss | None:
     """The built-in loss a definition's side calls by name (``CE(y, \\hat{y})``), or None."""
     match = _CALL.match(latex)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from symw2v.reader import cases
-from symw2v.reader.derivative import group
+from symw2v.reader.derivative import group, is_derivative
 
 _BOXED = re.compile(r"\\(?:boxed|fbox|bbox)\s*(?=\{)")
 _LEADING = re.compile(
@@ -41,11 +41,12 @@ _SPACES = ("\\qquad", "\\quad", "\\space", "\\,", "\\;", "\\:", "\\!", "\\ ", "~
 # words before a derivative ("Then \\space \\frac{\\partial J}{…}"), and a size command
 _PROSE_BEFORE = re.compile(
     r"^\s*(?:\\(?:normalsize|large|Large|small|footnotesize|displaystyle)\s*)?"
-    r"(?:[A-Za-z]{2,}[,:]?(?:\s|\\ |\\space|\\quad|~)+)*(?=\\(?:d?frac|partial|part|nabla)(?![A-Za-z]))"
+    r"(?:[A-Za-z]{2,}[,:]?(?:\s|\\ |\\space|\\quad|~)+)*(?=\\(?:[cdt]?frac|partial|part|nabla)(?![A-Za-z]))"
 )
-# a case stated after an answer: "\quad (w \neq o)", ", w = o"
+# a case stated after an answer: "\quad (w \neq o)", ", w = o"; "(w \neq c)": another centre word
 _STATED_CASE = re.compile(
-    r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*[A-Za-z]\s*(?:\\neq|\\ne|≠|!=|=)\s*o\s*\)?\s*[.,;]?\s*$"
+    r"(?:,|\\q?quad|\\[,;: ]|\s)\s*\(?\s*(?:(?:when|if|for|where)(?:\s|\\ |~)+)?[A-Za-z]\s*"
+    r"(?:(?:\\neq|\\ne|≠|!=|=)\s*o|(?:\\neq|\\ne|≠|!=)\s*c)\s*\)?\s*[.,;]?\s*$"
 )
 _SHORT = 120  # characters of a row that may state only a case
 _ONLY_CASE = re.compile(
@@ -68,7 +69,7 @@ class Row:
 
 def cut(latex: str) -> Row:
     """``latex`` (one row) cut into label, sides and condition."""
-    text = unboxed(latex)
+    text = _conclusion(unboxed(latex))
     text = _LEADING.sub("", text, count=1) if _LEADING.match(text) else text
     label = ""
     found = _LABEL.match(text)
@@ -82,6 +83,32 @@ def cut(latex: str) -> Row:
         return Row(label, (), "", cases.case_of(words))
     text, condition = condition_cut(text)
     return Row(label, tuple(split_equals(text)), condition)
+
+
+def _conclusion(text: str) -> str:
+    """What a row concludes: the text after its last ``\\Rightarrow`` (``\\implies``) outside
+    every group, the premise before it being another statement (``y_w = … \\Rightarrow
+    \\text{LHS} = …``); the whole row when it has none; the first premise when it has a derivative."""
+    depth, before, after = 0, 0, None
+    for match in _NESTING_OR_IMPLIES.finditer(text):
+        token = match.group()
+        if token.startswith("\\begin") or token == "{":
+            depth += 1
+        elif token.startswith("\\end") or token == "}":
+            depth = max(0, depth - 1)
+        elif token.startswith("\\") and depth == 0 and text[: match.start()].strip():
+            before, after = before or match.start(), match.end()
+    if after is None:
+        return text
+    if is_derivative(text[:before]) or not text[after:].strip():
+        return text[:before]  # a premise that is an answer (∂J/∂x = … ⇒ …) is what the row says
+    return text[after:]
+
+
+_NESTING_OR_IMPLIES = re.compile(
+    r"\\begin\s*\{[A-Za-z]{1,20}\*?\}|\\end\s*\{[A-Za-z]{1,20}\*?\}|(?<!\\)[{}]"
+    r"|\\(?:Rightarrow|implies|Longrightarrow)(?![A-Za-z])"
+)
 
 
 def unboxed(latex: str) -> str:
@@ -119,7 +146,7 @@ def condition_cut(text: str) -> tuple[str, str]:
         elif depth == 0 and token.startswith(("\\in", "\\forall")):
             cut_at = match.start()
             break
-        elif depth == 0 and token[1:] in _WORDED_COMMANDS and _holds_a_word(text, match.end()):
+        elif depth == 0 and token[1:] in _WORDED_COMMANDS and _a_condition(text, match.end()):
             cut_at = match.start()
             break
         elif depth == 0 and token[1:] in _SPACING_COMMANDS and _a_word_follows(text, match.end()):
@@ -146,6 +173,15 @@ def _without_spacing(text: str) -> str:
         if spacing is None:
             return text
         text = text[: -len(spacing)]
+
+
+def _a_condition(text: str, position: int) -> bool:
+    """Whether the ``\\text`` argument at ``position`` is a condition: it holds a word, and no
+    ``=`` follows it (``\\text{LHS} = …`` names a side)."""
+    inside = group(text, _skip_space(text, position))
+    if inside is None or text[_skip_space(text, inside[1]) : _skip_space(text, inside[1]) + 1] == "=":
+        return False
+    return _holds_a_word(text, position)
 
 
 def _holds_a_word(text: str, position: int) -> bool:

@@ -24,17 +24,16 @@ from symw2v.printing import to_latex
 from symw2v.reader.source import SUFFIXES
 from symw2v.render import render_text
 from symw2v.results import ClaimResult
+from symw2v.schema import HALF_WIDTH, parse_number
+from symw2v.sizes import DEFAULTS, instance_for, window_losses
 from symw2v.sweep import DEFAULT
 from symw2v.world import WRT
 from symw2v.world import profile as profiles
-from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, named_loss
 
 TIME_LIMIT_S = 60.0  # the command line's default --time-limit
 MAX_REQUEST = 400_000  # characters of one request: a document (200 000) escaped as JSON
-# what the command line checks a single claim at by default (its --V, --d, --K, --o)
-CLAIM_INSTANCE = {"V": 5, "d": 3, "K": 3, "o": 2}
-CASES = ("", "w != o", "w = o", "repeated negatives")
+CASES = ("", "w != o", "w = o", "repeated negatives", "x > 0", "x < 0")
 
 
 def _answer(function):
@@ -63,6 +62,8 @@ def options() -> str:
         "losses": losses,
         "wrt": list(WRT),
         "cases": list(CASES),
+        "windowed": list(window_losses()),
+        "m": {"default": DEFAULTS["m"], "low": HALF_WIDTH.low, "high": HALF_WIDTH.high},
         "profiles": profile_list,
         "time_limit_s": TIME_LIMIT_S,
         "suffixes": list(SUFFIXES),
@@ -86,7 +87,7 @@ def check(request: str) -> str:
     wrt = str(asked.get("wrt", ""))
     if wrt not in WRT:
         raise SymW2VError(f"the variable must be one of {', '.join(WRT)}")
-    instance = Instance.for_loss(loss.sampled is not None, **CLAIM_INSTANCE)  # as the CLI's
+    instance = instance_for(loss, _window(asked, loss))  # as the CLI's, with the form's m
     conventions = Conventions.under(_profile(asked))
     result = check_claim(
         str(asked.get("claim", "")),
@@ -166,6 +167,17 @@ def _request(text: str) -> dict:
     if not isinstance(data, dict):
         raise SymW2VError("a request is a JSON object")
     return data
+
+
+def _window(asked: dict, loss) -> dict:
+    """The form's window half-width m, for a loss over a window (the form sends it as a number
+    or as the text of its field; empty or absent: the default)."""
+    m = asked.get("m")
+    if m in (None, "") or loss.name not in window_losses():
+        return {}
+    if type(m) is str:
+        return {"m": parse_number(HALF_WIDTH, m)}
+    return {"m": m}
 
 
 def _syntax(asked: dict) -> str:

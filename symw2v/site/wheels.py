@@ -23,7 +23,7 @@ from symw2v.site.pyodide import PYTHON
 
 # what the browser imports; NumPy and Jinja are only for export and reports, never loaded there
 DEPENDENCIES = ("sympy", "mpmath", "lark", "latex2mathml")
-PACKAGE_SUFFIXES = (".py", ".lark", ".toml")
+PACKAGE_SUFFIXES = (".py", ".lark", ".toml", ".json")
 PIP_SECONDS = 300
 WHEEL = b"Wheel-Version: 1.0\nGenerator: symw2v site\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build time in the wheel

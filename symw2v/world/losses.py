@@ -49,14 +49,23 @@ class Loss:
 
     def uncertified(self, wrt: str) -> str:
         """Why the all-sizes argument does not cover ∂J/∂wrt for this loss, as far as the world
-        declares it (a sum over the window or a base loss; a centre vector other than v_c), or ""."""
-        from symw2v.world.objects import FAMILIES, VARIABLES, WORDS
+        declares it (a window with sampled words; a loss of centre vectors other than v_c; the
+        centre vector of a window position's word), or ""."""
+        from symw2v.world.objects import CENTRES, FAMILIES, VARIABLES, WORDS
 
-        found = [s.uncertified for s in self.index_sets if s.uncertified]
-        if self.base:  # a claim may refer to the base loss's gradient, which the argument has not
-            found.append(f"no all-sizes certificate for a loss that sums {self.base} over a window")
-        if VARIABLES[wrt].object in FAMILIES and VARIABLES[wrt].object != WORDS.letter:
-            found.append(f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers u_w and v_c")
+        variable = VARIABLES[wrt]
+        if _of_centres(self):
+            return (
+                "no all-sizes certificate for a loss of the centre vectors of the window's words (CBOW's "
+                "v̂ = (1/2m) Σ_j v_{w_{t+j}}): the argument's chain rule runs through the scores z = Uᵀv_c"
+            )
+        if variable.object == CENTRES.letter and self.index_set(variable.free) is not VOCABULARY:
+            return f"no all-sizes certificate for ∂J/∂{wrt}: the argument shows ∂J/∂v_w = 0 for a word w"
+        if variable.object == CENTRES.letter:
+            return ""  # J has no centre vector but v_c: ∂J/∂v_w = 0, whatever else it has
+        if variable.object in FAMILIES and variable.object != WORDS.letter:
+            return f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers u_w and v_c"
+        found = [s.uncertified for s in self.index_sets if s.uncertified and self.sampled]
         return found[0] if found else ""
 
     @property
@@ -86,6 +95,17 @@ def _of_vectors(loss: Loss) -> bool:
     nodes = list(cf.walk(parse_claim(loss.expression)))
     roles = {OBJECTS[n.name].role for n in nodes if isinstance(n, cf.Name)}
     return any(isinstance(n, cf.Word) for n in nodes) or bool(roles & {"vector", "matrix", "vocabulary"})
+
+
+@cache
+def _of_centres(loss: Loss) -> bool:
+    """Whether J uses the centre vector of a word other than c (CBOW's average of them)."""
+    from symw2v import closed_form as cf
+    from symw2v.parse import parse_claim
+    from symw2v.world.objects import CENTRES
+
+    nodes = cf.walk(parse_claim(loss.expression))
+    return any(isinstance(n, cf.Word) and n.family == CENTRES.letter for n in nodes)
 
 
 _FOLDER = "losses"

@@ -146,7 +146,10 @@ function setUp(options, site) {
   choices = options;
   fill($("loss"), options.losses.map((l) => l.name));
   $("loss").value = "negative-sampling";
-  fill($("wrt"), options.wrt.filter((w) => w !== "J"));
+  fill($("wrt"), options.wrt);
+  $("m").min = String(options.m.low);
+  $("m").max = String(options.m.high);
+  $("m").value = String(options.m.default);
   fill($("case"), options.cases, { "": "every case" });
   for (const select of document.querySelectorAll("select.profile")) {
     fill(select, ["", ...options.profiles.map((p) => p.name)], { "": "none (inferred)" });
@@ -192,13 +195,17 @@ function useExample(example) {
 }
 
 function updateAsked() {
-  $("asked").textContent = `∂J/∂${$("wrt").value}`;
+  // J itself: an identity about the loss (part (a)), answered as J = …
+  $("asked").textContent = $("wrt").value === "J" ? "J" : `∂J/∂${$("wrt").value}`;
+  // the window's half-width, only for a loss over a window
+  $("window-size").hidden = !(choices && choices.windowed.includes($("loss").value));
 }
 
 function claimRequest() {
   return {
     loss: $("loss").value, wrt: $("wrt").value, case: $("case").value,
     profile: $("profile").value, syntax: $("syntax").value, claim: $("claim").value,
+    ...($("window-size").hidden ? {} : { m: $("m").value }),
   };
 }
 
@@ -359,6 +366,7 @@ $("document-form").addEventListener("submit", checkDocument);
 $("claim").addEventListener("input", schedulePreview);
 $("syntax").addEventListener("change", schedulePreview);
 $("wrt").addEventListener("change", updateAsked);
+$("loss").addEventListener("change", updateAsked);
 $("question").addEventListener("change", useQuestion);
 $("profile").addEventListener("change", fillQuestions);
 for (const id of ["loss", "wrt", "case"]) $(id).addEventListener("change", () => { $("question").value = ""; });
