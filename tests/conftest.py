@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -36,9 +38,11 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped(tmp_path_factory):
-    """``symw2v prove`` on the shipped derivations, run once for the whole session, in this
-    process: ``(reports folder, {derivation name: DerivationResult})``."""
+def shipped_run(tmp_path_factory) -> dict:
+    """``symw2v prove`` on the shipped derivations, run once for the whole session (once per
+    pytest-xdist process that asks for it), in this process: its reports folder (``out``), its
+    results (``results``, {derivation name: DerivationResult}), its exit code (``code``) and
+    what it wrote to standard error (``stderr``, the progress per claim)."""
     from symw2v.cli import main
     from symw2v.commands import prove
 
@@ -50,11 +54,20 @@ def shipped(tmp_path_factory):
         results[derivation.name] = original(derivation, **options)
         return results[derivation.name]
 
-    with pytest.MonkeyPatch.context() as patch:
+    stderr = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stderr(stderr):
         patch.chdir(ROOT)
         patch.setattr(prove, "prove_derivation", recording)
-        assert main(["prove", "--out", str(out)]) == 0
-    return out, results
+        code = main(["prove", "--out", str(out)])
+    return {"out": out, "results": results, "code": code, "stderr": stderr.getvalue()}
+
+
+@pytest.fixture(scope="session")
+def shipped(shipped_run):
+    """``(reports folder, {derivation name: DerivationResult})`` of the session's one
+    ``symw2v prove`` run (``shipped_run``); it exited 0."""
+    assert shipped_run["code"] == 0, shipped_run["stderr"][-4000:]
+    return shipped_run["out"], shipped_run["results"]
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +80,9 @@ def shipped_by_id(shipped) -> dict:
 @pytest.fixture(scope="session")
 def shipped_in_a_process(tmp_path_factory):
     """``python -m symw2v prove`` in a process of its own, with another hash seed than this
-    one's: ``(CompletedProcess, reports folder)``."""
+    one's: ``(CompletedProcess, reports folder)``.  A second whole run of every derivation
+    (tens of seconds): only for when the environment fixes the hash seed (see
+    test_shipped_derivations.py's hash-seed test)."""
     out = tmp_path_factory.mktemp("reports-process")
     env = {**os.environ, "PYTHONHASHSEED": "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"}
     done = subprocess.run(

@@ -141,7 +141,7 @@ def _same_question(**extra) -> bytes:
     return json.dumps(line).encode()
 
 
-@_examples(ci=40, long=400)
+@_examples(ci=25, long=400)
 @given(st.lists(lines, min_size=1, max_size=6), st.sampled_from(["jsonl", "gradescope"]), st.integers(1, 2))
 @example([json.dumps({"id": "\ud800", "loss": "softmax", "wrt": "z", "claim": "y"}).encode()], "jsonl", 1)
 @example([json.dumps({"id": "a\u2028b", "\x85": 1}).encode()], "jsonl", 1)

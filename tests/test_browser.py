@@ -7,12 +7,13 @@ Skipped where no Chromium is installed; ``.ci/run`` installs it.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from collections import Counter
 from html import unescape
@@ -114,25 +115,25 @@ def _pixels(png: bytes) -> list[bytes]:
     return [row[x : x + step] for row in rows for x in range(0, stride, step)]
 
 
+def _check_here(root: Path, *args: str) -> None:
+    """``symw2v check ARGS`` in this process, in the repository's folder, its output dropped."""
+    from symw2v.cli import main
+
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        patch.chdir(root)
+        main(["check", *args])
+
+
 @pytest.fixture(scope="module")
 def pages(root, tmp_path_factory) -> dict[str, Path]:
     """The committed reports, and a fresh report of the example homework document."""
     folder = tmp_path_factory.mktemp("reports")
     document = folder / "reference_derivation.html"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "symw2v",
-            "check",
-            "examples/reference_derivation.md",
-            "--report",
-            str(document),
-        ],
-        cwd=root,
-        capture_output=True,
-        timeout=300,
-    )
+    _check_here(root, "examples/reference_derivation.md", "--report", str(document))
     assert document.exists(), "symw2v check --report wrote no report"
     found = {path.name: path for path in sorted((root / "reports").glob("*.html"))}
     return {**found, document.name: document}
@@ -141,9 +142,22 @@ def pages(root, tmp_path_factory) -> dict[str, Path]:
 PAGES = ["softmax.html", "negative_sampling.html", "reference_derivation.html"]
 
 
+@pytest.fixture(scope="module")
+def rendered(pages, tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
+    """Each page of ``PAGES`` in one run of Chromium: its DOM (``--dump-dom``, on standard
+    output) and a screenshot of it: ``{name: (the run, the screenshot's path)}``."""
+    folder = tmp_path_factory.mktemp("rendered")
+    runs = {}
+    for name in PAGES:
+        shot = folder / f"{name}.png"
+        args = ("--dump-dom", f"--screenshot={shot}", "--window-size=800,1000")
+        runs[name] = (_chromium(pages[name], folder / f"profile-{name}", *args), shot)
+    return runs
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_the_math_is_typeset_and_no_latex_is_left(name, pages, tmp_path):
-    done = _chromium(pages[name], tmp_path / "profile", "--dump-dom")
+def test_the_math_is_typeset_and_no_latex_is_left(name, rendered):
+    done, _ = rendered[name]
     assert done.returncode == 0 and "<html" in done.stdout, done.stderr[-2000:]
     page = _Page()
     page.feed(done.stdout)
@@ -156,9 +170,8 @@ def test_the_math_is_typeset_and_no_latex_is_left(name, pages, tmp_path):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_the_page_is_not_blank(name, pages, tmp_path):
-    shot = tmp_path / "shot.png"
-    done = _chromium(pages[name], tmp_path / "profile", f"--screenshot={shot}", "--window-size=800,1000")
+def test_the_page_is_not_blank(name, rendered):
+    done, shot = rendered[name]
     assert shot.exists(), done.stderr[-2000:]
     pixels = _pixels(shot.read_bytes())
     colours = Counter(pixels)
@@ -285,8 +298,7 @@ def test_a_hostile_result_shown_in_a_notebook_runs_nothing(tmp_path):
 def test_a_hostile_homework_checked_with_report_runs_nothing(root, tmp_path):
     document, page = tmp_path / "homework.md", tmp_path / "report.html"
     document.write_text(HOMEWORK, encoding="utf-8")
-    command = [sys.executable, "-m", "symw2v", "check", str(document), "--report", str(page)]
-    subprocess.run(command, cwd=root, capture_output=True, timeout=300)
+    _check_here(root, str(document), "--report", str(page))
     dom = _dom_after_load(page, tmp_path / "profile")
     assert dom.title == "Check of homework.md" and "pwned" not in dom.ids
     assert dom.tags["script"] == 0 and dom.tags["img"] == 0 and dom.tags["math"] >= 5  # each one typeset

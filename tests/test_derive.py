@@ -83,7 +83,11 @@ def numeric(gradient: sympy.Matrix, instance: Instance):
     symbols = list(instance.U_rows()) + list(instance.v()) + list(instance.z_symbols())
     allowed = set(symbols)
     assert gradient.free_symbols <= allowed, f"stray symbols {gradient.free_symbols - allowed}"
-    function = sympy.lambdify(symbols, gradient, modules="numpy")
+    # names lambdify can use as they are: it would otherwise rename each symbol in the whole
+    # gradient, one pass per symbol (most of this file's time)
+    plain = sympy.symbols(f"x0:{len(symbols)}")
+    renamed = gradient.xreplace(dict(zip(symbols, plain, strict=True)))
+    function = sympy.lambdify(plain, renamed, modules="numpy")
 
     def evaluate(U: np.ndarray, v: np.ndarray, z: np.ndarray) -> np.ndarray:
         return np.array(function(*U.ravel(), *v, *z), dtype=float)

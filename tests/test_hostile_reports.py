@@ -11,6 +11,7 @@ The report values are built directly, so no prover runs.
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 import xml.etree.ElementTree as ET
@@ -89,7 +90,9 @@ PAYLOADS = [
 hostile = st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=6)), min_size=1, max_size=5).map(
     "".join
 )
-EXAMPLES = settings(max_examples=50, derandomize=True, deadline=None)
+# a few dozen derandomized examples by default; SYMW2V_HYPOTHESIS=long runs many more
+LONG = os.environ.get("SYMW2V_HYPOTHESIS") == "long"
+EXAMPLES = settings(max_examples=1000 if LONG else 25, derandomize=not LONG, deadline=None)
 
 # ---------------------------------------------------------------------------------------------
 # the report values

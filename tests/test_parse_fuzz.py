@@ -98,7 +98,7 @@ ROUND_TRIPS = {
 
 
 @pytest.mark.parametrize("printer", sorted(ROUND_TRIPS))
-@examples(ci=150, long=5000)
+@examples(ci=100, long=5000)
 @given(data=st.data())
 def test_printed_claims_read_back_to_the_same_tree(printer, data):
     to_string, syntax = ROUND_TRIPS[printer]
@@ -348,7 +348,7 @@ def documents(draw) -> str:
     return "".join(parts)
 
 
-@examples(ci=10, long=300)
+@examples(ci=5, long=300)
 @given(text=documents())
 def test_documents_with_equations(text):
     _document_returns_or_says_why(text)

@@ -802,14 +802,14 @@ def mutated(draw, claims: tuple = ()):
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[f"{loss}-{wrt}" for loss, wrt in QUESTIONS])
-@examples(ci=10, long=150)
+@examples(ci=6, long=150)
 @given(data=st.data(), seed=st.integers(0, 2**32))
 def test_random_claims_verdicts_are_sound(question, data, seed):
     node, reading = data.draw(random_claim(question))
     cross_examine(node, question, reading, seed, "random")
 
 
-@examples(ci=60, long=1500)
+@examples(ci=30, long=1500)
 @given(case=st.integers(1, 3).flatmap(rewritten), seed=st.integers(0, 2**32))
 def test_equal_rewrites_of_true_claims_are_proved(case, seed):
     question, node, reading = case
@@ -817,7 +817,7 @@ def test_equal_rewrites_of_true_claims_are_proved(case, seed):
     assert result.verdict is Verdict.PROVED, f"{to_text(node)}: {result.verdict.value} {result.message}"
 
 
-@examples(ci=60, long=1500)
+@examples(ci=30, long=1500)
 @given(case=mutated(), seed=st.integers(0, 2**32))
 def test_single_mistakes_are_refuted_unless_they_change_nothing(case, seed):
     question, node, reading = case
@@ -895,7 +895,7 @@ def _certificate_holds(node: cf.Node, question, reading: Reading) -> bool:
 
 
 @pytest.mark.parametrize("question", CERTIFIED, ids=[f"{loss}-{wrt}" for loss, wrt in CERTIFIED])
-@examples(ci=8, long=150)
+@examples(ci=5, long=150)
 @given(data=st.data())
 def test_certificate_and_instance_procedure_never_disagree(question, data):
     """A claim the certificate covers is proved by the instance procedure at every instance in
@@ -1033,7 +1033,7 @@ def partly_undefined(draw):
     return question, cf.Mul(factor, node), reading
 
 
-@examples(ci=40, long=1000)
+@examples(ci=20, long=1000)
 @given(case=partly_undefined(), seed=st.integers(0, 2**32))
 def test_claims_undefined_where_the_gradient_exists_are_never_proved(case, seed):
     """``proved`` only for a claim the oracle finds defined at points with zero coordinates as
@@ -1079,7 +1079,7 @@ def _point_of(counterexample) -> Point:
     return point
 
 
-@examples(ci=25, long=1500)
+@examples(ci=15, long=1500)
 @given(case=st.one_of(mutated(), rewritten(1)))
 def test_a_refutation_at_one_point_separates_the_sides_and_the_exact_verdict_agrees(case):
     question, node, reading = case
