@@ -506,7 +506,7 @@ def test_the_identity_activations_vectorised_form_and_window_are_graded(more):
     verdicts = [g.verdict.value if g.verdict else None for g in more.grades]
     assert verdicts == ["proved", "proved", "refuted", "refuted", None, "proved", "ill-typed", "proved"]
     assert [g.score for g in more.grades] == [3, 1, 0, 0, 0, 2, 0, 1]
-    assert more.grades[2].feedback[1] == "To fix: it differs from the gradient by [[-α]]"
+    assert more.grades[2].feedback[1] == "To fix: it differs from the gradient by -α"
     assert (
         "(1 + σ(x))" not in more.grades[3].feedback[1]
         and "differs from the gradient" in more.grades[3].feedback[1]
