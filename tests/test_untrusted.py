@@ -33,9 +33,11 @@ HOSTILE = [
 
 @pytest.mark.parametrize("claim", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_claims_get_a_clear_verdict_quickly(claim, negative_sampling, instance):
-    started = time.perf_counter()
+    # the limit counts this process's CPU time, so that is what bounds the check (a wall-clock
+    # bound would fail on a loaded machine for no fault of the limit)
+    started = time.process_time()
     result = check_claim(claim, negative_sampling, "v_c", instance, time_limit_s=10)
-    assert time.perf_counter() - started < 12
+    assert time.process_time() - started < 12
     assert result.verdict.value in ("parse-error", "ill-typed", "undecided", "refuted")
     assert result.message
 
