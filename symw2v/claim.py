@@ -1,6 +1,6 @@
 """Check one claim: parse → type → instantiate → derive → prove, into a ``ClaimResult``.
 
-Also one step ``A = B`` of a chain (``check_step``).  The machinery shared with the hint search
+One step ``A = B`` of a chain is ``step.check_step``.  The machinery shared with the hint search
 and the sweeps is in ``question.py``; the hint search is ``hints.hint``; where a proved claim
 holds beyond its instance is ``sweep.scope`` and ``sweep.sweep``.
 """
@@ -13,35 +13,33 @@ from functools import lru_cache
 
 from symw2v import closed_form as cf
 from symw2v.certify import certify, in_domain
-from symw2v.definedness import UNDEFINED_LATEX, Condition
-from symw2v.derive import derive, loss_context, zero_claim
+from symw2v.definedness import UNDEFINED_LATEX
+from symw2v.derive import derive, zero_claim
 from symw2v.describe import TEXT, gradient_form
 from symw2v.errors import ClaimParseError, ProofTimeout, ShapeError, SymW2VError
 from symw2v.hints import hint
-from symw2v.instantiate import Instantiator, resolve_sums
 from symw2v.latex import case_pieces
 from symw2v.limits import hard_time_limit
 from symw2v.parse import read_claim
 from symw2v.pointwise import refute_at_point
-from symw2v.printing import to_compact_latex, to_latex, to_text
-from symw2v.prove import Pair, time_limit
+from symw2v.printing import to_compact_latex, to_text
+from symw2v.prove import time_limit
 from symw2v.question import (
     Case,
     Conventions,
     Question,
+    as_read,
     check_indices,
     fitting,
-    free_letter,
     holds,
     layout,
     pairs,
     parse_case,
     prove_pairs,
-    read,
     resolve,
 )
 from symw2v.results import ClaimResult, Verdict
-from symw2v.shapes import Typing, infer_reading, shape_of
+from symw2v.shapes import Typing, infer_reading
 from symw2v.sweep import DEFAULT, Grid, scope, smallest_generic, sweep
 from symw2v.world import OBJECTS, OUTSIDE, VARIABLES, Instance, Reading
 from symw2v.world.losses import Loss
@@ -49,7 +47,7 @@ from symw2v.world.losses import Loss
 LARGE = 60  # components of U and v_c past which a certificate is tried before the instance proof
 POINTWISE = 30  # components past which a claim is first tried for a refutation at one point
 
-__all__ = ["LARGE", "Conventions", "Question", "check_claim", "check_step", "holds"]
+__all__ = ["LARGE", "Conventions", "Question", "check_claim", "holds"]
 
 
 def check_claim(
@@ -121,7 +119,7 @@ def check_claim(
 
     if node is None:
         return result(Verdict.PARSE_ERROR, message=str(unread))
-    base["claim_latex"] = _as_read(node, loss)
+    base["claim_latex"] = as_read(node, loss)
     show = to_compact_latex if isinstance(claim, str) and "\\" in claim else to_text
     try:
         with hard_time_limit(time_limit_s):
@@ -398,80 +396,6 @@ def _derived_form(
     return gradient_form(gradient, instance, loss.sampled, kind)
 
 
-def check_step(
-    left: str | cf.Node,
-    right: str | cf.Node,
-    question: Question,
-    step_id: str,
-    syntax: str = "auto",
-    time_limit_s: float | None = None,
-) -> ClaimResult:
-    """One step ``left = right`` of a chain, as algebra: equal wherever both are defined."""
-    started = time.perf_counter()
-    base = dict(
-        id=step_id,
-        loss=question.loss.name,
-        wrt=question.wrt,
-        claim=right if isinstance(right, str) else to_text(right),
-        instance=question.instance.as_dict(question.loss.index_sets),
-        method="",
-    )
-
-    def result(verdict: Verdict, **fields) -> ClaimResult:
-        return ClaimResult(
-            verdict=verdict, seconds=round(time.perf_counter() - started, 3), **{**base, **fields}
-        )
-
-    try:
-        a, b = read(left, syntax), read(right, syntax)
-    except ClaimParseError as error:
-        return result(Verdict.PARSE_ERROR, message=str(error))
-    base["claim_latex"] = _as_read(b, question.loss)
-    try:
-        with hard_time_limit(time_limit_s):
-            proof = _prove_step(resolve(a, question), resolve(b, question), question, time_limit_s)
-    except ShapeError as error:
-        return result(Verdict.ILL_TYPED, message=f"this step does not type-check: {error}")
-    except ProofTimeout as error:
-        return result(Verdict.UNDECIDED, method="time limit", message=str(error))
-    except SymW2VError as error:
-        return result(Verdict.ILL_TYPED, message=str(error))
-    fields = dict(method=proof.method, counterexample=proof.counterexample, message=proof.message)
-    if proof.verdict is Verdict.PROVED:
-        fields["message"] = "valid algebra: the two sides are equal"
-    elif proof.verdict is Verdict.REFUTED:
-        fields["message"] = "invalid step: the two sides differ"
-    return result(proof.verdict, **fields)
-
-
-def _prove_step(a: cf.Node, b: cf.Node, question: Question, time_limit_s):
-    """The two sides of a step, compared at every target of the question's variable."""
-    conventions = question.conventions
-    check_indices(a, question.wrt)
-    check_indices(b, question.wrt)
-    typing = infer_reading(cf.Sub(a, b), conventions.U, conventions.y)
-    if shape_of(a, typing.reading) != shape_of(b, typing.reading):
-        raise ShapeError("the two sides have different shapes")
-    found, conditions = [], []
-    instance = question.where
-    context = replace(
-        loss_context(question.loss, instance, typing.reading, question.wrt), region=question.region
-    )
-    instantiator = Instantiator(context)
-    letters = {free_letter(a, question.wrt), free_letter(b, question.wrt)} - {""}
-    for target in derive(question.loss, question.wrt, instance, typing.reading, question.region):
-        words = [word for _, word in target.bindings]
-        if words and not question.case.admits(words[0], instance):
-            continue
-        bindings = {letter: words[0] for letter in letters} if words else {}
-        found.append(
-            Pair(target.label, instantiator.evaluate(a, bindings), instantiator.evaluate(b, bindings))
-        )
-        conditions += [Condition(*c, target.label) for c in instantiator.conditions]
-        instantiator.conditions.clear()
-    return prove_pairs(found, conditions, time_limit(time_limit_s))
-
-
 def _reading_note(node: cf.Node, question: Question, typing: Typing) -> str:
     """How U and y were read, when the claim or the variable involves them."""
     reading_fields = {OBJECTS[n.name].transposed_by for n in cf.walk(node) if isinstance(n, cf.Name)}
@@ -491,12 +415,3 @@ def _reading_note(node: cf.Node, question: Question, typing: Typing) -> str:
             note + f" (inferred: the first reading that type-checks; with {first_reading.describe()}, {why})"
         )
     return note + (f" ({' and '.join(declared)} declared)" if declared else " (default)")
-
-
-def _as_read(node: cf.Node, loss: Loss) -> str:
-    """The claim in LaTeX as it is read: a sum written without its range (``sum_k``) with the
-    range the loss gives its letter."""
-    try:
-        return to_latex(resolve_sums(node, loss, strict=False))
-    except SymW2VError:  # a sum the loss gives no range: shown as written, the check says why
-        return to_latex(node)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from symw2v.claim import Conventions, Question, check_claim, check_step
+from symw2v.claim import Conventions, Question, check_claim
 from symw2v.displays import Scan, scan
 from symw2v.document_chains import Chain, equation_chains, resolve_definitions
 from symw2v.errors import ProofTimeout, SymW2VError
@@ -41,6 +41,7 @@ from symw2v.reader.found import Definition, Equation, Signal, Skipped
 from symw2v.reader.rows import by_cases
 from symw2v.reader.source import SUFFIXES, Source, source
 from symw2v.results import ClaimResult, Verdict
+from symw2v.step import check_step
 from symw2v.world.instance import Instance
 from symw2v.world.losses import Loss
 from symw2v.world.profile import Profile

@@ -18,6 +18,7 @@ from symw2v.derive import derive, loss_context, variable_shape
 from symw2v.errors import ShapeError, SymW2VError
 from symw2v.instantiate import Instantiator, resolve_sums
 from symw2v.parse import parse_claim
+from symw2v.printing import to_latex
 from symw2v.prove import Pair, decide, is_identity
 from symw2v.results import Proof, Verdict
 from symw2v.schema import LAYOUTS, U_READINGS, Y_READINGS, quote
@@ -171,6 +172,15 @@ def read(claim: str | cf.Node, syntax: str) -> cf.Node:
 def resolve(node: cf.Node, question: Question) -> cf.Node:
     """The claim with every sum given its range; ``ShapeError`` for an index the loss lacks."""
     return resolve_sums(node, question.loss)
+
+
+def as_read(node: cf.Node, loss: Loss) -> str:
+    """The claim in LaTeX as it is read: a sum written without its range (``sum_k``) with the
+    range the loss gives its letter."""
+    try:
+        return to_latex(resolve_sums(node, loss, strict=False))
+    except SymW2VError:  # a sum the loss gives no range: shown as written, the check says why
+        return to_latex(node)
 
 
 def depends_on(loss: Loss, wrt: str) -> bool:
