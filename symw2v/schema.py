@@ -193,7 +193,7 @@ def _sweep_of(size: Field) -> Field:
     )
 
 
-SWEEP_SIZES = {field.name: field for field in map(_sweep_of, (D, V, K))}
+SWEEP_SIZES = {field.name: field for field in map(_sweep_of, (D, V, K, HALF_WIDTH))}
 
 # -- the tables -------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.question import Question, holds
 from symw2v.schema import SWEEP_SIZES, check_value, parse_number
-from symw2v.world import VARIABLES, IndexSet, Instance
+from symw2v.world import VARIABLES, WINDOW, IndexSet, Instance
 
 
 @dataclass(frozen=True)
@@ -24,24 +24,20 @@ class Grid:
     d: tuple[int, ...] = (1, 2, 3)
     V: tuple[int, ...] = (2, 3, 5)
     K: tuple[int, ...] = (1, 2, 3)
-
-    def describe(self) -> str:
-        return f"d ∈ {set_text(self.d)}, V ∈ {set_text(self.V)}, K ∈ {set_text(self.K)}"
-
-
-def set_text(values: tuple[int, ...]) -> str:
-    return "{" + ", ".join(map(str, values)) + "}"
+    # the window's half-width, for a loss over a window: a claim that writes 2m as a number is
+    # right at one m only
+    m: tuple[int, ...] = (1, 2)
 
 
 DEFAULT = Grid()
 GRID_HELP = (
-    "also check every proved claim at a grid of instances: none, default (d=1,2,3;V=2,3,5;K=1,2,3) "
-    "or e.g. 'd=1,2;V=2,3;K=1'"
+    "also check every proved claim at a grid of instances: none, default "
+    "(d=1,2,3;V=2,3,5;K=1,2,3; m=1,2 for a loss over a window) or e.g. 'd=1,2;V=2,3;K=1'"
 )
 
 
 def parse_grid(text: str) -> Grid | None:
-    """``none``, ``default``, or ``d=1,2;V=2,3;K=1`` (sizes left out keep their default)."""
+    """``none``, ``default``, or ``d=1,2;V=2,3;K=1;m=1`` (sizes left out keep their default)."""
     text = text.strip()
     if text in ("none", "off", ""):
         return None
@@ -49,7 +45,7 @@ def parse_grid(text: str) -> Grid | None:
         return DEFAULT
     sizes = {}
     for part in text.split(";"):
-        match = re.fullmatch(r"\s*([dVK])\s*=\s*([0-9 ,]+)\s*", part)
+        match = re.fullmatch(r"\s*([dVKm])\s*=\s*([0-9 ,]+)\s*", part)
         if not match:
             raise SymW2VError(f"--sweep: cannot read {part!r:.60}; write e.g. d=1,2;V=2,3;K=1,2")
         name, values = match.groups()
@@ -61,19 +57,22 @@ def parse_grid(text: str) -> Grid | None:
 
 def instances(grid: Grid, index_sets: tuple[IndexSet, ...]) -> list[Instance]:
     """The grid's instances, smallest first; o and the negatives differ from one to the next.
-    K takes the grid's values only for a loss with negatives (``index_sets``)."""
+    K takes the grid's values only for a loss with negatives, m only for a loss over a window
+    (``index_sets``)."""
     found: list[Instance] = []
     seen = set()
     counted = any(s.sampled for s in index_sets)  # K is the size of the sampled words
+    halves = sorted(grid.m) if WINDOW in index_sets else (None,)
     for V in sorted(grid.V):
         for d in sorted(grid.d):
             for K in sorted(grid.K) if counted else (1,):
                 if V < 2 or (counted and K > V - 1):
                     continue
-                instance = Instance.spread(V, d, K)
-                if instance not in seen:
-                    seen.add(instance)
-                    found.append(instance)
+                for m in halves:
+                    instance = Instance.spread(V, d, K, m)
+                    if instance not in seen:
+                        seen.add(instance)
+                        found.append(instance)
     return found
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from symw2v.errors import SymW2VError
 from symw2v.sweep import DEFAULT, Grid, instances, parse_grid
-from symw2v.world import NEGATIVES, VOCABULARY
+from symw2v.world import NEGATIVES, VOCABULARY, WINDOW
 
 
 def test_default_grid_instances_are_valid_and_smallest_first():
@@ -23,10 +23,33 @@ def test_softmax_grid_ignores_K():
     ]
 
 
+def test_a_window_grid_varies_m_and_only_a_window_loss_gets_it():
+    found = instances(DEFAULT, (VOCABULARY, WINDOW))
+    assert sorted({i.m for i in found}) == [1, 2]
+    assert all(len(i.window) == 2 * i.m for i in found)
+    assert len(found) == 2 * len(instances(DEFAULT, (VOCABULARY,)))
+    assert {i.m for i in instances(DEFAULT, (VOCABULARY,))} == {2}  # the default, never swept
+    assert {i.m for i in instances(parse_grid("m=3"), (VOCABULARY, WINDOW))} == {3}
+
+
+def test_a_window_claim_with_2m_written_as_a_number_fails_the_sweep_at_another_m():
+    from symw2v.claim import check_claim
+    from symw2v.world.instance import Instance
+    from symw2v.world.losses import named_loss
+
+    # Σ_j U(ŷ − e_j) = 2m Uŷ − Σ_j U e_j: with 4 for 2m it is right at m = 2 only
+    result = check_claim(
+        "4 U yhat - sum_j U e_j", named_loss("window-softmax"), "v_c", Instance(), grid=DEFAULT
+    )
+    assert result.verdict.value == "refuted"
+    assert "m = 1" in result.message
+
+
 def test_parse_grid():
     assert parse_grid("none") is None
     assert parse_grid("default") == DEFAULT
     assert parse_grid("d=1,2;V=3") == Grid(d=(1, 2), V=(3,), K=(1, 2, 3))
+    assert parse_grid("m=1") == Grid(m=(1,))
     with pytest.raises(SymW2VError):
         parse_grid("x=1")
 

@@ -97,17 +97,19 @@ class Instance:
         return cls(V=V, d=d, K=K if sampled else max(1, min(K, V - 1)), o=o)
 
     @classmethod
-    def spread(cls, V: int, d: int, K: int) -> Instance:
+    def spread(cls, V: int, d: int, K: int, m: int | None = None) -> Instance:
         """An instance of these sizes whose o, negatives and window are placed by the sizes, so
         that they move from one instance of a grid to the next (the negatives distinct and
-        different from o; the window's words repeat when V is small)."""
+        different from o; the window's words repeat when V is small).  ``m``: the window's
+        half-width (None: the default)."""
+        m = cls.m if m is None else m
         o = (V + d + K) % V + 1
         others = [w for w in range(1, V + 1) if w != o]
         shift = (d + K) % len(others)
         negatives = tuple((others[shift:] + others[:shift])[:K])
-        # the window (of the default m) follows the negatives round the words other than o
-        window = tuple(others[(shift + K + i) % len(others)] for i in range(2 * cls.m))
-        return cls(V=V, d=d, K=K, o=o, negatives=negatives, window=window)
+        # the window follows the negatives round the words other than o
+        window = tuple(others[(shift + K + i) % len(others)] for i in range(2 * m))
+        return cls(V=V, d=d, K=K, o=o, negatives=negatives, m=m, window=window)
 
     def degenerate(self) -> tuple[Instance, Instance]:
         """The same sizes with a repeated negative, and with a negative equal to o (K ≥ 2)."""
