@@ -28,17 +28,20 @@ from symw2v.formal_values import (
     FAMILY,
     GENERIC,
     MEMBER,
+    NEITHER,
+    OTHER_NEGATIVE,
     Family,
     FVec,
     NoCertificate,
     Pairing,
     Remainders,
     WordMatrix,
+    check_no_other_negative,
     kind_of,
     score,
     size,
 )
-from symw2v.world import CENTRES, OUTSIDE, VOCABULARY, WINDOW, WORDS
+from symw2v.world import CENTRES, NEGATIVES, OUTSIDE, VOCABULARY, WINDOW, WORDS
 
 WORD = "r"  # the word of a generic remaining position of the window
 DELTA = sympy.Symbol("δ_r", nonnegative=True)  # [• = r]: e_r's entry at the generic rest word
@@ -52,7 +55,7 @@ def count(index: str) -> sympy.Symbol:
 
 def counts() -> set[sympy.Symbol]:
     """The count symbols that may stand in a loss after its window is closed."""
-    return {count(OUTSIDE), count(MEMBER)}
+    return {count(OUTSIDE), count(MEMBER), count(NEITHER)}
 
 
 def one_hot(index: str, indices: tuple[str, ...]) -> Family:
@@ -66,8 +69,15 @@ def one_hot(index: str, indices: tuple[str, ...]) -> Family:
     return Family({i: sympy.Integer(int(i == index)) for i in indices})
 
 
+def other_negative(indices: tuple[str, ...]) -> Family:
+    """e_k for k one of the negatives other than g: 0 at o, g and n (the negatives distinct and
+    none equal to o, n no negative), [• = k] at the generic rest word."""
+    return Family({i: OTHER_NEGATIVE if i == GENERIC else sympy.Integer(0) for i in indices})
+
+
 def at_window_word(family: Family) -> sympy.Expr:
     """The entry of a length-V vector at the window's word r: its generic entry, said of r."""
+    check_no_other_negative(family)
     return _as_word(family.at[GENERIC]).xreplace({DELTA: sympy.Integer(1)})
 
 
@@ -114,6 +124,7 @@ def split_delta(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
 
 def vocabulary_sum(at: dict[str, sympy.Expr], remainders: Remainders) -> sympy.Expr:
     """Σ_w a_w over the vocabulary, for a length-V vector whose generic entry may hold δ_r."""
+    check_no_other_negative(Family(at))
     free, diagonal = split_delta(at[GENERIC])
     if depends_on_word(free):
         raise NoCertificate("a sum over the vocabulary whose terms depend on a window position's word")
@@ -123,6 +134,7 @@ def vocabulary_sum(at: dict[str, sympy.Expr], remainders: Remainders) -> sympy.E
 def combination(family: Family, row: bool) -> FVec:
     """Σ_w a_w u_w over the vocabulary: the terms at o and g, the rest as a family, and the
     window word's vector u_r for the part of the generic entry at [• = r]."""
+    check_no_other_negative(family)
     free, diagonal = split_delta(family.at[GENERIC])
     if depends_on_word(free):
         raise NoCertificate("a sum over the vocabulary whose terms depend on a window position's word")
@@ -134,17 +146,21 @@ def combination(family: Family, row: bool) -> FVec:
 
 
 class Window:
-    """Closes a sum over the window: ``c_o T(o) + c_g T(g) + Σ_{w rest} c_w T(w)``."""
+    """Closes a sum over the window: ``Σ_s c_s T(s) + Σ_{w rest} c_w T(w)`` over the named kinds
+    s of word (o and g; with negatives o, a generic negative g and a word n that is neither),
+    the rest's remainders and families kept over ``over`` (the vocabulary's rest when the kinds
+    are o and g; the window's own, "m", when they are more: the vocabulary's rest holds n)."""
 
-    def __init__(self, remainders: Remainders) -> None:
-        self.remainders = remainders
-        self.rest = 2 * size(WINDOW) - count(OUTSIDE) - count(MEMBER)  # Σ_{w rest} c_w
+    def __init__(self, remainders: Remainders, kinds=(OUTSIDE, MEMBER), over: str = VOCABULARY.bound) -> None:
+        self.remainders, self.kinds, self.over = remainders, kinds, over
+        self.rest = 2 * size(WINDOW) - sum(count(kind) for kind in kinds)  # Σ_{w rest} c_w
 
-    def close(self, at_o, at_g, at_rest):
-        """The window's sum, from its term with the position's word o, g and r."""
-        total = _weighted(at_o, count(OUTSIDE))
-        total = _plus(total, _weighted(at_g, count(MEMBER)))
-        return _plus(total, self._rest(at_rest))
+    def close(self, terms: dict):
+        """The window's sum, from its term with the position's word of each kind and r."""
+        total = self._rest(terms[WORD])
+        for kind in self.kinds:
+            total = _plus(_weighted(terms[kind], count(kind)), total)
+        return total
 
     def _rest(self, term):
         if isinstance(term, sympy.Expr):
@@ -176,12 +192,12 @@ class Window:
                     "a term of a sum over the window that mixes the position's word with other "
                     "vectors or sums (the argument splits it into a function of that word's score)"
                 )
-            total += factor * self.remainders.symbol(VOCABULARY.bound, count(GENERIC) * _as_generic(of_word))
+            total += factor * self.remainders.symbol(self.over, count(GENERIC) * _as_generic(of_word))
         return total
 
     def vector(self, term: FVec) -> FVec:
         coeffs: dict[str, sympy.Expr] = {}
-        family = f"{FAMILY}{VOCABULARY.bound}"
+        family = f"{FAMILY}{self.over}"
         for key, value in term.coeffs.items():
             if key == WORDS.text(WORD):  # u_r at every remaining position: a family c_w h(w) u_w
                 if value.has(score(GENERIC)):
@@ -211,13 +227,14 @@ class Window:
 
 
 def base_gradient(formal, node, kind: str):
-    """``∂J(v_c, w, U)/∂wrt`` with w the word of kind ``kind`` (o, g, or the window's r): the
+    """``∂J(v_c, w, U)/∂wrt`` with w the word of kind ``kind`` (o, g, n, or the window's r): the
     single-word loss J evaluated formally with its o read as that word, differentiated by the
-    chain rule through the scores z_o, z_g, z_r and through the remainders over the rest.  By
-    v_c: Σ_s (∂J/∂z_s) u_s and the rest's family; by U: the columns (∂J/∂z_s) v_c at o and g,
-    the one at r (if J depends on z_r) hidden until the window's sum is closed."""
+    chain rule through the scores z_o, z_g, z_n, z_r and through the remainders over the rest
+    (the other negatives: the same K for every position).  By v_c: Σ_s (∂J/∂z_s) u_s and the
+    rests' families; by U: the column (∂J/∂z_s) v_c at each kind of word, the one at r (if J
+    depends on z_r) hidden until the window's sum is closed."""
     from symw2v import closed_form as cf  # the language reads the world: import it late
-    from symw2v.formal_values import FAMILY, centre
+    from symw2v.formal_values import centre
     from symw2v.instantiate import resolve_sums
     from symw2v.parse import parse_claim
     from symw2v.world import CANONICAL, OBJECTS
@@ -225,7 +242,9 @@ def base_gradient(formal, node, kind: str):
 
     loss = named_loss(node.base)
     tree = resolve_sums(parse_claim(loss.expression), loss, strict=False)
-    if kind == GENERIC or loss.sampled is not None or node.wrt not in (centre(), WORDS.matrix):
+    # a base with negatives only inside a window loss with negatives: the same K at every position
+    sampled = loss.sampled is not None and not (formal.sampled and formal.loss.base == node.base)
+    if kind == GENERIC or sampled or node.wrt not in (centre(), WORDS.matrix):
         raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt} of {node.base} at a word the argument does not name")
     if any(isinstance(n, cf.Name) and OBJECTS[n.name].value == "indicator" for n in cf.walk(tree)):
         raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt}: {node.base} writes its outside word as y")
@@ -233,20 +252,22 @@ def base_gradient(formal, node, kind: str):
     # the loss as written (the canonical reading), its sums over the same remainders
     within = type(formal)(formal.loss, CANONICAL, formal.remainders)
     J = within.value(cf.substitute(tree, OUTSIDE, letter), {letter: kind})
-    scores = {s: score(s) for s in (OUTSIDE, MEMBER, WORD)}
-    terms = {symbol: term for symbol, term in formal.remainders.symbols.values()}
-    if not isinstance(J, sympy.Expr) or J.free_symbols - {*scores.values(), *SIZES, *terms}:
+    scores = {s: score(s) for s in (*formal.word_kinds, WORD)}
+    terms = {symbol: (over, term) for (over, _), (symbol, term) in formal.remainders.symbols.items()}
+    if not isinstance(J, sympy.Expr) or J.free_symbols - {*scores.values(), *SIZES, size(NEGATIVES), *terms}:
         raise NoCertificate(f"{node.base} depends on the vectors other than through the scores")
-    rest = sympy.Integer(0)
-    for symbol in J.free_symbols & set(terms):
-        if terms[symbol].free_symbols - {score(GENERIC), *SIZES}:
+    rest: dict[str, sympy.Expr] = {}
+    for symbol in sorted(J.free_symbols & set(terms), key=sympy.default_sort_key):
+        over, term = terms[symbol]
+        if term.free_symbols - {score(GENERIC), *SIZES, size(NEGATIVES)}:
             raise NoCertificate(f"a sum in {node.base} whose terms involve o or the generic word")
-        rest += sympy.diff(J, symbol) * sympy.diff(terms[symbol], score(GENERIC))
+        key = f"{FAMILY}{over}"
+        rest[key] = rest.get(key, 0) + sympy.diff(J, symbol) * sympy.diff(term, score(GENERIC))
     by_score = {s: sympy.diff(J, z) for s, z in scores.items()}
     if node.wrt == centre():
         coeffs = {WORDS.text(s): value for s, value in by_score.items() if value != 0}
-        return FVec({**coeffs, f"{FAMILY}{VOCABULARY.bound}": rest})
-    at = {s: FVec({centre(): by_score[s]}) for s in (OUTSIDE, MEMBER)}
+        return FVec({**coeffs, **rest})
+    at = {s: FVec({centre(): by_score[s]}) for s in formal.word_kinds}
     return WordMatrix(at, formal.reading.U == "rows", hidden=by_score[WORD] != 0)
 
 

@@ -49,8 +49,8 @@ class Loss:
 
     def uncertified(self, wrt: str) -> str:
         """Why the all-sizes argument does not cover ∂J/∂wrt for this loss, as far as the world
-        declares it (a window with sampled words; a loss of centre vectors other than v_c; the
-        centre vector of a window position's word), or ""."""
+        declares it (a loss of centre vectors other than v_c; the centre vector of a window
+        position's word), or ""."""
         from symw2v.world.objects import CENTRES, FAMILIES, VARIABLES, WORDS
 
         variable = VARIABLES[wrt]
@@ -65,8 +65,7 @@ class Loss:
             return ""  # J has no centre vector but v_c: ∂J/∂v_w = 0, whatever else it has
         if variable.object in FAMILIES and variable.object != WORDS.letter:
             return f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers u_w and v_c"
-        found = [s.uncertified for s in self.index_sets if s.uncertified and self.sampled]
-        return found[0] if found else ""
+        return ""
 
     @property
     def sampled(self) -> IndexSet | None:
