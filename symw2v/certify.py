@@ -316,6 +316,8 @@ def certify(
         argument += WINDOW_ARGUMENT
     if _window_negatives(loss):
         argument += WINDOW_NEGATIVES_ARGUMENT
+    if loss.of_context_centres:
+        argument += AVERAGE_ARGUMENT
     if matrix is not None:
         argument += (
             f" ∂J/∂{WORDS.matrix} has the gradient ∂J/∂u_w of each word w as its column w (row w, "
@@ -342,6 +344,14 @@ WINDOW_NEGATIVES_ARGUMENT = (
     "times. The negatives are distinct and none is o, so every word of an instance is o, one "
     "negative or neither, and its one-hot vector is known at each kind; the gradient at a negative "
     "collects both its window positions (c_g) and its 2m terms as a negative."
+)
+
+
+AVERAGE_ARGUMENT = (
+    " The loss pairs the words with the average v̂ = (1/2m) Σ_j v_{w_{t+j}} of the context words' "
+    "centre vectors (CBOW), the formal vector the scores z_w = u_wᵀv̂ are taken with: a sum over the "
+    "window Σ_j a v_{w_{t+j}} whose coefficient a is the same at every position is 2m a v̂, whatever "
+    "the window's words; v_c, which J does not use, is a vector of its own."
 )
 
 

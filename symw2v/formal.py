@@ -40,6 +40,7 @@ from symw2v.formal_values import (
 )
 from symw2v.formal_window import (
     DELTA,
+    OWN_CENTRE,
     WORD,
     at_window_word,
     base_gradient,
@@ -98,6 +99,9 @@ class Formal(Sums, cf.Walk):
         # o (certify.in_domain), so one-hot vectors have known entries at o, g and n
         self.window_negatives = self.sampled and WINDOW in loss.index_sets
         self.rest_negatives: frozenset[str] = frozenset()  # letters bound to the other negatives
+        # CBOW: the scores pair the words with v̂ = (1/2m) Σ_j v_{w_{t+j}}, the formal centre
+        # vector here; v_c, which J does not use, is a vector of its own
+        self.average = loss.of_context_centres
 
     def value(self, node: cf.Node, bindings: dict[str, str]):
         return self(node, bindings)
@@ -179,7 +183,8 @@ class Formal(Sums, cf.Walk):
             except NoCertificate as error:  # say which name the construct came from
                 raise NoCertificate(f"{node.name} = {obj.definition}, {error}") from error
         elif obj.value == "coordinates":
-            value = FVec({node.name: sympy.Integer(1)})
+            name = OWN_CENTRE if self.average and node.name == centre() else node.name
+            value = FVec({name: sympy.Integer(1)})
         elif obj.value == "matrix":
             value = Matrix(False)
         elif obj.value == "indicator":

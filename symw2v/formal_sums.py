@@ -104,7 +104,7 @@ class Sums:
         kinds = self.word_kinds
         over = WINDOW.bound if self.sampled else VOCABULARY.bound
         terms = {i: self(node.body, {**bindings, node.index: i}) for i in (*kinds, WORD)}
-        return Window(self.remainders, kinds, over).close(terms)
+        return Window(self.remainders, kinds, over, self.average).close(terms)
 
     def _close_scalar(self, index_set, term: sympy.Expr) -> sympy.Expr:
         if depends_on_word(term):

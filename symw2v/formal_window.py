@@ -36,6 +36,7 @@ from symw2v.formal_values import (
     Pairing,
     Remainders,
     WordMatrix,
+    centre,
     check_no_other_negative,
     kind_of,
     score,
@@ -44,6 +45,7 @@ from symw2v.formal_values import (
 from symw2v.world import CENTRES, NEGATIVES, OUTSIDE, VOCABULARY, WINDOW, WORDS
 
 WORD = "r"  # the word of a generic remaining position of the window
+OWN_CENTRE = "v_c (not v̂)"  # in CBOW, v_c: a vector J does not use, other than the average v̂
 DELTA = sympy.Symbol("δ_r", nonnegative=True)  # [• = r]: e_r's entry at the generic rest word
 SIZES = (size(WINDOW), size(VOCABULARY))
 
@@ -151,16 +153,58 @@ class Window:
     the rest's remainders and families kept over ``over`` (the vocabulary's rest when the kinds
     are o and g; the window's own, "m", when they are more: the vocabulary's rest holds n)."""
 
-    def __init__(self, remainders: Remainders, kinds=(OUTSIDE, MEMBER), over: str = VOCABULARY.bound) -> None:
-        self.remainders, self.kinds, self.over = remainders, kinds, over
+    def __init__(
+        self, remainders: Remainders, kinds=(OUTSIDE, MEMBER), over: str = VOCABULARY.bound, average=False
+    ) -> None:
+        self.remainders, self.kinds, self.over, self.average = remainders, kinds, over, average
         self.rest = 2 * size(WINDOW) - sum(count(kind) for kind in kinds)  # Σ_{w rest} c_w
 
     def close(self, terms: dict):
         """The window's sum, from its term with the position's word of each kind and r."""
+        average = None
+        if self.average:
+            terms, average = self._averaged(terms)
         total = self._rest(terms[WORD])
         for kind in self.kinds:
             total = _plus(_weighted(terms[kind], count(kind)), total)
-        return total
+        return total if average is None else _plus(total, average)
+
+    def _averaged(self, terms: dict):
+        """CBOW: Σ_j a v_{w_{t+j}} = 2m a v̂ when every position's term holds its word's centre
+        vector with one coefficient a, free of the word; v̂ is the formal centre vector (the
+        scores pair with it).  The terms without their centre vectors, and 2m a v̂ (a vector, or
+        a matrix of one per column; None when no term has a centre vector)."""
+        if all(isinstance(t, WordMatrix) for t in terms.values()):
+            first = terms[WORD]
+            columns = {c: self._averaged_vectors({k: t.at[c] for k, t in terms.items()}) for c in first.at}
+            if all(extra is None for _, extra in columns.values()):
+                return terms, None
+            stripped = {
+                k: WordMatrix({c: columns[c][0][k] for c in first.at}, t.words_as_rows, t.hidden)
+                for k, t in terms.items()
+            }
+            zero = FVec({}, False)
+            extra = {c: columns[c][1] or zero for c in first.at}
+            return stripped, WordMatrix(extra, first.words_as_rows)
+        return self._averaged_vectors(terms)
+
+    def _averaged_vectors(self, terms: dict):
+        vectors = {kind: CENTRES.text(kind) for kind in (*self.kinds, WORD)}
+        if not any(isinstance(t, FVec) and vectors[k] in t.coeffs for k, t in terms.items()):
+            return terms, None
+        if not all(isinstance(t, FVec) for t in terms.values()):
+            raise NoCertificate("a sum over the window of centre vectors and other values")
+        a = terms[WORD].coeffs.get(vectors[WORD], 0)
+        differ = any(sympy.expand(t.coeffs.get(vectors[k], 0) - a) != 0 for k, t in terms.items())
+        if depends_on_word(a) or differ:
+            raise NoCertificate(
+                "a sum over the window of the positions' centre vectors with coefficients that differ "
+                "from one position to another (the argument reads Σ_j a v_{w_{t+j}} as 2m a v̂)"
+            )
+        stripped = {
+            k: FVec({b: v for b, v in t.coeffs.items() if b != vectors[k]}, t.row) for k, t in terms.items()
+        }
+        return stripped, FVec({centre(): 2 * size(WINDOW) * a}, terms[WORD].row)
 
     def _rest(self, term):
         if isinstance(term, sympy.Expr):

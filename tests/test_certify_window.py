@@ -498,14 +498,54 @@ def test_random_window_negatives_claims_certified_only_when_true(wrt, pair, over
     )
 
 
+# -- CBOW: the scores pair the words with v̂ = (1/2m) Σ_j v_{w_{t+j}} --------------------------
+
+CBOW = named_loss("cbow")
+AVERAGE = "(1/(2m) sum_i v_i)"
+# a repeated word, o among the context words; every position one word
+CBOW_WINDOWS = (
+    Instance(V=4, d=2, K=1, o=1, m=2, window=(2, 1, 2, 4)),
+    Instance(V=3, d=1, K=1, o=2, m=2, window=(3, 3, 3, 3)),
+)
+CBOW_TRUE = [
+    ("U", "1/(2m) sum_i v_i (softmax(U^T (1/(2m) sum_i v_i)) - y)^T"),
+    ("U", f"{AVERAGE} (softmax(U^T {AVERAGE}) - y)^T"),
+    ("U", f"1/(2m) sum_i (v_i (softmax(U^T {AVERAGE}) - y)^T + v_i y^T) - {AVERAGE} y^T"),
+    ("u_w", f"(softmax(U^T {AVERAGE}) - y)_w {AVERAGE}"),
+    ("u_o", f"(softmax(U^T {AVERAGE})_o - 1) {AVERAGE}"),
+]
+CBOW_FALSE = [
+    ("U", f"sum_i v_i (softmax(U^T {AVERAGE}) - y)^T"),  # the 1/2m of the average lost
+    ("U", f"v_c (softmax(U^T {AVERAGE}) - y)^T"),  # v_c for v̂: CBOW's J does not use v_c
+    ("U", f"1/(2m) sum_i (v_i (softmax(U^T {AVERAGE}) - e_i)^T)"),  # the context word predicted
+    ("U", f"1/(2m) sum_i ((e_i)_o v_i (softmax(U^T {AVERAGE}) - y)^T)"),  # o's positions only
+    ("u_w", f"(softmax(U^T {AVERAGE}) - y)_w v_c"),
+    ("u_o", f"(softmax(U^T {AVERAGE})_o - 1) 1/(2m) sum_i v_i (e_i)_o"),
+]
+
+
+@pytest.mark.parametrize(("wrt", "text"), CBOW_TRUE, ids=[f"{w}: {t}" for w, t in CBOW_TRUE])
+def test_true_cbow_claims_are_certified_and_proved_at_windows_with_repeats_and_o(wrt, text):
+    certificate = certify(_node(text, wrt, CBOW), CBOW, wrt, COLUMNS)
+    assert certificate.holds and "every window" in certificate.statement, certificate.argument
+    assert all(_holds_at(text, wrt, instance, CBOW) for instance in CBOW_WINDOWS)
+
+
+@pytest.mark.parametrize(("wrt", "text"), CBOW_FALSE, ids=[f"{w}: {t}" for w, t in CBOW_FALSE])
+def test_false_cbow_claims_are_never_certified_and_fail_at_a_window(wrt, text):
+    assert not certify(_node(text, wrt, CBOW), CBOW, wrt, COLUMNS).holds, text
+    assert not all(_holds_at(text, wrt, instance, CBOW) for instance in CBOW_WINDOWS)
+
+
 # -- what the argument does not cover, denied by name -------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("loss_name", "wrt", "text", "reason"),
     [
-        ("cbow", "U", "1/(2m) sum_i v_i (softmax(U^T (1/(2m) sum_i v_i)) - y)^T", "CBOW's v̂"),
         ("cbow", "v_j", "U (softmax(U^T (1/(2m) sum_i v_i)) - y)", "CBOW's v̂"),  # the 1/2m dropped
+        ("cbow", "v_j", "1/(2m) U (softmax(U^T (1/(2m) sum_i v_i)) - y)", "needs the count c_w"),
+        ("cbow", "v_c", "0", "CBOW's v̂"),
         (
             "window-softmax",
             "v_c",
