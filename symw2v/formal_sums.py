@@ -54,9 +54,8 @@ class Sums:
             return self._window(node, bindings)
         if self.sampled and not index_set.sampled:
             raise NoCertificate("a sum over the vocabulary in a loss whose generic index is a sampled word")
-        terms = {MEMBER: self(node.body, {**bindings, node.index: MEMBER})}
-        if not index_set.sampled:
-            terms[OUTSIDE] = self(node.body, {**bindings, node.index: OUTSIDE})
+        named = (MEMBER,) if index_set.sampled else (OUTSIDE, MEMBER)
+        terms = {i: self(node.body, {**bindings, node.index: i}) for i in named}
         rest = self.other_negative_term(node, bindings) if index_set.sampled else None
         if rest is None:
             rest = self(node.body, {**bindings, node.index: GENERIC})
