@@ -53,7 +53,13 @@ from symw2v.formal import (
     score,
     size,
 )
-from symw2v.formal_window import count, counts
+from symw2v.formal_window import (
+    AVERAGE_ARGUMENT,
+    WINDOW_ARGUMENT,
+    WINDOW_NEGATIVES_ARGUMENT,
+    count,
+    counts,
+)
 from symw2v.instantiate import resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.rational import to_rational
@@ -326,33 +332,6 @@ def certify(
             "every instance is one of these kinds."
         )
     return Certificate(True, statement, argument)
-
-
-WINDOW_ARGUMENT = (
-    " A sum over the window is a sum over the vocabulary weighted by how many positions hold each "
-    "word, Σ_j F(w_{t+j}) = Σ_w c_w F(w): its terms at o and g weighted by the counts c_o and c_g, "
-    "and a remainder Σ_{w rest} c_w f(z_w); the counts are independent symbols too, so the identity "
-    "holds for every window (a word at several positions, o or g among the window's words or not), "
-    "and the gradient at a word collects every position that holds it."
-)
-
-
-WINDOW_NEGATIVES_ARGUMENT = (
-    " With negatives, the window's words are split at three kinds of word, o, a generic negative g "
-    "and a word n that is neither (counts c_o, c_g, c_n), and the rest Σ_{w rest} c_w f(z_w) over "
-    "the words that are none of them; the negatives' sum, the same at every position, counts 2m "
-    "times. The negatives are distinct and none is o, so every word of an instance is o, one "
-    "negative or neither, and its one-hot vector is known at each kind; the gradient at a negative "
-    "collects both its window positions (c_g) and its 2m terms as a negative."
-)
-
-
-AVERAGE_ARGUMENT = (
-    " The loss pairs the words with the average v̂ = (1/2m) Σ_j v_{w_{t+j}} of the context words' "
-    "centre vectors (CBOW), the formal vector the scores z_w = u_wᵀv̂ are taken with: a sum over the "
-    "window Σ_j a v_{w_{t+j}} whose coefficient a is the same at every position is 2m a v̂, whatever "
-    "the window's words; v_c, which J does not use, is a vector of its own."
-)
 
 
 def _zero(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str) -> Certificate:

@@ -18,6 +18,14 @@ Every word of every instance's window is o, g or a rest word, and a count is the
 the positions are repeated or not: the identity shown in these symbols holds for every window.
 Anything else the rest's term does (a sum over the vocabulary that depends on r, a dot product of
 u_r with another vector, r inside σ of a length-V vector) is outside the argument, and denied.
+
+With negatives (the same K at every position), the named kinds are o, a generic negative g and a
+word n that is neither, with counts c_o, c_g, c_n; the rest (words that are none of them) keeps
+remainders and families of its own ("m"), apart from the vocabulary's rest, which holds n.  With
+the negatives distinct and none equal to o, every word is one of the kinds, and the other
+negatives' one-hot vectors are 0 at each (``other_negative``).  CBOW's average v̂ = (1/2m) Σ_j
+v_{w_{t+j}} is the formal centre vector: Σ_j a v_{w_{t+j}} with one coefficient a at every
+position is 2m a v̂ (``Window._averaged``).
 """
 
 from __future__ import annotations
@@ -48,6 +56,34 @@ WORD = "r"  # the word of a generic remaining position of the window
 OWN_CENTRE = "v_c (not v̂)"  # in CBOW, v_c: a vector J does not use, other than the average v̂
 DELTA = sympy.Symbol("δ_r", nonnegative=True)  # [• = r]: e_r's entry at the generic rest word
 SIZES = (size(WINDOW), size(VOCABULARY))
+
+
+# the certificate's argument, in words, for a loss over a window (certify.py adds it)
+WINDOW_ARGUMENT = (
+    " A sum over the window is a sum over the vocabulary weighted by how many positions hold each "
+    "word, Σ_j F(w_{t+j}) = Σ_w c_w F(w): its terms at o and g weighted by the counts c_o and c_g, "
+    "and a remainder Σ_{w rest} c_w f(z_w); the counts are independent symbols too, so the identity "
+    "holds for every window (a word at several positions, o or g among the window's words or not), "
+    "and the gradient at a word collects every position that holds it."
+)
+
+
+WINDOW_NEGATIVES_ARGUMENT = (
+    " With negatives, the window's words are split at three kinds of word, o, a generic negative g "
+    "and a word n that is neither (counts c_o, c_g, c_n), and the rest Σ_{w rest} c_w f(z_w) over "
+    "the words that are none of them; the negatives' sum, the same at every position, counts 2m "
+    "times. The negatives are distinct and none is o, so every word of an instance is o, one "
+    "negative or neither, and its one-hot vector is known at each kind; the gradient at a negative "
+    "collects both its window positions (c_g) and its 2m terms as a negative."
+)
+
+
+AVERAGE_ARGUMENT = (
+    " The loss pairs the words with the average v̂ = (1/2m) Σ_j v_{w_{t+j}} of the context words' "
+    "centre vectors (CBOW), the formal vector the scores z_w = u_wᵀv̂ are taken with: a sum over the "
+    "window Σ_j a v_{w_{t+j}} whose coefficient a is the same at every position is 2m a v̂, whatever "
+    "the window's words; v_c, which J does not use, is a vector of its own."
+)
 
 
 def count(index: str) -> sympy.Symbol:
