@@ -53,7 +53,13 @@ from symw2v.formal import (
     score,
     size,
 )
-from symw2v.formal_window import count, counts
+from symw2v.formal_window import (
+    AVERAGE_ARGUMENT,
+    WINDOW_ARGUMENT,
+    WINDOW_NEGATIVES_ARGUMENT,
+    count,
+    counts,
+)
 from symw2v.instantiate import resolve_sums
 from symw2v.parse import parse_claim
 from symw2v.rational import to_rational
@@ -91,12 +97,21 @@ def _by_word(wrt: str) -> bool:
     return VARIABLES[wrt].object == WORDS.matrix
 
 
+def _window_negatives(loss: Loss) -> bool:
+    """A window loss with negatives: its certificate reads the one-hot vectors of the window's
+    words and of the negatives, known at o, g and n when the negatives are distinct and none is o."""
+    return _sampled(loss) is not None and WINDOW in loss.index_sets
+
+
 def in_domain(instance: Instance, loss: Loss, wrt: str) -> bool:
     """Whether ``instance`` meets the side conditions of the certificate for ``∂J/∂wrt``: a
     word vector differentiated by must not also be a sampled word (the formal argument treats
     them as different vectors); ∂J/∂U needs what every column needs (distinct negatives, none
-    equal to o); the centre vector needs nothing."""
+    equal to o); the centre vector needs nothing, but over a window with negatives every
+    gradient but another word's centre vector's needs what ∂J/∂U needs."""
     sampled, variable = _sampled(loss), VARIABLES[wrt]
+    if _window_negatives(loss) and variable.object != CENTRES.letter:
+        return sampled.distinct(instance)
     if sampled is None or (variable.object != WORDS.letter and not _by_word(wrt)):
         return True
     if variable.object == WORDS.letter and not variable.free:
@@ -108,6 +123,12 @@ def _domain(loss: Loss, wrt: str) -> str:
     sampled, variable = _sampled(loss), VARIABLES[wrt]
     if variable.object == CENTRES.letter:
         return "every size and every instance (J does not depend on the centre vector of any word but c)"
+    if WINDOW in loss.index_sets and sampled is not None:
+        return (
+            f"every d ≥ 1, V ≥ 2, {sampled.bound} ≥ 1 and m ≥ 1, when the {sampled.name} are distinct "
+            "and differ from o, and every window: its words any words of the vocabulary, repeated or "
+            f"not, o or {sampled.name} among them or not"
+        )
     if WINDOW in loss.index_sets:
         return (
             "every d ≥ 1, V ≥ 2 and m ≥ 1, and every window: its words any words of the vocabulary, "
@@ -125,13 +146,14 @@ def _domain(loss: Loss, wrt: str) -> str:
 
 def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
     """∂J/∂wrt by the chain rule through z and through the remainders (cases for u_w: g and o)."""
-    z_o, z_g, z_rest = score(OUTSIDE), score(MEMBER), score(GENERIC)
+    z_o, z_g, z_n, z_rest = score(OUTSIDE), score(MEMBER), score(NEITHER), score(GENERIC)
     sizes = {size(s) for s in INDEX_SETS.values()}
     # the chain rule below sees J only through z_o, z_g and the remainders; anything else
     # (a dot product other than u_wᵀv_c, a remainder whose terms involve o or g) is outside it
     remainder_symbols = {symbol for symbol, _ in remainders.symbols.values()}
     # the counts of a window's words (c_o, c_g) are numbers, not functions of the vectors
-    if J.free_symbols - ({z_o, z_g} | sizes | remainder_symbols | counts()):
+    # (z_n: the word that is neither o nor a negative, in a window with negatives)
+    if J.free_symbols - ({z_o, z_g, z_n} | sizes | remainder_symbols | counts()):
         raise NoCertificate("the loss depends on the vectors other than through the scores u_wᵀv_c")
     rest = {s.bound: sympy.Integer(0) for s in INDEX_SETS.values()}
     for (over, _), (symbol, term) in remainders.symbols.items():
@@ -140,7 +162,7 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
         if term.free_symbols - ({z_rest, count(GENERIC)} | sizes):
             raise NoCertificate("a sum in the loss whose terms involve o or the generic index")
         rest[over] += sympy.diff(J, symbol) * sympy.diff(term, z_rest)
-    d_o, d_g = sympy.diff(J, z_o), sympy.diff(J, z_g)
+    d_o, d_g, d_n = sympy.diff(J, z_o), sympy.diff(J, z_g), sympy.diff(J, z_n)
     variable = VARIABLES[wrt]
     if _by_word(wrt):
         return _columns(loss, J, remainders)
@@ -149,10 +171,13 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
         return [("", FVec({centre(): d_o}))]
     if variable.object == WORDS.letter:
         sampled = loss.index_set(variable.free).sampled
-        return [(MEMBER, along)] if sampled else [(MEMBER, along), (OUTSIDE, FVec({centre(): d_o}))]
+        found = [(MEMBER, along)] if sampled else [(MEMBER, along), (OUTSIDE, FVec({centre(): d_o}))]
+        if not sampled and _sampled(loss) is not None:  # every word: o, a negative, or neither
+            found.append((NEITHER, FVec({centre(): d_n})))
+        return found
     if OBJECTS[variable.object].role == "vocabulary":
         return [("", Family({OUTSIDE: d_o, MEMBER: d_g, GENERIC: rest[VOCABULARY.bound]}))]
-    words = {WORDS.text(OUTSIDE): d_o, WORDS.text(MEMBER): d_g}
+    words = {WORDS.text(OUTSIDE): d_o, WORDS.text(MEMBER): d_g, WORDS.text(NEITHER): d_n}
     return [("", FVec({**words, **{f"{FAMILY}{bound}": value for bound, value in rest.items()}}))]
 
 
@@ -178,7 +203,8 @@ def _where(where: str, loss: Loss, claimed) -> str:
     """Where a claim and the gradient differ, in words: " at w = o", or the column (row) of a
     kind of word of ∂J/∂U."""
     if not isinstance(claimed, WordMatrix):
-        return {OUTSIDE: " at w = o"}.get(where, "")
+        neither = f" at a word w that is neither o nor one of the {getattr(_sampled(loss), 'name', '')}"
+        return {OUTSIDE: " at w = o", NEITHER: neither}.get(where, "")
     line = "row" if claimed.words_as_rows else "column"
     sampled = _sampled(loss)
     if where == NEITHER:  # only a loss with sampled words has this kind of word
@@ -226,7 +252,8 @@ def _outside(loss: Loss, wrt: str) -> str:
             "the matrix of the word vectors"
         )
     sampled = _sampled(loss)
-    over_words = variable.free and not loss.index_set(variable.free).sampled
+    # every word is o, a negative or neither: in a window with negatives, u_w is read at all three
+    over_words = variable.free and not loss.index_set(variable.free).sampled and not _window_negatives(loss)
     if sampled is not None and (over_words or (obj is not None and obj.role == "vocabulary")):
         return f"no all-sizes certificate for ∂J/∂{wrt} of a loss with {sampled.name}"
     return ""
@@ -293,6 +320,10 @@ def certify(
     )
     if WINDOW in loss.index_sets:
         argument += WINDOW_ARGUMENT
+    if _window_negatives(loss):
+        argument += WINDOW_NEGATIVES_ARGUMENT
+    if loss.of_context_centres:
+        argument += AVERAGE_ARGUMENT
     if matrix is not None:
         argument += (
             f" ∂J/∂{WORDS.matrix} has the gradient ∂J/∂u_w of each word w as its column w (row w, "
@@ -301,15 +332,6 @@ def certify(
             "every instance is one of these kinds."
         )
     return Certificate(True, statement, argument)
-
-
-WINDOW_ARGUMENT = (
-    " A sum over the window is a sum over the vocabulary weighted by how many positions hold each "
-    "word, Σ_j F(w_{t+j}) = Σ_w c_w F(w): its terms at o and g weighted by the counts c_o and c_g, "
-    "and a remainder Σ_{w rest} c_w f(z_w); the counts are independent symbols too, so the identity "
-    "holds for every window (a word at several positions, o or g among the window's words or not), "
-    "and the gradient at a word collects every position that holds it."
-)
 
 
 def _zero(claim: cf.Node, loss: Loss, wrt: str, reading: Reading, case: str) -> Certificate:
@@ -364,4 +386,6 @@ def _by_columns(loss: Loss, matrix: WordMatrix) -> str:
         line, each = "column by column: column w is ∂J/∂u_w", "its column"
     if sampled is None:
         return f", {line}, for w = o and for every word other than o"
+    if _window_negatives(loss):
+        return f", {line}, for w = o, for every {sampled.generic} and for every other word"
     return f", {line}, for w = o and for every {sampled.generic}; for every other word {each} is 0"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy
 
 from symw2v import closed_form as cf
+from symw2v.formal_sums import Sums
 from symw2v.formal_values import (
     FAMILY,
     GENERIC,
@@ -22,12 +23,11 @@ from symw2v.formal_values import (
     FVec,
     Matrix,
     NoCertificate,
-    Pairing,
     Remainders,
     WordMatrix,
     add,
     centre,
-    check_generic_only,
+    check_no_other_negative,
     definition,
     dot,
     kind_of,
@@ -40,15 +40,14 @@ from symw2v.formal_values import (
 )
 from symw2v.formal_window import (
     DELTA,
+    OWN_CENTRE,
     WORD,
-    Window,
     at_window_word,
     base_gradient,
     combination,
-    depends_on_word,
     hides_a_column,
     one_hot,
-    vocabulary_sum,
+    other_negative,
 )
 from symw2v.world import (
     BY_BOUND,
@@ -83,7 +82,7 @@ __all__ = [
 ]
 
 
-class Formal(cf.Walk):
+class Formal(Sums, cf.Walk):
     """Evaluate a closed form formally; ``g`` is a generic member of the index set the loss's
     free letters range over (a word other than o, or a negative)."""
 
@@ -96,6 +95,13 @@ class Formal(cf.Walk):
         # of them, and a word that is none of them (n) is a kind of its own
         self.indices = INDICES + ((NEITHER,) if self.sampled else ())
         self.word_kinds = tuple(i for i in self.indices if i != GENERIC)  # a matrix's columns
+        # a window with negatives: its certificate takes the negatives distinct and none equal to
+        # o (certify.in_domain), so one-hot vectors have known entries at o, g and n
+        self.window_negatives = self.sampled and WINDOW in loss.index_sets
+        self.rest_negatives: frozenset[str] = frozenset()  # letters bound to the other negatives
+        # CBOW: the scores pair the words with v̂ = (1/2m) Σ_j v_{w_{t+j}}, the formal centre
+        # vector here; v_c, which J does not use, is a vector of its own
+        self.average = loss.of_context_centres
 
     def value(self, node: cf.Node, bindings: dict[str, str]):
         return self(node, bindings)
@@ -118,6 +124,14 @@ class Formal(cf.Walk):
 
     def on_Columns(self, node: cf.Columns, bindings):
         """``[a_1, …, a_V]``: column w is the general term at w (a scalar term gives a row)."""
+        saved = self.rest_negatives  # the block's own letter runs over words, not the negatives
+        self.rest_negatives = saved - {node.index}
+        try:
+            return self._columns(node, bindings)
+        finally:
+            self.rest_negatives = saved
+
+    def _columns(self, node: cf.Columns, bindings):
         if node.over != VOCABULARY.bound:
             raise NoCertificate(
                 f"a block matrix [a_1, …, a_{node.over}] over the "
@@ -169,7 +183,8 @@ class Formal(cf.Walk):
             except NoCertificate as error:  # say which name the construct came from
                 raise NoCertificate(f"{node.name} = {obj.definition}, {error}") from error
         elif obj.value == "coordinates":
-            value = FVec({node.name: sympy.Integer(1)})
+            name = OWN_CENTRE if self.average and node.name == centre() else node.name
+            value = FVec({name: sympy.Integer(1)})
         elif obj.value == "matrix":
             value = Matrix(False)
         elif obj.value == "indicator":
@@ -194,8 +209,11 @@ class Formal(cf.Walk):
     def on_Word(self, node: cf.Word, bindings):
         index = self.index(node.index, bindings)
         if node.family == ONE_HOTS.letter:
-            if self.sampled:  # o, a negative and another word may be one word: no entry is known
+            if not self.window_negatives and self.sampled:
+                # o, a negative and another word may be one word: no entry is known
                 raise NoCertificate("a one-hot vector e_w in a loss with sampled words")
+            if index == GENERIC and node.index in self.rest_negatives:
+                return other_negative(self.indices)
             return one_hot(index, self.indices)
         if node.family == CENTRES.letter:  # another word's centre vector: a vector of its own
             return FVec({CENTRES.text(index): sympy.Integer(1)})
@@ -214,6 +232,8 @@ class Formal(cf.Walk):
                 f"a component of {kind_of(base)} (the argument takes components of length-V vectors)"
             )
         index = self.index(node.index, bindings)
+        if index == GENERIC:
+            check_no_other_negative(base)
         return at_window_word(base) if index == WORD else base.at[index]
 
     def on_Transpose(self, node: cf.Transpose, bindings):
@@ -248,6 +268,7 @@ class Formal(cf.Walk):
         if isinstance(argument, Family) and any(v.has(DELTA) for v in argument.at.values()):
             raise NoCertificate(f"{node.function} of the one-hot vector of a window position's word")
         if node.function in functions.VECTOR:
+            check_no_other_negative(argument)
             if not isinstance(argument, Family):
                 raise NoCertificate(
                     f"{node.function} of {kind_of(argument)} (it is a function of length-V vectors)"
@@ -334,69 +355,3 @@ class Formal(cf.Walk):
                 else:
                     total += x * y * dot(a, b)
         return total
-
-    # -- sums
-    def sum_over_vocabulary(self, at: dict[str, sympy.Expr]) -> sympy.Expr:
-        return vocabulary_sum(at, self.remainders)
-
-    def on_Sum(self, node: cf.Sum, bindings):
-        if node.same:
-            raise NoCertificate("a sum over the members with a given word")
-        inner = {letter for letter, index in bindings.items() if index in (GENERIC, WORD)}
-        if inner & cf.free_indices(node):
-            raise NoCertificate("a sum whose terms depend on the index of an enclosing sum")
-        # a sum that does not depend on the enclosing sum's index is the same for every term
-        bindings = {letter: index for letter, index in bindings.items() if letter not in inner}
-        if node.over not in BY_BOUND:  # resolve_sums gave it, the same range every prover uses
-            raise NoCertificate(f"sum_{node.index} has no range")
-        index_set = BY_BOUND[node.over]
-        if index_set is WINDOW:
-            return self._window(node, bindings)
-        if self.sampled and not index_set.sampled:
-            raise NoCertificate("a sum over the vocabulary in a loss whose generic index is a sampled word")
-        indices = (MEMBER, GENERIC) if index_set.sampled else INDICES
-        terms = {i: self(node.body, {**bindings, node.index: i}) for i in indices}
-        rest = terms.pop(GENERIC)
-        if isinstance(rest, sympy.Expr):
-            return sum(terms.values(), self._close_scalar(index_set, rest))
-        if isinstance(rest, FVec):
-            total = self._close_vector(index_set, rest)
-            for term in terms.values():
-                total = total.plus(term)
-            return total
-        raise NoCertificate(
-            f"a sum over {node.index} of {kind_of(rest)} (the argument sums scalars and d-vectors)"
-        )
-
-    def _window(self, node: cf.Sum, bindings):
-        """Σ_j over the window: the vocabulary weighted by counts (``formal_window.py``)."""
-        if self.sampled:
-            raise NoCertificate("a sum over the window in a loss with sampled words")
-        terms = [self(node.body, {**bindings, node.index: i}) for i in (OUTSIDE, MEMBER, WORD)]
-        return Window(self.remainders).close(*terms)
-
-    def _close_scalar(self, index_set, term: sympy.Expr) -> sympy.Expr:
-        if depends_on_word(term):
-            raise NoCertificate("a sum whose terms depend on a window position's word")
-        if not term.has(score(GENERIC)) and not any(
-            isinstance(s, Pairing) and s.generic for s in term.free_symbols
-        ):
-            # the same for every remaining member: the sampled set has g, the vocabulary o and g
-            return (size(index_set) - (1 if index_set.sampled else 2)) * term
-        check_generic_only(term)
-        return self.remainders.symbol(index_set.bound, term)
-
-    def _close_vector(self, index_set, term: FVec) -> FVec:
-        coeffs: dict[str, sympy.Expr] = {}
-        for key, value in term.coeffs.items():
-            if key.startswith(FAMILY):
-                raise NoCertificate("a sum of sums of vectors")
-            if key == WORDS.text(WORD) or depends_on_word(value):
-                raise NoCertificate("a sum whose terms depend on a window position's word")
-            if key == WORDS.text(GENERIC):
-                check_generic_only(value)
-                name = f"{FAMILY}{index_set.bound}"
-                coeffs[name] = coeffs.get(name, 0) + value
-            else:
-                coeffs[key] = coeffs.get(key, 0) + self._close_scalar(index_set, value)
-        return FVec(coeffs, term.row)

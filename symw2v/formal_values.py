@@ -33,7 +33,10 @@ INDICES = (OUTSIDE, MEMBER, GENERIC)
 # a word that is neither o nor a sampled word (for a loss with negatives): J does not depend on
 # its vector, so its column of ∂J/∂U is 0; never a value a claim's letter is bound to
 NEITHER = "n"
-FAMILY = "fam:"  # a coefficient key Σ over the rest of an index set, "fam:V" or "fam:K"
+FAMILY = "fam:"  # a coefficient key Σ over the rest of an index set, "fam:V", "fam:K" or "fam:m"
+# [• = k]: the entry of e_k, k one of the other negatives, at the generic rest word (a window
+# loss with negatives, whose negatives are distinct and differ from o: e_k is 0 at o, g and n)
+OTHER_NEGATIVE = sympy.Symbol("δ_k", nonnegative=True)
 
 
 class NoCertificate(SymW2VError):
@@ -237,6 +240,17 @@ def never_zero(value: sympy.Expr) -> None:
     exponentials); a claim that divides by what may vanish is outside the argument."""
     if not (value.is_positive or value.is_negative):
         raise NoCertificate("a division by something not shown to be non-zero")
+
+
+def check_no_other_negative(value) -> None:
+    """The entry of e_k (k another negative) at the generic rest word is [• = k]: no function of
+    the word alone, so a sum over the vocabulary, a softmax or a component may not read it."""
+    values = value.at.values() if isinstance(value, Family) else [value]
+    if any(isinstance(v, sympy.Basic) and v.has(OTHER_NEGATIVE) for v in values):
+        raise NoCertificate(
+            "the one-hot vector of a negative summed over, read at every word (the argument reads "
+            "e_k in an outer product v_c e_kᵀ, a column per kind of word)"
+        )
 
 
 def check_generic_only(term: sympy.Expr) -> None:

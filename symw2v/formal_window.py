@@ -18,6 +18,14 @@ Every word of every instance's window is o, g or a rest word, and a count is the
 the positions are repeated or not: the identity shown in these symbols holds for every window.
 Anything else the rest's term does (a sum over the vocabulary that depends on r, a dot product of
 u_r with another vector, r inside σ of a length-V vector) is outside the argument, and denied.
+
+With negatives (the same K at every position), the named kinds are o, a generic negative g and a
+word n that is neither, with counts c_o, c_g, c_n; the rest (words that are none of them) keeps
+remainders and families of its own ("m"), apart from the vocabulary's rest, which holds n.  With
+the negatives distinct and none equal to o, every word is one of the kinds, and the other
+negatives' one-hot vectors are 0 at each (``other_negative``).  CBOW's average v̂ = (1/2m) Σ_j
+v_{w_{t+j}} is the formal centre vector: Σ_j a v_{w_{t+j}} with one coefficient a at every
+position is 2m a v̂ (``Window._averaged``).
 """
 
 from __future__ import annotations
@@ -28,21 +36,54 @@ from symw2v.formal_values import (
     FAMILY,
     GENERIC,
     MEMBER,
+    NEITHER,
+    OTHER_NEGATIVE,
     Family,
     FVec,
     NoCertificate,
     Pairing,
     Remainders,
     WordMatrix,
+    centre,
+    check_no_other_negative,
     kind_of,
     score,
     size,
 )
-from symw2v.world import CENTRES, OUTSIDE, VOCABULARY, WINDOW, WORDS
+from symw2v.world import CENTRES, NEGATIVES, OUTSIDE, VOCABULARY, WINDOW, WORDS
 
 WORD = "r"  # the word of a generic remaining position of the window
+OWN_CENTRE = "v_c (not v̂)"  # in CBOW, v_c: a vector J does not use, other than the average v̂
 DELTA = sympy.Symbol("δ_r", nonnegative=True)  # [• = r]: e_r's entry at the generic rest word
 SIZES = (size(WINDOW), size(VOCABULARY))
+
+
+# the certificate's argument, in words, for a loss over a window (certify.py adds it)
+WINDOW_ARGUMENT = (
+    " A sum over the window is a sum over the vocabulary weighted by how many positions hold each "
+    "word, Σ_j F(w_{t+j}) = Σ_w c_w F(w): its terms at o and g weighted by the counts c_o and c_g, "
+    "and a remainder Σ_{w rest} c_w f(z_w); the counts are independent symbols too, so the identity "
+    "holds for every window (a word at several positions, o or g among the window's words or not), "
+    "and the gradient at a word collects every position that holds it."
+)
+
+
+WINDOW_NEGATIVES_ARGUMENT = (
+    " With negatives, the window's words are split at three kinds of word, o, a generic negative g "
+    "and a word n that is neither (counts c_o, c_g, c_n), and the rest Σ_{w rest} c_w f(z_w) over "
+    "the words that are none of them; the negatives' sum, the same at every position, counts 2m "
+    "times. The negatives are distinct and none is o, so every word of an instance is o, one "
+    "negative or neither, and its one-hot vector is known at each kind; the gradient at a negative "
+    "collects both its window positions (c_g) and its 2m terms as a negative."
+)
+
+
+AVERAGE_ARGUMENT = (
+    " The loss pairs the words with the average v̂ = (1/2m) Σ_j v_{w_{t+j}} of the context words' "
+    "centre vectors (CBOW), the formal vector the scores z_w = u_wᵀv̂ are taken with: a sum over the "
+    "window Σ_j a v_{w_{t+j}} whose coefficient a is the same at every position is 2m a v̂, whatever "
+    "the window's words; v_c, which J does not use, is a vector of its own."
+)
 
 
 def count(index: str) -> sympy.Symbol:
@@ -52,7 +93,7 @@ def count(index: str) -> sympy.Symbol:
 
 def counts() -> set[sympy.Symbol]:
     """The count symbols that may stand in a loss after its window is closed."""
-    return {count(OUTSIDE), count(MEMBER)}
+    return {count(OUTSIDE), count(MEMBER), count(NEITHER)}
 
 
 def one_hot(index: str, indices: tuple[str, ...]) -> Family:
@@ -66,8 +107,15 @@ def one_hot(index: str, indices: tuple[str, ...]) -> Family:
     return Family({i: sympy.Integer(int(i == index)) for i in indices})
 
 
+def other_negative(indices: tuple[str, ...]) -> Family:
+    """e_k for k one of the negatives other than g: 0 at o, g and n (the negatives distinct and
+    none equal to o, n no negative), [• = k] at the generic rest word."""
+    return Family({i: OTHER_NEGATIVE if i == GENERIC else sympy.Integer(0) for i in indices})
+
+
 def at_window_word(family: Family) -> sympy.Expr:
     """The entry of a length-V vector at the window's word r: its generic entry, said of r."""
+    check_no_other_negative(family)
     return _as_word(family.at[GENERIC]).xreplace({DELTA: sympy.Integer(1)})
 
 
@@ -114,6 +162,7 @@ def split_delta(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
 
 def vocabulary_sum(at: dict[str, sympy.Expr], remainders: Remainders) -> sympy.Expr:
     """Σ_w a_w over the vocabulary, for a length-V vector whose generic entry may hold δ_r."""
+    check_no_other_negative(Family(at))
     free, diagonal = split_delta(at[GENERIC])
     if depends_on_word(free):
         raise NoCertificate("a sum over the vocabulary whose terms depend on a window position's word")
@@ -123,6 +172,7 @@ def vocabulary_sum(at: dict[str, sympy.Expr], remainders: Remainders) -> sympy.E
 def combination(family: Family, row: bool) -> FVec:
     """Σ_w a_w u_w over the vocabulary: the terms at o and g, the rest as a family, and the
     window word's vector u_r for the part of the generic entry at [• = r]."""
+    check_no_other_negative(family)
     free, diagonal = split_delta(family.at[GENERIC])
     if depends_on_word(free):
         raise NoCertificate("a sum over the vocabulary whose terms depend on a window position's word")
@@ -134,17 +184,63 @@ def combination(family: Family, row: bool) -> FVec:
 
 
 class Window:
-    """Closes a sum over the window: ``c_o T(o) + c_g T(g) + Σ_{w rest} c_w T(w)``."""
+    """Closes a sum over the window: ``Σ_s c_s T(s) + Σ_{w rest} c_w T(w)`` over the named kinds
+    s of word (o and g; with negatives o, a generic negative g and a word n that is neither),
+    the rest's remainders and families kept over ``over`` (the vocabulary's rest when the kinds
+    are o and g; the window's own, "m", when they are more: the vocabulary's rest holds n)."""
 
-    def __init__(self, remainders: Remainders) -> None:
-        self.remainders = remainders
-        self.rest = 2 * size(WINDOW) - count(OUTSIDE) - count(MEMBER)  # Σ_{w rest} c_w
+    def __init__(
+        self, remainders: Remainders, kinds=(OUTSIDE, MEMBER), over: str = VOCABULARY.bound, average=False
+    ) -> None:
+        self.remainders, self.kinds, self.over, self.average = remainders, kinds, over, average
+        self.rest = 2 * size(WINDOW) - sum(count(kind) for kind in kinds)  # Σ_{w rest} c_w
 
-    def close(self, at_o, at_g, at_rest):
-        """The window's sum, from its term with the position's word o, g and r."""
-        total = _weighted(at_o, count(OUTSIDE))
-        total = _plus(total, _weighted(at_g, count(MEMBER)))
-        return _plus(total, self._rest(at_rest))
+    def close(self, terms: dict):
+        """The window's sum, from its term with the position's word of each kind and r."""
+        average = None
+        if self.average:
+            terms, average = self._averaged(terms)
+        total = self._rest(terms[WORD])
+        for kind in self.kinds:
+            total = _plus(_weighted(terms[kind], count(kind)), total)
+        return total if average is None else _plus(total, average)
+
+    def _averaged(self, terms: dict):
+        """CBOW: Σ_j a v_{w_{t+j}} = 2m a v̂ when every position's term holds its word's centre
+        vector with one coefficient a, free of the word; v̂ is the formal centre vector (the
+        scores pair with it).  The terms without their centre vectors, and 2m a v̂ (a vector, or
+        a matrix of one per column; None when no term has a centre vector)."""
+        if all(isinstance(t, WordMatrix) for t in terms.values()):
+            first = terms[WORD]
+            columns = {c: self._averaged_vectors({k: t.at[c] for k, t in terms.items()}) for c in first.at}
+            if all(extra is None for _, extra in columns.values()):
+                return terms, None
+            stripped = {
+                k: WordMatrix({c: columns[c][0][k] for c in first.at}, t.words_as_rows, t.hidden)
+                for k, t in terms.items()
+            }
+            zero = FVec({}, False)
+            extra = {c: columns[c][1] or zero for c in first.at}
+            return stripped, WordMatrix(extra, first.words_as_rows)
+        return self._averaged_vectors(terms)
+
+    def _averaged_vectors(self, terms: dict):
+        vectors = {kind: CENTRES.text(kind) for kind in (*self.kinds, WORD)}
+        if not any(isinstance(t, FVec) and vectors[k] in t.coeffs for k, t in terms.items()):
+            return terms, None
+        if not all(isinstance(t, FVec) for t in terms.values()):
+            raise NoCertificate("a sum over the window of centre vectors and other values")
+        a = terms[WORD].coeffs.get(vectors[WORD], 0)
+        differ = any(sympy.expand(t.coeffs.get(vectors[k], 0) - a) != 0 for k, t in terms.items())
+        if depends_on_word(a) or differ:
+            raise NoCertificate(
+                "a sum over the window of the positions' centre vectors with coefficients that differ "
+                "from one position to another (the argument reads Σ_j a v_{w_{t+j}} as 2m a v̂)"
+            )
+        stripped = {
+            k: FVec({b: v for b, v in t.coeffs.items() if b != vectors[k]}, t.row) for k, t in terms.items()
+        }
+        return stripped, FVec({centre(): 2 * size(WINDOW) * a}, terms[WORD].row)
 
     def _rest(self, term):
         if isinstance(term, sympy.Expr):
@@ -176,12 +272,12 @@ class Window:
                     "a term of a sum over the window that mixes the position's word with other "
                     "vectors or sums (the argument splits it into a function of that word's score)"
                 )
-            total += factor * self.remainders.symbol(VOCABULARY.bound, count(GENERIC) * _as_generic(of_word))
+            total += factor * self.remainders.symbol(self.over, count(GENERIC) * _as_generic(of_word))
         return total
 
     def vector(self, term: FVec) -> FVec:
         coeffs: dict[str, sympy.Expr] = {}
-        family = f"{FAMILY}{VOCABULARY.bound}"
+        family = f"{FAMILY}{self.over}"
         for key, value in term.coeffs.items():
             if key == WORDS.text(WORD):  # u_r at every remaining position: a family c_w h(w) u_w
                 if value.has(score(GENERIC)):
@@ -211,13 +307,14 @@ class Window:
 
 
 def base_gradient(formal, node, kind: str):
-    """``∂J(v_c, w, U)/∂wrt`` with w the word of kind ``kind`` (o, g, or the window's r): the
+    """``∂J(v_c, w, U)/∂wrt`` with w the word of kind ``kind`` (o, g, n, or the window's r): the
     single-word loss J evaluated formally with its o read as that word, differentiated by the
-    chain rule through the scores z_o, z_g, z_r and through the remainders over the rest.  By
-    v_c: Σ_s (∂J/∂z_s) u_s and the rest's family; by U: the columns (∂J/∂z_s) v_c at o and g,
-    the one at r (if J depends on z_r) hidden until the window's sum is closed."""
+    chain rule through the scores z_o, z_g, z_n, z_r and through the remainders over the rest
+    (the other negatives: the same K for every position).  By v_c: Σ_s (∂J/∂z_s) u_s and the
+    rests' families; by U: the column (∂J/∂z_s) v_c at each kind of word, the one at r (if J
+    depends on z_r) hidden until the window's sum is closed."""
     from symw2v import closed_form as cf  # the language reads the world: import it late
-    from symw2v.formal_values import FAMILY, centre
+    from symw2v.formal_values import centre
     from symw2v.instantiate import resolve_sums
     from symw2v.parse import parse_claim
     from symw2v.world import CANONICAL, OBJECTS
@@ -225,7 +322,9 @@ def base_gradient(formal, node, kind: str):
 
     loss = named_loss(node.base)
     tree = resolve_sums(parse_claim(loss.expression), loss, strict=False)
-    if kind == GENERIC or loss.sampled is not None or node.wrt not in (centre(), WORDS.matrix):
+    # a base with negatives only inside a window loss with negatives: the same K at every position
+    sampled = loss.sampled is not None and not (formal.sampled and formal.loss.base == node.base)
+    if kind == GENERIC or sampled or node.wrt not in (centre(), WORDS.matrix):
         raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt} of {node.base} at a word the argument does not name")
     if any(isinstance(n, cf.Name) and OBJECTS[n.name].value == "indicator" for n in cf.walk(tree)):
         raise NoCertificate(f"∂J(v_c, w, U)/∂{node.wrt}: {node.base} writes its outside word as y")
@@ -233,20 +332,22 @@ def base_gradient(formal, node, kind: str):
     # the loss as written (the canonical reading), its sums over the same remainders
     within = type(formal)(formal.loss, CANONICAL, formal.remainders)
     J = within.value(cf.substitute(tree, OUTSIDE, letter), {letter: kind})
-    scores = {s: score(s) for s in (OUTSIDE, MEMBER, WORD)}
-    terms = {symbol: term for symbol, term in formal.remainders.symbols.values()}
-    if not isinstance(J, sympy.Expr) or J.free_symbols - {*scores.values(), *SIZES, *terms}:
+    scores = {s: score(s) for s in (*formal.word_kinds, WORD)}
+    terms = {symbol: (over, term) for (over, _), (symbol, term) in formal.remainders.symbols.items()}
+    if not isinstance(J, sympy.Expr) or J.free_symbols - {*scores.values(), *SIZES, size(NEGATIVES), *terms}:
         raise NoCertificate(f"{node.base} depends on the vectors other than through the scores")
-    rest = sympy.Integer(0)
-    for symbol in J.free_symbols & set(terms):
-        if terms[symbol].free_symbols - {score(GENERIC), *SIZES}:
+    rest: dict[str, sympy.Expr] = {}
+    for symbol in sorted(J.free_symbols & set(terms), key=sympy.default_sort_key):
+        over, term = terms[symbol]
+        if term.free_symbols - {score(GENERIC), *SIZES, size(NEGATIVES)}:
             raise NoCertificate(f"a sum in {node.base} whose terms involve o or the generic word")
-        rest += sympy.diff(J, symbol) * sympy.diff(terms[symbol], score(GENERIC))
+        key = f"{FAMILY}{over}"
+        rest[key] = rest.get(key, 0) + sympy.diff(J, symbol) * sympy.diff(term, score(GENERIC))
     by_score = {s: sympy.diff(J, z) for s, z in scores.items()}
     if node.wrt == centre():
         coeffs = {WORDS.text(s): value for s, value in by_score.items() if value != 0}
-        return FVec({**coeffs, f"{FAMILY}{VOCABULARY.bound}": rest})
-    at = {s: FVec({centre(): by_score[s]}) for s in (OUTSIDE, MEMBER)}
+        return FVec({**coeffs, **rest})
+    at = {s: FVec({centre(): by_score[s]}) for s in formal.word_kinds}
     return WordMatrix(at, formal.reading.U == "rows", hidden=by_score[WORD] != 0)
 
 

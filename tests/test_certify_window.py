@@ -6,7 +6,8 @@ kind, and must agree with an independent oracle (below: the claim and the loss o
 written out here from the handout's definition, ∂J by mpmath's numerical differentiation; it
 shares nothing with the prover but the AST).  False claims of the kinds a wrong argument would
 certify (the window's sum forgotten, the 2m lost, the position's word swapped for o, a repeated
-word counted once, o's positions left out) are never certified.
+word counted once, o's positions left out) are never certified.  The window with negatives is
+cross-examined the same way, at windows whose words are o, negatives and other words.
 
 CI runs a few derandomized examples; ``SYMW2V_HYPOTHESIS=long`` runs hundreds.
 """
@@ -70,9 +71,9 @@ def _certified(text: str, wrt: str, loss=WINDOW_SOFTMAX) -> bool:
     return certify(_node(text, wrt, loss), loss, wrt, COLUMNS).holds
 
 
-def _holds_at(text: str, wrt: str, instance: Instance) -> bool:
-    question = Question(WINDOW_SOFTMAX, wrt, instance, Conventions(U="columns", y="column"))
-    return holds(_node(text, wrt), question)
+def _holds_at(text: str, wrt: str, instance: Instance, loss=WINDOW_SOFTMAX) -> bool:
+    question = Question(loss, wrt, instance, Conventions(U="columns", y="column"))
+    return holds(_node(text, wrt, loss), question)
 
 
 # -- the oracle: the window loss and closed forms over mpmath, U read as columns ---------------
@@ -82,8 +83,8 @@ class Oracle:
     """What a claim about the window loss means at ``instance`` and a point: mpmath matrices
     (lists of rows), computed from the handout's definitions, not from ``instantiate.py``."""
 
-    def __init__(self, instance: Instance, point: dict) -> None:
-        self.instance, self.point = instance, point
+    def __init__(self, instance: Instance, point: dict, loss=None) -> None:
+        self.instance, self.point, self.loss = instance, point, loss or softmax_window_loss
         V, d = instance.V, instance.d
         self.U = [[point[("u", w, i)] for w in range(1, V + 1)] for i in range(1, d + 1)]  # d×V
         self.v = [[point[("v", i)]] for i in range(1, d + 1)]
@@ -101,6 +102,7 @@ class Oracle:
             "y": lambda: [[mpmath.mpf(int(w == o))] for w in range(1, V + 1)],
             "yhat": lambda: _softmax(self.z),
             "m": lambda: [[mpmath.mpf(self.instance.m)]],
+            "K": lambda: [[mpmath.mpf(self.instance.K)]],
             "V": lambda: [[mpmath.mpf(V)]],
             "e": lambda: [[mpmath.e]],
         }[name]()
@@ -144,14 +146,17 @@ class Oracle:
                 ]
                 return [[f(x) for x in row] for row in self(argument, bindings)]
             case cf.Sum(index, over, body):
-                words = self.instance.window if over == "m" else range(1, self.instance.V + 1)
+                words = {"m": self.instance.window, "K": self.instance.negatives}.get(
+                    over, range(1, self.instance.V + 1)
+                )
                 terms = [self(body, {**bindings, index: word}) for word in words]
                 return [
                     [sum(t[r][c] for t in terms) for c in range(len(terms[0][0]))]
                     for r in range(len(terms[0]))
                 ]
             case cf.Partial(wrt, word):  # the single-word loss's gradient, o the position's word
-                return single_word_gradient(self.instance, wrt, self.point, self.word(word, bindings))
+                word = self.word(word, bindings)
+                return single_word_gradient(self.instance, wrt, self.point, word, self.loss)
             case cf.Columns(index, "V", body):  # [a_1, …, a_V]: the term at each word, side by side
                 columns = [self(body, {**bindings, index: w}) for w in range(1, self.instance.V + 1)]
                 return [[x for column in columns for x in column[row]] for row in range(len(columns[0]))]
@@ -175,20 +180,31 @@ def _softmax(column: list[list]) -> list[list]:
     return [[x / sum(exps)] for x in exps]
 
 
-def loss(instance: Instance, z: list) -> mpmath.mpf:
+def softmax_window_loss(instance: Instance, z: list) -> mpmath.mpf:
     """J_sg = −Σ_j log ŷ_{w_{t+j}}, ŷ = softmax(z): the handout's window loss, written out."""
     total = mpmath.fsum(mpmath.exp(x) for x in z)
     return -mpmath.fsum(z[w - 1] - mpmath.log(total) for w in instance.window)
 
 
-def single_word_gradient(instance: Instance, wrt: str, point: dict, outside: int) -> list[list]:
-    """∂J(v_c, w, U)/∂wrt with J(v_c, o, U) = −log ŷ_o, at o = ``outside``, numerically."""
+def negatives_window_loss(instance: Instance, z: list) -> mpmath.mpf:
+    """J_sg = Σ_j (−log σ(z_{w_{t+j}}) − Σ_k log σ(−z_k)): the same K negatives at every position."""
+    negatives = mpmath.fsum(mpmath.log(1 + mpmath.exp(z[k - 1])) for k in instance.negatives)
+    return mpmath.fsum(mpmath.log(1 + mpmath.exp(-z[w - 1])) + negatives for w in instance.window)
+
+
+LOSSES = {"window-softmax": softmax_window_loss, "window-negative-sampling": negatives_window_loss}
+
+
+def single_word_gradient(instance: Instance, wrt: str, point: dict, outside: int, loss) -> list[list]:
+    """∂J(v_c, w, U)/∂wrt of the single-word loss, at o = ``outside``, numerically."""
     from dataclasses import replace
 
-    return gradient(replace(instance, m=1, window=(outside, outside)), wrt, point, halve=True)
+    return gradient(replace(instance, m=1, window=(outside, outside)), wrt, point, halve=True, loss=loss)
 
 
-def gradient(instance: Instance, wrt: str, point: dict, word: int = 0, halve: bool = False) -> list[list]:
+def gradient(
+    instance: Instance, wrt: str, point: dict, word: int = 0, halve: bool = False, loss=softmax_window_loss
+) -> list[list]:
     """∂J/∂wrt at ``point`` (denominator layout, U as columns), by numerical differentiation."""
     V, d = instance.V, instance.d
 
@@ -216,7 +232,7 @@ def gradient(instance: Instance, wrt: str, point: dict, word: int = 0, halve: bo
     return [[partial(("u", word or instance.o, i))] for i in range(1, d + 1)]
 
 
-def oracle_agrees(text: str, wrt: str, instance: Instance, seed: int) -> bool:
+def oracle_agrees(text: str, wrt: str, instance: Instance, seed: int, loss=WINDOW_SOFTMAX) -> bool:
     """Whether claim and gradient agree at a random point, to 30 digits, for every word."""
     rng = random.Random(seed)
     V, d = instance.V, instance.d
@@ -227,14 +243,15 @@ def oracle_agrees(text: str, wrt: str, instance: Instance, seed: int) -> bool:
             for i in range(1, d + 1)
         }
         point.update({("v", i): mpmath.mpf(rng.randint(-300, 300)) / 200 for i in range(1, d + 1)})
-        node = _node(text, wrt)
+        node = _node(text, wrt, loss)
         letters = sorted(cf.free_indices(node))
-        words = range(1, V + 1) if wrt in ("u_w", "u_k", "v_w") else [0]
+        words = range(1, V + 1) if wrt in ("u_w", "v_w") else instance.negatives if wrt == "u_k" else [0]
+        function = LOSSES[loss.name]
         for word in words:
             if wrt == "v_w":  # the oracle has no centre vectors: 0 v_w is read as 0
-                node = resolve_sums(parse_claim(text if text != "0" else "0 v_c"), WINDOW_SOFTMAX)
-            claimed = Oracle(instance, point)(node, dict.fromkeys(letters, word))
-            derived = gradient(instance, wrt, point, word)
+                node = resolve_sums(parse_claim(text if text != "0" else "0 v_c"), loss)
+            claimed = Oracle(instance, point, function)(node, dict.fromkeys(letters, word))
+            derived = gradient(instance, wrt, point, word, loss=function)
             if len(claimed) != len(derived):
                 claimed = _transpose(claimed)
             flat = zip((x for r in claimed for x in r), (x for r in derived for x in r), strict=True)
@@ -350,21 +367,185 @@ def test_random_window_claims_certified_only_when_true(wrt, pair, seed):
     assert oracle_agrees(text, wrt, WINDOWS[0], seed), f"certified, the oracle disagrees: {text}"
 
 
+# -- the window with negatives: the same K negatives at every position ---------------------------
+
+WINDOW_NS = named_loss("window-negative-sampling")
+# o inside the window, a negative inside it twice, a word that is neither; o twice beside the
+# negative and a third word (K = 1); a window of one negative only
+NS_WINDOWS = (
+    Instance(V=5, d=2, K=2, o=1, negatives=(2, 3), m=2, window=(2, 1, 2, 4)),
+    Instance(V=4, d=1, K=1, o=2, negatives=(3,), m=2, window=(3, 2, 2, 1)),
+    Instance(V=3, d=2, K=1, o=1, negatives=(2,), m=1, window=(2, 2)),
+)
+NS_TRUE = [
+    ("v_c", "sum_j (-sigma(-u_j^T v_c) u_j + sum_k sigma(u_k^T v_c) u_k)"),
+    ("v_c", "sum_j (sigma(u_j^T v_c) - 1) u_j + 2m sum_k sigma(u_k^T v_c) u_k"),
+    ("v_c", "sum_j ∂J(v_c, w_{t+j}, U)/∂v_c"),
+    ("U", "sum_j ((sigma(u_j^T v_c) - 1) v_c e_j^T + sum_k sigma(u_k^T v_c) v_c e_k^T)"),
+    ("U", "sum_j (sigma(u_j^T v_c) - 1) v_c e_j^T + 2m sum_k sigma(u_k^T v_c) v_c e_k^T"),
+    ("U", "sum_j ∂J(v_c, w_{t+j}, U)/∂U"),
+    ("u_w", "sum_j ((sigma(u_w^T v_c) - 1) e_j + sum_k sigma(u_w^T v_c) e_k)_w v_c"),
+    ("u_k", "(sum_j (sigma(u_k^T v_c) - 1) (e_j)_k + 2m sigma(u_k^T v_c)) v_c"),
+    ("u_o", "sum_j (sigma(u_o^T v_c) - 1) (e_j)_o v_c"),
+]
+NS_FALSE = [
+    ("v_c", "sum_j (sigma(u_j^T v_c) - 1) u_j + sum_k sigma(u_k^T v_c) u_k"),  # negatives once, not 2m times
+    ("v_c", "(sigma(u_o^T v_c) - 1) u_o + sum_k sigma(u_k^T v_c) u_k"),  # the window's sum forgotten
+    ("v_c", "sum_j (sigma(-u_j^T v_c) u_j - sum_k sigma(u_k^T v_c) u_k)"),  # the sign turned around
+    ("v_c", "sum_j (sigma(u_j^T v_c) - 1) u_j - 2m sum_k sigma(u_k^T v_c) u_k"),  # the negatives' sign
+    ("U", "sum_j (sigma(u_j^T v_c) - 1) v_c e_j^T + sum_k sigma(u_k^T v_c) v_c e_k^T"),  # negatives once
+    ("U", "sum_j (sigma(u_j^T v_c) - 1) v_c e_j^T + 2m sum_k sigma(u_k^T v_c) v_c y^T"),  # e_k read as y
+    # a word in the window and among the negatives given one of its two contributions
+    ("u_k", "2m sigma(u_k^T v_c) v_c"),
+    ("u_k", "sum_j (sigma(u_k^T v_c) - 1) (e_j)_k v_c"),
+    ("u_w", "sum_j (sigma(u_w^T v_c) - 1) (e_j)_w v_c"),
+    # a repeated word counted once (c_w² for c_w)
+    ("u_w", "(sum_j (sigma(u_w^T v_c) - 1) (e_j)_w (sum_i (e_i)_w) + 2m sum_k sigma(u_w^T v_c) (e_k)_w) v_c"),
+    ("u_o", "(sigma(u_o^T v_c) - 1) v_c"),  # o's count in the window taken as 1
+]
+
+
+@pytest.mark.parametrize(("wrt", "text"), NS_TRUE, ids=[f"{w}: {t}" for w, t in NS_TRUE])
+def test_true_window_negatives_claims_are_certified_proved_and_the_oracle_agrees(wrt, text):
+    certificate = certify(_node(text, wrt, WINDOW_NS), WINDOW_NS, wrt, COLUMNS)
+    assert certificate.holds, certificate.argument
+    assert "negatives are distinct and differ from o" in certificate.statement
+    i = NS_TRUE.index((wrt, text))
+    assert _holds_at(text, wrt, NS_WINDOWS[i % 3], WINDOW_NS), NS_WINDOWS[i % 3]
+    assert oracle_agrees(text, wrt, NS_WINDOWS[(i + 1) % 3], seed=1, loss=WINDOW_NS)
+
+
+@pytest.mark.parametrize(("wrt", "text"), NS_FALSE, ids=[f"{w}: {t}" for w, t in NS_FALSE])
+def test_false_window_negatives_claims_are_never_certified_and_fail_at_a_window(wrt, text):
+    assert not certify(_node(text, wrt, WINDOW_NS), WINDOW_NS, wrt, COLUMNS).holds, text
+    assert not all(_holds_at(text, wrt, instance, WINDOW_NS) for instance in NS_WINDOWS[:2])
+    assert not all(oracle_agrees(text, wrt, instance, 2, WINDOW_NS) for instance in NS_WINDOWS[:2])
+
+
+def test_the_window_negatives_certificate_covers_only_distinct_negatives_other_than_o():
+    from symw2v.certify import in_domain
+
+    assert all(in_domain(instance, WINDOW_NS, "v_c") for instance in NS_WINDOWS)
+    repeated = Instance(V=4, d=1, K=2, o=1, negatives=(2, 2), m=1, window=(2, 3))
+    with_o = Instance(V=4, d=1, K=2, o=1, negatives=(1, 2), m=1, window=(2, 3))
+    for wrt in ("v_c", "U", "u_w", "u_k", "u_o"):
+        assert not in_domain(repeated, WINDOW_NS, wrt) and not in_domain(with_o, WINDOW_NS, wrt)
+    assert in_domain(with_o, WINDOW_NS, "v_w")  # ∂J/∂v_w = 0 whatever the negatives
+
+
+@pytest.mark.parametrize(
+    ("wrt", "text", "reason"),
+    [
+        ("v_c", "sum_k sigma(u_k^T v_c) U e_k", "the one-hot vector of a negative summed over"),
+        ("v_c", "sum_k (z^T e_k) u_k", "the one-hot vector of a negative summed over"),
+        ("z", "sum_j (sigma(z) - e_j)", "of a loss with negatives"),
+    ],
+)
+def test_what_the_window_negatives_argument_does_not_cover_is_denied(wrt, text, reason):
+    certificate = certify(_node(text, wrt, WINDOW_NS), WINDOW_NS, wrt, COLUMNS)
+    assert not certificate.holds and reason in certificate.argument, certificate.argument
+
+
+# -- random claims over the window with negatives: true claim + Σ_j f − Σ_j g and Σ_k f − Σ_k g
+
+NS_ATOMS = ("u_j^T v_c", "sigma(u_j^T v_c)", "(e_j)_o", "u_o^T v_c", "m", "1")
+NS_MISTAKES = {"u_j^T v_c": "u_o^T v_c", "sigma(u_j^T v_c)": "sigma(-u_j^T v_c)", "m": "2 m", "1": "m"}
+NS_UNITS = {"v_c": "v_c", "u_o": "v_c", "u_k": "v_c", "U": "v_c y^T"}
+NS_BASES = {
+    "v_c": NS_TRUE[1][1],
+    "U": NS_TRUE[4][1],
+    "u_k": NS_TRUE[7][1],
+    "u_o": NS_TRUE[8][1],
+}
+
+
+@st.composite
+def ns_scalar(draw, depth: int) -> tuple[str, str]:
+    """A scalar of the position's word j, ``(f, g)``: g is f rewritten or with one mistake."""
+    atom = draw(st.sampled_from(NS_ATOMS))
+    if depth == 0:
+        wrong = draw(st.booleans()) and atom in NS_MISTAKES
+        return atom, NS_MISTAKES[atom] if wrong else atom
+    (a, a2), (b, b2) = draw(ns_scalar(depth - 1)), draw(ns_scalar(depth - 1))
+    form = draw(st.sampled_from(("sum", "product", "sigma")))
+    if form == "sum":
+        return f"({a} + {b})", f"({b2} + {a2})"
+    if form == "product":
+        return f"({a}) ({b})", f"({b2}) ({a2})"
+    return f"sigma({a})", f"1 / (1 + exp(-({a2})))"
+
+
+@EXAMPLES
+@given(
+    wrt=st.sampled_from(sorted(NS_UNITS)),
+    pair=st.integers(0, 2).flatmap(ns_scalar),
+    over=st.sampled_from("jk"),
+    seed=st.integers(0, 2**16),
+)
+def test_random_window_negatives_claims_certified_only_when_true(wrt, pair, over, seed):
+    f, g = pair
+    if over == "k":  # the same scalar of a negative, summed over the negatives
+        f, g = (x.replace("u_j", "u_k").replace("(e_j)_o", "1") for x in (f, g))
+    text = f"{NS_BASES[wrt]} + (sum_{over} ({f}) - sum_{over} ({g})) {NS_UNITS[wrt]}"
+    if not certify(_node(text, wrt, WINDOW_NS), WINDOW_NS, wrt, COLUMNS).holds:
+        TALLY["negatives: denied"] += 1
+        return
+    TALLY["negatives: certified"] += 1
+    for instance in NS_WINDOWS[:2]:
+        assert _holds_at(text, wrt, instance, WINDOW_NS), f"certified, not proved at {instance}: {text}"
+    assert oracle_agrees(text, wrt, NS_WINDOWS[0], seed, WINDOW_NS), (
+        f"certified, the oracle disagrees: {text}"
+    )
+
+
+# -- CBOW: the scores pair the words with v̂ = (1/2m) Σ_j v_{w_{t+j}} --------------------------
+
+CBOW = named_loss("cbow")
+AVERAGE = "(1/(2m) sum_i v_i)"
+# a repeated word, o among the context words; every position one word
+CBOW_WINDOWS = (
+    Instance(V=4, d=2, K=1, o=1, m=2, window=(2, 1, 2, 4)),
+    Instance(V=3, d=1, K=1, o=2, m=2, window=(3, 3, 3, 3)),
+)
+CBOW_TRUE = [
+    ("U", "1/(2m) sum_i v_i (softmax(U^T (1/(2m) sum_i v_i)) - y)^T"),
+    ("U", f"{AVERAGE} (softmax(U^T {AVERAGE}) - y)^T"),
+    ("U", f"1/(2m) sum_i (v_i (softmax(U^T {AVERAGE}) - y)^T + v_i y^T) - {AVERAGE} y^T"),
+    ("u_w", f"(softmax(U^T {AVERAGE}) - y)_w {AVERAGE}"),
+    ("u_o", f"(softmax(U^T {AVERAGE})_o - 1) {AVERAGE}"),
+]
+CBOW_FALSE = [
+    ("U", f"sum_i v_i (softmax(U^T {AVERAGE}) - y)^T"),  # the 1/2m of the average lost
+    ("U", f"v_c (softmax(U^T {AVERAGE}) - y)^T"),  # v_c for v̂: CBOW's J does not use v_c
+    ("U", f"1/(2m) sum_i (v_i (softmax(U^T {AVERAGE}) - e_i)^T)"),  # the context word predicted
+    ("U", f"1/(2m) sum_i ((e_i)_o v_i (softmax(U^T {AVERAGE}) - y)^T)"),  # o's positions only
+    ("u_w", f"(softmax(U^T {AVERAGE}) - y)_w v_c"),
+    ("u_o", f"(softmax(U^T {AVERAGE})_o - 1) 1/(2m) sum_i v_i (e_i)_o"),
+]
+
+
+@pytest.mark.parametrize(("wrt", "text"), CBOW_TRUE, ids=[f"{w}: {t}" for w, t in CBOW_TRUE])
+def test_true_cbow_claims_are_certified_and_proved_at_windows_with_repeats_and_o(wrt, text):
+    certificate = certify(_node(text, wrt, CBOW), CBOW, wrt, COLUMNS)
+    assert certificate.holds and "every window" in certificate.statement, certificate.argument
+    assert all(_holds_at(text, wrt, instance, CBOW) for instance in CBOW_WINDOWS)
+
+
+@pytest.mark.parametrize(("wrt", "text"), CBOW_FALSE, ids=[f"{w}: {t}" for w, t in CBOW_FALSE])
+def test_false_cbow_claims_are_never_certified_and_fail_at_a_window(wrt, text):
+    assert not certify(_node(text, wrt, CBOW), CBOW, wrt, COLUMNS).holds, text
+    assert not all(_holds_at(text, wrt, instance, CBOW) for instance in CBOW_WINDOWS)
+
+
 # -- what the argument does not cover, denied by name -------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("loss_name", "wrt", "text", "reason"),
     [
-        (
-            "window-negative-sampling",
-            "v_c",
-            "sum_j (sigma(u_j^T v_c) - 1) u_j + 2m sum_k sigma(u_k^T v_c) u_k",
-            "a window with negatives",
-        ),
-        ("cbow", "U", "1/(2m) sum_i v_i (softmax(U^T (1/(2m) sum_i v_i)) - y)^T", "CBOW's v̂"),
         ("cbow", "v_j", "U (softmax(U^T (1/(2m) sum_i v_i)) - y)", "CBOW's v̂"),  # the 1/2m dropped
-        ("window-negative-sampling", "v_c", "sum_j ∂J(v_c, w_{t+j}, U)/∂v_c", "a window with negatives"),
+        ("cbow", "v_j", "1/(2m) U (softmax(U^T (1/(2m) sum_i v_i)) - y)", "needs the count c_w"),
+        ("cbow", "v_c", "0", "CBOW's v̂"),
         (
             "window-softmax",
             "v_c",

@@ -34,9 +34,6 @@ class IndexSet:
     # "" for a sum from 1 to the bound
     text_range: str = ""
     latex_range: str = ""
-    # why the all-sizes argument (certify.py) does not cover a loss summing over it together with
-    # sampled words (the negatives), or ""
-    uncertified: str = ""
 
     def distinct(self, instance: Instance) -> bool:
         """Whether the members differ from each other and from o (the seed's "o ≠ k")."""
@@ -65,9 +62,6 @@ WINDOW = IndexSet(
     names=("window", "Window"),
     text_range="sum_{{-m <= {i} <= m, {i} != 0}}",
     latex_range=r"-m \le {i} \le m,\ {i} \ne 0",
-    uncertified="no all-sizes certificate for a loss over a window with negatives: a window's words "
-    "may be o, negatives or other words, and the argument splits a window over the vocabulary only "
-    "(checked at the instances listed)",
 )
 INDEX_SETS = {s.name: s for s in (VOCABULARY, NEGATIVES, WINDOW)}
 BY_BOUND = {s.bound: s for s in INDEX_SETS.values()}

@@ -49,15 +49,20 @@ class Loss:
 
     def uncertified(self, wrt: str) -> str:
         """Why the all-sizes argument does not cover ∂J/∂wrt for this loss, as far as the world
-        declares it (a window with sampled words; a loss of centre vectors other than v_c; the
-        centre vector of a window position's word), or ""."""
+        declares it (a loss of centre vectors other than v_c; the centre vector of a window
+        position's word), or ""."""
         from symw2v.world.objects import CENTRES, FAMILIES, VARIABLES, WORDS
 
         variable = VARIABLES[wrt]
-        if _of_centres(self):
+        if _of_centres(self) and variable.object not in (WORDS.letter, WORDS.matrix):
+            # the argument reads v̂ as the vector the scores pair with: ∂J/∂U and ∂J/∂u_w follow;
+            # ∂J/∂v_{w_{t+j}} = (c_w/2m) ∂J/∂v̂ needs the count of the position's word, and v_c
+            # itself is another vector than v̂
             return (
-                "no all-sizes certificate for a loss of the centre vectors of the window's words (CBOW's "
-                "v̂ = (1/2m) Σ_j v_{w_{t+j}}): the argument's chain rule runs through the scores z = Uᵀv_c"
+                f"no all-sizes certificate for ∂J/∂{wrt} of a loss of the centre vectors of the window's "
+                "words (CBOW's v̂ = (1/2m) Σ_j v_{w_{t+j}}): the argument reads v̂ as the vector the scores "
+                "u_wᵀv̂ pair with, and covers ∂J/∂U and ∂J/∂u_w only (∂J/∂v_{w_{t+j}} = (c_w/2m) ∂J/∂v̂ "
+                "needs the count c_w of the position's word)"
             )
         if variable.object == CENTRES.letter and self.index_set(variable.free) is not VOCABULARY:
             return f"no all-sizes certificate for ∂J/∂{wrt}: the argument shows ∂J/∂v_w = 0 for a word w"
@@ -65,8 +70,12 @@ class Loss:
             return ""  # J has no centre vector but v_c: ∂J/∂v_w = 0, whatever else it has
         if variable.object in FAMILIES and variable.object != WORDS.letter:
             return f"no all-sizes certificate for ∂J/∂{wrt}: the argument covers u_w and v_c"
-        found = [s.uncertified for s in self.index_sets if s.uncertified and self.sampled]
-        return found[0] if found else ""
+        return ""
+
+    @property
+    def of_context_centres(self) -> bool:
+        """Whether J uses the centre vectors of the window's words (CBOW's average v̂), not v_c."""
+        return _of_centres(self)
 
     @property
     def sampled(self) -> IndexSet | None:
