@@ -116,11 +116,14 @@ def scope(node: cf.Node, question: Question) -> str:
     if index_set is None or not index_set.sampled or instance.K < 2 or not index_set.distinct(instance):
         return where
     repeated, with_o = instance.degenerate()
-    if holds(node, question, repeated) and holds(node, question, with_o):
+    cases = (("a repeated negative", repeated), ("a negative equal to o", with_o))
+    failing = [
+        f"{name} (negatives {index_set.members(at)})" for name, at in cases if not holds(node, question, at)
+    ]
+    if not failing:
         return where + "; it also holds with a repeated negative and with a negative equal to o"
     return where + (
-        "; it holds when the negatives are distinct and differ from o; with a repeated negative "
-        f"(negatives {index_set.members(repeated)}) or a negative equal to o "
-        f"(negatives {index_set.members(with_o)}) it fails: "
-        "the gradient is then the sum over the word's occurrences"
+        "; it holds when the negatives are distinct and differ from o; with "
+        + " or ".join(failing)
+        + " it fails: the gradient is then the sum over the word's occurrences"
     )

@@ -101,3 +101,22 @@ def test_a_claim_without_a_certificate_is_proved_at_every_instance_of_the_sweep(
     result = check_claim(claim, named_loss("softmax"), "J", Instance(), conventions, grid=grid)
     assert result.verdict.value == "proved"
     assert result.sweep_by == "" and len(result.sweep) == 4
+
+
+def test_the_scope_names_only_the_degenerate_negatives_where_the_claim_fails():
+    from symw2v.question import Conventions, Question, read
+    from symw2v.sweep import scope
+    from symw2v.world.instance import Instance
+    from symw2v.world.losses import named_loss
+
+    instance = Instance(V=6, d=2, K=2, o=1, negatives=(5, 6), m=2, window=(1, 3, 3, 5))
+    loss = named_loss("window-negative-sampling")
+    question = Question(loss, "u_k", instance, Conventions(U="columns", y="column"))
+    # a negative's two roles: its window positions and its 2m terms; with a negative equal to o
+    # (not in the window's sum) it still holds, with a repeated one it does not
+    claim = read(
+        "(sum_{-m <= j <= m, j != 0} (sigma(u_k^T v_c) - 1) (e_j)_k + 2m sigma(u_k^T v_c)) v_c", "text"
+    )
+    said = scope(claim, question)
+    assert "with a repeated negative (negatives (5, 5)) it fails" in said
+    assert "equal to o" not in said
