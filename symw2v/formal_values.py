@@ -258,7 +258,8 @@ def check_generic_only(term: sympy.Expr) -> None:
         raise NoCertificate("a dot product of a summed vector with something other than v_c")
 
 
-def scale(value, factor):
+def scale(value, factor, what: str = "a multiple of"):
+    """``factor`` times a formal value; ``what`` names the operation in a denial."""
     if isinstance(value, sympy.Expr):
         return factor * value
     if isinstance(value, FVec):
@@ -267,10 +268,11 @@ def scale(value, factor):
         return value.map(lambda v: factor * v)
     if isinstance(value, WordMatrix):
         return value.map(lambda v: v.scaled(factor))
-    raise NoCertificate(f"a multiple of {kind_of(value)}")
+    raise NoCertificate(f"{what} {kind_of(value)}")
 
 
-def add(left, right, sign: int):
+def add(left, right, sign: int, what: str = "a sum of"):
+    """``left + sign·right`` of two formal values of one kind; ``what`` names it in a denial."""
     if isinstance(left, sympy.Expr) and isinstance(right, sympy.Expr):
         return left + sign * right
     if isinstance(left, FVec) and isinstance(right, FVec):
@@ -284,4 +286,4 @@ def add(left, right, sign: int):
     ):
         at = {k: left.at[k].plus(right.at[k], sign) for k in left.at}
         return WordMatrix(at, left.words_as_rows, left.hidden or right.hidden)
-    raise NoCertificate(f"a sum of {kind_of(left)} and {kind_of(right)}")
+    raise NoCertificate(f"{what} {kind_of(left)} and {kind_of(right)}")

@@ -44,14 +44,17 @@ from symw2v.formal_values import (
     Pairing,
     Remainders,
     WordMatrix,
+    add,
     centre,
     check_no_other_negative,
     kind_of,
+    scale,
     score,
     size,
 )
 from symw2v.world import CENTRES, NEGATIVES, OUTSIDE, VOCABULARY, WINDOW, WORDS
 
+_OVER_WINDOW = "a sum over the window of"  # what a denial says the argument could not read
 WORD = "r"  # the word of a generic remaining position of the window
 OWN_CENTRE = "v_c (not v̂)"  # in CBOW, v_c: a vector J does not use, other than the average v̂
 DELTA = sympy.Symbol("δ_r", nonnegative=True)  # [• = r]: e_r's entry at the generic rest word
@@ -202,8 +205,8 @@ class Window:
             terms, average = self._averaged(terms)
         total = self._rest(terms[WORD])
         for kind in self.kinds:
-            total = _plus(_weighted(terms[kind], count(kind)), total)
-        return total if average is None else _plus(total, average)
+            total = add(scale(terms[kind], count(kind), _OVER_WINDOW), total, 1, _OVER_WINDOW)
+        return total if average is None else add(total, average, 1, _OVER_WINDOW)
 
     def _averaged(self, terms: dict):
         """CBOW: Σ_j a v_{w_{t+j}} = 2m a v̂ when every position's term holds its word's centre
@@ -367,28 +370,3 @@ def hides_a_column(family: Family) -> bool:
     """Whether an outer product with ``family`` has a column at the window's word r that the
     kinds o and g do not show (the family is e_r, or holds it)."""
     return family.at.get(GENERIC, sympy.Integer(0)).has(DELTA)
-
-
-def _weighted(value, factor: sympy.Expr):
-    if isinstance(value, sympy.Expr):
-        return factor * value
-    if isinstance(value, FVec):
-        return value.scaled(factor)
-    if isinstance(value, Family):
-        return value.map(lambda v: factor * v)
-    if isinstance(value, WordMatrix):
-        return value.map(lambda v: v.scaled(factor))
-    raise NoCertificate(f"a sum over the window of {kind_of(value)}")
-
-
-def _plus(left, right):
-    if isinstance(left, sympy.Expr) and isinstance(right, sympy.Expr):
-        return left + right
-    if isinstance(left, FVec) and isinstance(right, FVec):
-        return left.plus(right)
-    if isinstance(left, Family) and isinstance(right, Family):
-        return Family({k: left.at[k] + right.at[k] for k in left.at}, left.row)
-    if isinstance(left, WordMatrix) and isinstance(right, WordMatrix):
-        at = {k: left.at[k].plus(right.at[k]) for k in left.at}
-        return WordMatrix(at, left.words_as_rows, left.hidden or right.hidden)
-    raise NoCertificate(f"a sum over the window of {kind_of(left)} and {kind_of(right)}")
