@@ -40,9 +40,12 @@ def _source(loss: str, target: str) -> str:
 
 
 def _stand_in_numba() -> types.ModuleType:
-    """A ``numba`` whose ``njit(...)`` is the identity: the generated loops run as Python."""
+    """A ``numba`` whose ``njit(...)`` is the identity: the generated loops run as Python;
+    its ``extending.intrinsic`` gives a function that does nothing (the prefetch hint)."""
     module = types.ModuleType("numba")
     module.njit = lambda *args, **kwargs: lambda function: function
+    module.extending = types.ModuleType("numba.extending")
+    module.extending.intrinsic = lambda typing: lambda *args: None
     return module
 
 
@@ -51,16 +54,17 @@ def _load(source: str, directory: Path, name: str, numba=None):
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    saved = sys.modules.get("numba")
+    names = ("numba", "numba.extending")
+    saved = {key: sys.modules.get(key) for key in names}
     if numba is not None:
-        sys.modules["numba"] = numba
+        sys.modules.update(zip(names, (numba, numba.extending), strict=True))
     try:
         spec.loader.exec_module(module)
     finally:
-        if numba is not None:
-            sys.modules.pop("numba")
-            if saved is not None:
-                sys.modules["numba"] = saved
+        for key in names if numba is not None else ():
+            sys.modules.pop(key)
+            if saved[key] is not None:
+                sys.modules[key] = saved[key]
     return module
 
 
