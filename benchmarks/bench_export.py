@@ -31,6 +31,8 @@ matrix product is not among them: at this size it is gigaflops for a scatter.  P
 autograd and ``jax.jit(jax.value_and_grad)`` are added where they are installed, and so is the
 module exported for numba (``symw2v export --target numba``): each dtype's first call compiles
 its loop, before the agreement check and the timing, and the compile time is printed apart.
+Beside it, a lower bound for its loop (``gather_and_dot``): the same word runs, reads, order
+and prefetching, and only the dot products, which any implementation computes.
 """
 
 from __future__ import annotations
@@ -185,6 +187,35 @@ def numba_module(directory: Path):
 
     print(f"numba {numba.__version__}: the numba export's negative sampling is timed too")
     return load_exported("negative-sampling", directory, "numba")
+
+
+def gather_and_dot(module):
+    """A lower bound for the numba export's sparse gradient, compiled by numba: its word
+    runs (``module._word_runs``) and its loop's reads in its order, the rows of U
+    prefetched as it does, each occurrence's score u_w v_c[b] and nothing else (no
+    scalar function, no ∂J/∂v_c, no row of ∂J/∂U written)."""
+    import numba
+
+    word_runs, prefetch, ahead = module._word_runs, module._prefetch, module._AHEAD
+
+    @numba.njit(cache=False, fastmath={"reassoc"})
+    def scores(v_c, o, U, negatives):
+        distinct, order, starts = word_runs(o, negatives)
+        width, d, line = 1 + negatives.shape[1], U.shape[1], max(1, 64 // U.itemsize)
+        z = np.zeros(len(order), U.dtype)
+        for r in range(len(distinct)):
+            if r + ahead < len(distinct):
+                for i in range(0, d, line):
+                    prefetch(U, distinct[r + ahead], i)
+            w = distinct[r]
+            for p in range(starts[r], starts[r + 1]):
+                b, total = order[p] // width, z[p]
+                for i in range(d):
+                    total += U[w, i] * v_c[b, i]
+                z[p] = total
+        return z
+
+    return scores
 
 
 def torch_functions():
@@ -405,6 +436,9 @@ def bench_negative_sampling(ns, args: tuple, repetitions: int, baselines: dict, 
         if "negative-sampling" in table:
             dense_ones[name] = table["negative-sampling"]
     check_agreement(sparse, args, sparse_name, dtype)
+    if compiled is not None:  # computes only the scores: timed beside them, not compared
+        sparse["lower bound: numba rows read + dots only"] = gather_and_dot(compiled)
+        sparse["lower bound: numba rows read + dots only"](*args)  # compiled, not timed
     check_agreement(dense_ones, args, dense_name, dtype)
     floor = floor_seconds(*negative_sampling_bytes(v_c, o, negatives, U.itemsize), 2 * U.nbytes)
     dense_floor = floor + U.nbytes / copy_bandwidth(2 * U.nbytes, repetitions=5)

@@ -40,9 +40,12 @@ def _source(loss: str, target: str) -> str:
 
 
 def _stand_in_numba() -> types.ModuleType:
-    """A ``numba`` whose ``njit(...)`` is the identity: the generated loops run as Python."""
+    """A ``numba`` whose ``njit(...)`` is the identity: the generated loops run as Python;
+    its ``extending.intrinsic`` gives a function that does nothing (the prefetch hint)."""
     module = types.ModuleType("numba")
     module.njit = lambda *args, **kwargs: lambda function: function
+    module.extending = types.ModuleType("numba.extending")
+    module.extending.intrinsic = lambda typing: lambda *args: None
     return module
 
 
@@ -51,16 +54,17 @@ def _load(source: str, directory: Path, name: str, numba=None):
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    saved = sys.modules.get("numba")
+    names = ("numba", "numba.extending")
+    saved = {key: sys.modules.get(key) for key in names}
     if numba is not None:
-        sys.modules["numba"] = numba
+        sys.modules.update(zip(names, (numba, numba.extending), strict=True))
     try:
         spec.loader.exec_module(module)
     finally:
-        if numba is not None:
-            sys.modules.pop("numba")
-            if saved is not None:
-                sys.modules["numba"] = saved
+        for key in names if numba is not None else ():
+            sys.modules.pop(key)
+            if saved[key] is not None:
+                sys.modules[key] = saved[key]
     return module
 
 
@@ -175,6 +179,28 @@ def test_sgd_step_of_the_numba_module_applies_the_sparse_gradients(modules):
         np.testing.assert_allclose(a, e, rtol=1e-12, atol=1e-14)
 
 
+def test_word_runs_sort_the_gathered_positions_by_word_each_word_in_order(modules):
+    o, negatives = np.array([3, 1]), np.array([[1, 3], [3, 0]])  # gathered: 3 1 3 | 1 3 0
+    distinct, order, starts = modules["loops"]._word_runs(o, negatives)
+    np.testing.assert_array_equal(distinct, [0, 1, 3])
+    np.testing.assert_array_equal(order, [5, 1, 3, 0, 2, 4])  # position b * (1 + K) + j
+    np.testing.assert_array_equal(starts, [0, 1, 3, 6])
+
+
+def test_gradients_write_the_dense_rows_in_place_and_build_the_sparse_ones(modules):
+    v_c, o, U, negatives = _point(seed=7, dtype=np.float64)
+    gradients = modules["loops"]._gradients
+    dense = np.zeros_like(U)
+    J, dJ_dv_c, rows, grads = gradients(v_c, U, o, negatives, dense)
+    assert grads is dense
+    J_sparse, dJ_dv_c_sparse, rows_sparse, row_grads = gradients(v_c, U, o, negatives, U[:0])
+    np.testing.assert_array_equal(rows, rows_sparse)
+    np.testing.assert_array_equal(dense[rows], row_grads)
+    np.testing.assert_array_equal(np.delete(dense, rows, axis=0), 0)
+    np.testing.assert_array_equal(J, J_sparse)
+    np.testing.assert_array_equal(dJ_dv_c, dJ_dv_c_sparse)
+
+
 # -- printed from the proved closed forms
 
 
@@ -267,3 +293,19 @@ def test_compiled_loop_agrees_with_the_numpy_export(modules, tmp_path):
         actual, expected = getattr(compiled, name)(*args), getattr(modules["numpy"], name)(*args)
         _assert_close(actual, expected, dtype)
         _assert_close(actual, getattr(modules["loops"], name)(*args), dtype)  # compiled or not
+
+
+def test_compiled_prefetch_is_llvm_prefetch_and_changes_no_value(tmp_path):
+    numba = pytest.importorskip("numba")
+    compiled = _load(_source("negative-sampling", "numba"), tmp_path, "ns_prefetch")
+    prefetch = compiled._prefetch
+
+    @numba.njit
+    def hinted(A):
+        for a in range(A.shape[0]):
+            prefetch(A, a, 0)
+        return A.sum()
+
+    A = np.arange(12.0).reshape(3, 4)
+    assert hinted(A) == A.sum()
+    assert "@llvm.prefetch" in hinted.inspect_llvm(hinted.signatures[0])
