@@ -30,9 +30,14 @@ _BLANKED = (
     (re.compile(r"\\[,;:! ]|~|&"), None),
 )
 
+# the commands that write a fraction (the grammar's FRAC token spells the same four)
+FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac", "\\cfrac")
+FRACTION = r"\\[cdt]?frac"  # any of them, in a regular expression
+
 KNOWN_COMMANDS = frozenset(
-    "sigma exp log ln sum Sigma frac dfrac tfrac cfrac hat widehat tilde widetilde cdot times ast top "
-    "intercal in isin mid ldots dots cdots and land wedge delta max alpha le leq ne neq partial".split()
+    "sigma exp log ln sum Sigma hat widehat tilde widetilde cdot times ast top intercal in isin "
+    "mid ldots dots cdots and land wedge delta max alpha le leq ne neq partial".split()
+    + [fraction[1:] for fraction in FRACTIONS]
 )
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 
@@ -162,7 +167,7 @@ def spelled_objects(text: str, ones: str, stacked: str) -> str:
 # ∂J(v_c, w_{t+j}, U)/∂U: the gradient of a window loss's single-word loss at another outside
 # word is a quantity of its own, not a restatement of the claim's derivative
 _BASE_DERIVATIVE = re.compile(
-    r"\\[cdt]?frac\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
+    FRACTION + r"\s*\{\s*\\partial\s*J\s*\([^()]*\)\s*\}\s*\{\s*\\partial(?:[^{}]|\{[^{}]*\})*\}"
     # slashed: \partial J(v_c, w_{t+j}, U)/\partial U
     r"|\\partial\s*J\s*\([^()]*\)\s*/\s*\\partial\s*[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z]))?"
 )

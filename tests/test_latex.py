@@ -53,3 +53,11 @@ def test_an_aligned_by_cases_with_lt_and_gt():
     written = r"\left\{\begin{aligned} &0&&\text{if }x\lt 0\\ &1&&\text{if }x\gt 0 \end{aligned}\right."
     pieces = [(value, condition.replace(" ", "")) for value, condition in case_pieces(written)]
     assert pieces == [("0", "x<0"), ("1", "x>0")]
+
+
+def test_every_fraction_the_reader_knows_the_grammar_reads():
+    from symw2v.latex import FRACTIONS
+    from symw2v.printing import to_text
+
+    read = {to_text(parse_claim(rf"{fraction}{{1}}{{2}} \mathbf{{v}}_c", "latex")) for fraction in FRACTIONS}
+    assert read == {"1 / 2 v_c"}  # one reading for all four: the same fraction

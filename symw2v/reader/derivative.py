@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
+from symw2v.latex import FRACTION, FRACTIONS
 from symw2v.parse import parse_claim
 from symw2v.world import CENTRE, OUTSIDE, VARIABLES, WORDS
 from symw2v.world.losses import Loss
@@ -32,7 +33,6 @@ _LETTER = re.compile(r"(?<![\\A-Za-z_^])\{\s*([A-Za-z])\s*\}")
 _SPACE = re.compile(r"(\\[A-Za-z]+)?\s+(?=([A-Za-z]?))")
 MAX_LEFT = 400  # characters of a left-hand side; a longer one is no derivative of J
 _PARTIALS = ("\\partial", "\\part", "\\delta", "∂", "\\mathrm{d}", "d")
-_FRACTIONS = ("\\frac", "\\dfrac", "\\tfrac", "\\cfrac")
 _RELATION = re.compile(r"(\\neq|\\ne|≠|!=|=)")
 # the handouts' θ is the scores z (the world declares no LaTeX spelling for θ yet)
 _SPELLINGS = {"\\theta": "z", "θ": "z", "\\boldsymbol\\theta": "z"}
@@ -142,13 +142,13 @@ def is_derivative(latex: str) -> bool:
     )
 
 
-_DELTA_FRACTION = re.compile(r"\\[cdt]?frac\{\\delta")
-_D_FRACTION = re.compile(r"\\[cdt]?frac\{d[A-Za-z\\{}]")
+_DELTA_FRACTION = re.compile(FRACTION + r"\{\\delta")
+_D_FRACTION = re.compile(FRACTION + r"\{d[A-Za-z\\{}]")
 
 
 def _fraction(text: str) -> tuple[str, str] | None:
     """(what is differentiated, the variable) of ``\\frac{∂ J}{∂ x}`` or ``\\frac{∂}{∂ x} J``."""
-    fraction = next((f for f in _FRACTIONS if text.startswith(f)), None)
+    fraction = next((f for f in FRACTIONS if text.startswith(f)), None)
     if fraction is None:
         return None
     numerator = group(text, len(fraction))

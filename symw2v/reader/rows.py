@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from symw2v.latex import FRACTION
 from symw2v.reader import cases
 from symw2v.reader.derivative import group, is_derivative
 
@@ -41,7 +42,9 @@ _SPACES = ("\\qquad", "\\quad", "\\space", "\\,", "\\;", "\\:", "\\!", "\\ ", "~
 # words before a derivative ("Then \\space \\frac{\\partial J}{…}"), and a size command
 _PROSE_BEFORE = re.compile(
     r"^\s*(?:\\(?:normalsize|large|Large|small|footnotesize|displaystyle)\s*)?"
-    r"(?:[A-Za-z]{2,}[,:]?(?:\s|\\ |\\space|\\quad|~)+)*(?=\\(?:[cdt]?frac|partial|part|nabla)(?![A-Za-z]))"
+    r"(?:[A-Za-z]{2,}[,:]?(?:\s|\\ |\\space|\\quad|~)+)*(?=(?:"
+    + FRACTION
+    + r"|\\partial|\\part|\\nabla)(?![A-Za-z]))"
 )
 # a case stated after an answer: "\quad (w \neq o)", ", w = o"; "(w \neq c)": another centre word
 _STATED_CASE = re.compile(
