@@ -61,7 +61,8 @@ def _differences(a: cf.Node, b: cf.Node) -> list[tuple[str, str]] | None:
 def _generalize(first: cf.Node, last: cf.Node, letter: str) -> cf.Node:
     """``first`` with each index that differs from ``last``'s replaced by ``letter``."""
     if isinstance(first, cf.Word):
-        return cf.Word(letter) if first.index != last.index else first
+        # the word's family stays: [v_1, …, v_V] is the centre vectors, not U's columns
+        return dataclasses.replace(first, index=letter) if first.index != last.index else first
     changed = {}
     for field in dataclasses.fields(first):
         left, right = getattr(first, field.name), getattr(last, field.name)

@@ -6,7 +6,7 @@ Shapes are not stored on the nodes; ``shapes.py`` infers them under a reading of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 
@@ -217,7 +217,7 @@ def entry(columns: Columns, member: str) -> Node:
 
 def _written(node: Node, letter: str, member: str, negatives: bool) -> Node:
     if isinstance(node, Word) and node.index == letter:
-        return Word(NEGATIVE_ENTRY + member if negatives else member)
+        return replace(node, index=NEGATIVE_ENTRY + member if negatives else member)  # family kept
     if isinstance(node, Component) and node.index == letter:
         return Component(_written(node.base, letter, member, negatives), member)
     if isinstance(node, (Sum, Columns)) and node.index == letter:

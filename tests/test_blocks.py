@@ -214,3 +214,18 @@ def test_negative_sampling_vectorised(negative_sampling, small, claim, verdict):
     assert result.verdict.value == verdict, result.message
     if verdict == "proved":
         assert "no all-sizes certificate" in result.certificate
+
+
+@pytest.mark.parametrize("family", ["v", "e"])
+def test_a_pattern_keeps_its_vectors_family(family):
+    # [v_1, …, v_V] is the words' centre vectors (and [e_1, …] their one-hot vectors), not U
+    node = parse_claim(rf"[{family}_1, \ldots, {family}_V]", "latex")
+    assert {n.family for n in cf.walk(node) if isinstance(n, cf.Word)} == {family}
+
+
+def test_the_centre_vectors_for_U_are_refuted(softmax, small):
+    # the general term once lost its family and read u_i: this false claim was proved
+    claim = r"[v_1, \ldots, v_V](\hat{y} - y)"
+    result = check_claim(claim, softmax, "v_c", small, Conventions(U="columns"), with_hints=False, grid=SMALL)
+    assert result.verdict.value == "refuted"
+    assert not result.certificate_argument
