@@ -133,10 +133,17 @@ class Sums:
 
     def _close_family(self, index_set, term: Family) -> Family:
         """Σ over the other negatives of a length-V vector: its entries at o, g and n summed as
-        scalars; at the generic rest word, [• is another negative] times a term, which no
-        function of • alone says: kept as the mark δ_k that every reading of it refuses."""
+        scalars; at the generic rest word, [• is another negative] times the term's value there,
+        which no function of • alone says: the term's own entry, which carries the mark δ_k that
+        every reading of it refuses.  Its value stays beside the mark, so two such sums cancel
+        there only where their values do (a bare mark would make Σ_k σ(z_k) e_k − Σ_k e_k 0)."""
         at = {k: self._close_scalar(index_set, v) for k, v in term.at.items() if k != GENERIC}
-        at[GENERIC] = sympy.Integer(0) if term.at[GENERIC] == 0 else OTHER_NEGATIVE
+        entry = term.at[GENERIC]
+        if entry != 0 and not entry.has(OTHER_NEGATIVE):
+            raise NoCertificate(
+                "a sum over the other negatives whose entry at another word is not marked as theirs"
+            )
+        at[GENERIC] = entry
         return Family(at, term.row)
 
     def _close_matrix(self, index_set, term: WordMatrix) -> WordMatrix:

@@ -402,6 +402,14 @@ NS_FALSE = [
     # a repeated word counted once (c_w² for c_w)
     ("u_w", "(sum_j (sigma(u_w^T v_c) - 1) (e_j)_w (sum_i (e_i)_w) + 2m sum_k sigma(u_w^T v_c) (e_k)_w) v_c"),
     ("u_o", "(sigma(u_o^T v_c) - 1) v_c"),  # o's count in the window taken as 1
+    # the other negatives' entries of Σ_k σ(z_k) e_k and Σ_k e_k differ: a bare mark at the rest
+    # word made their difference 0 there, and this factor (1 + Σ_{k ≠ g} σ(z_k)(σ(z_k) − 1)) read 1
+    (
+        "u_k",
+        "((sum_k sigma(u_k^T v_c) e_k)^T (sum_k sigma(u_k^T v_c) e_k - sum_k e_k)"
+        " - sigma(u_k^T v_c) (sigma(u_k^T v_c) - 1) + 1)"
+        " (sum_j (sigma(u_k^T v_c) - 1) (e_j)_k + 2m sigma(u_k^T v_c)) v_c",
+    ),
 ]
 
 
