@@ -24,6 +24,7 @@ from symw2v.formal_values import (
     NoCertificate,
     Pairing,
     WordMatrix,
+    add,
     check_generic_only,
     kind_of,
     score,
@@ -69,17 +70,12 @@ class Sums:
         if isinstance(rest, Family) and self.window_negatives:
             total = self._close_family(index_set, rest)
             for term in terms.values():
-                if not isinstance(term, Family) or term.row != total.row:
-                    raise NoCertificate(f"a sum over {node.index} of {kind_of(term)}")
-                total = Family({k: total.at[k] + term.at[k] for k in total.at}, total.row)
+                total = add(total, term, 1, f"a sum over {node.index} of")
             return total
         if isinstance(rest, WordMatrix) and self.window_negatives:
             total = self._close_matrix(index_set, rest)
             for term in terms.values():
-                if not isinstance(term, WordMatrix) or term.words_as_rows != total.words_as_rows:
-                    raise NoCertificate(f"a sum over {node.index} of {kind_of(term)}")
-                at = {k: total.at[k].plus(term.at[k]) for k in total.at}
-                total = WordMatrix(at, total.words_as_rows, total.hidden or term.hidden)
+                total = add(total, term, 1, f"a sum over {node.index} of")
             return total
         raise NoCertificate(
             f"a sum over {node.index} of {kind_of(rest)} (the argument sums scalars and d-vectors)"

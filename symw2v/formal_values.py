@@ -277,7 +277,7 @@ def add(left, right, sign: int, what: str = "a sum of"):
         return left + sign * right
     if isinstance(left, FVec) and isinstance(right, FVec):
         return left.plus(right, sign)
-    if isinstance(left, Family) and isinstance(right, Family):
+    if isinstance(left, Family) and isinstance(right, Family) and left.row == right.row:
         return Family({k: left.at[k] + sign * right.at[k] for k in left.at}, left.row)
     if (
         isinstance(left, WordMatrix)
