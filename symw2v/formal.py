@@ -146,10 +146,10 @@ class Formal(Sums, cf.Walk):
         if all(isinstance(v, sympy.Expr) for v in at.values()):
             return Family(at, row=True)
         if all(isinstance(v, FVec) and not v.row for v in at.values()):
-            return WordMatrix(at, hidden=self._hides_a_column(node, bindings))
+            return WordMatrix(at, hidden=self._block_hides_a_column(node, bindings))
         raise NoCertificate("a block matrix whose entries are not all d-vectors or all scalars")
 
-    def _hides_a_column(self, node: cf.Columns, bindings) -> bool:
+    def _block_hides_a_column(self, node: cf.Columns, bindings) -> bool:
         """Inside a sum over the window, whether the block's column at the position's word r
         differs from the kinds' (its general term at the generic rest word holds [• = r])."""
         if WORD not in bindings.values():
@@ -311,15 +311,15 @@ class Formal(Sums, cf.Walk):
             and not left.transposed_to_rows
             and not right.row
         ):
-            return self._combination(right, row=False)  # U a = Σ_w a_w u_w
+            return combination(right, row=False)  # U a = Σ_w a_w u_w
         if isinstance(left, Family) and isinstance(right, Matrix) and left.row and right.transposed_to_rows:
-            return self._combination(left, row=True)  # aᵀ U = Σ_w a_w u_wᵀ
+            return combination(left, row=True)  # aᵀ U = Σ_w a_w u_wᵀ
         factor = multiple_of_U(left, rows=False)
         if factor is not None and isinstance(right, Family) and not right.row:
-            return self._combination(right, row=False).scaled(factor)  # (s U) a = s Σ_w a_w u_w
+            return combination(right, row=False).scaled(factor)  # (s U) a = s Σ_w a_w u_w
         factor = multiple_of_U(right, rows=True)
         if factor is not None and isinstance(left, Family) and left.row:
-            return self._combination(left, row=True).scaled(factor)  # aᵀ (s U) = s Σ_w a_w u_wᵀ
+            return combination(left, row=True).scaled(factor)  # aᵀ (s U) = s Σ_w a_w u_wᵀ
         if isinstance(left, FVec) and isinstance(right, Family) and not left.row and right.row:
             # x aᵀ (d×V): column w is a_w x
             at = {i: left.scaled(right.at[i]) for i in self.word_kinds}
@@ -338,10 +338,6 @@ class Formal(Sums, cf.Walk):
             f"a product of {kind_of(left)} and {kind_of(right)} (the argument covers dot products, U "
             "times a length-V vector or v_c, and outer products of a d-vector and a length-V vector)"
         )
-
-    def _combination(self, family: Family, row: bool) -> FVec:
-        """Σ_w a_w u_w over the vocabulary: the terms at o and g, and the rest as a family."""
-        return combination(family, row)
 
     def _dot(self, left: FVec, right: FVec) -> sympy.Expr:
         total = sympy.Integer(0)

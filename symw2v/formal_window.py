@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import sympy
 
+from symw2v import closed_form as cf
 from symw2v.formal_values import (
     FAMILY,
     GENERIC,
@@ -268,9 +269,7 @@ class Window:
             if of_word == 1:
                 total += self.rest * part
                 continue
-            if not of_word.free_symbols <= {score(WORD), count(WORD)} | {
-                size(s) for s in (WINDOW, VOCABULARY)
-            }:
+            if not of_word.free_symbols <= {score(WORD), count(WORD), *SIZES}:
                 raise NoCertificate(
                     "a term of a sum over the window that mixes the position's word with other "
                     "vectors or sums (the argument splits it into a function of that word's score)"
@@ -316,9 +315,7 @@ def base_gradient(formal, node, kind: str):
     (the other negatives: the same K for every position).  By v_c: Σ_s (∂J/∂z_s) u_s and the
     rests' families; by U: the column (∂J/∂z_s) v_c at each kind of word, the one at r (if J
     depends on z_r) hidden until the window's sum is closed."""
-    from symw2v import closed_form as cf  # the language reads the world: import it late
-    from symw2v.formal_values import centre
-    from symw2v.instantiate import resolve_sums
+    from symw2v.instantiate import resolve_sums  # the language reads the world: import it late
     from symw2v.parse import parse_claim
     from symw2v.world import CANONICAL, OBJECTS
     from symw2v.world.losses import named_loss
