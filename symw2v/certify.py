@@ -146,6 +146,8 @@ def _domain(loss: Loss, wrt: str) -> str:
 
 def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
     """∂J/∂wrt by the chain rule through z and through the remainders (cases for u_w: g and o)."""
+    if _by_word(wrt):  # column by column: each column is a per-word gradient, checked there
+        return _columns(loss, J, remainders)
     z_o, z_g, z_n, z_rest = score(OUTSIDE), score(MEMBER), score(NEITHER), score(GENERIC)
     sizes = {size(s) for s in INDEX_SETS.values()}
     # the chain rule below sees J only through z_o, z_g and the remainders; anything else
@@ -164,8 +166,6 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
         rest[over] += sympy.diff(J, symbol) * sympy.diff(term, z_rest)
     d_o, d_g, d_n = sympy.diff(J, z_o), sympy.diff(J, z_g), sympy.diff(J, z_n)
     variable = VARIABLES[wrt]
-    if _by_word(wrt):
-        return _columns(loss, J, remainders)
     along = FVec({centre(): d_g})  # ∂J/∂u_g = (∂J/∂z_g) v_c
     if variable.object == WORDS.letter and not variable.free:
         return [("", FVec({centre(): d_o}))]
@@ -184,7 +184,8 @@ def _gradient(loss: Loss, wrt: str, J: sympy.Expr, remainders: Remainders):
 def _columns(loss: Loss, J: sympy.Expr, remainders: Remainders):
     """∂J/∂U column by column: the per-word gradients ∂J/∂u_w above, at w = o and at a generic
     member g; with sampled words also at a word n that is none of them (J, checked above to
-    depend on the vectors only through z_o, z_g and remainders over the rest, has ∂J/∂z_n = 0)."""
+    depend on the vectors only through z_o, z_g and remainders over the rest by the first
+    ``_gradient``, has ∂J/∂z_n = 0)."""
     sampled = _sampled(loss)
     generic = next(
         name
