@@ -239,3 +239,15 @@ def test_an_identity_after_a_premise_and_its_false_variant(spellings):
 
 def test_sigma_prime_with_cfrac_and_a_braced_argument_and_its_false_step(spellings):
     assert [s["verdict"] for s in spellings["(c)"]["steps"]] == ["proved", "refuted"]
+
+
+def test_a_wrong_answer_concluded_after_an_implication_is_refuted():
+    # the premise's answer is right and the conclusion's is wrong: the row once came out proved
+    text = (
+        "$$J = -\\log \\hat{y}_o$$\n\n"
+        "$$\\frac{\\partial J}{\\partial u_w} = (\\hat{y}_w - y_w) v_c "
+        "\\Rightarrow \\frac{\\partial J}{\\partial u_w} = (\\hat{y}_w - y_w) u_o$$\n"
+    )
+    (claim,) = check_document(text, profile=load("cs224n")).claims
+    assert claim.verdict.value == "refuted"
+    assert [step.verdict.value for step in claim.steps] == ["proved", "refuted"]

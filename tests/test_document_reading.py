@@ -594,7 +594,22 @@ def test_a_condition_in_words_in_parentheses_after_an_answer():
 
 def test_a_premise_that_is_an_answer_is_kept():
     row = cut(r"\frac{\partial J}{\partial v_c} = U(\hat{y} - y) \Rightarrow \text{so } v_c \text{ moves}")
-    assert row.parts[:2] == (r"\frac{\partial J}{\partial v_c}", r"U(\hat{y} - y)")
+    assert row.parts == (r"\frac{\partial J}{\partial v_c}", r"U(\hat{y} - y)")
+
+
+@pytest.mark.parametrize(
+    ("conclusion", "more"),
+    [
+        (r"\frac{\partial J}{\partial u_w} = 0", ("0",)),  # the same derivative: its answer is a step
+        (r"\text{LHS} = \hat{y}_w v_c - 0", (r"\hat{y}_w v_c - 0",)),  # a named side
+        (r"\frac{\partial J}{\partial v_c} = 0", ()),  # another derivative: not this chain's
+        (r"y_w = 0", ()),  # a fact, not the answer
+    ],
+)
+def test_a_conclusion_about_the_premises_derivative_is_one_more_step(conclusion, more):
+    # a wrong answer after ⇒ once went unchecked while the premise was proved
+    row = cut(r"\frac{\partial J}{\partial u_w} = \hat{y}_w v_c \Rightarrow " + conclusion)
+    assert row.parts == (r"\frac{\partial J}{\partial u_w}", r"\hat{y}_w v_c", *more)
 
 
 def test_v_w_in_a_windows_loss_is_not_read_as_u_w():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from symw2v.latex import FRACTION
 from symw2v.reader import cases
-from symw2v.reader.derivative import group, is_derivative
+from symw2v.reader.derivative import derivative, group, is_derivative
 
 _BOXED = re.compile(r"\\(?:boxed|fbox|bbox)\s*(?=\{)")
 _LEADING = re.compile(
@@ -103,9 +103,28 @@ def _conclusion(text: str) -> str:
             before, after = before or match.start(), match.end()
     if after is None:
         return text
-    if is_derivative(text[:before]) or not text[after:].strip():
-        return text[:before]  # a premise that is an answer (∂J/∂x = … ⇒ …) is what the row says
-    return text[after:]
+    premise, conclusion = text[:before], text[after:]
+    if is_derivative(premise) or not conclusion.strip():
+        # a premise that is an answer (∂J/∂x = … ⇒ …) is what the row says, and a conclusion
+        # about the same derivative is one more step of its chain: neither goes unchecked
+        return premise + _further_step(premise, conclusion)
+    return conclusion
+
+
+def _further_step(premise: str, conclusion: str) -> str:
+    """`` = B`` when ``conclusion`` is ``∂J/∂x = B`` with the premise's own derivative, or a named
+    side (``\text{LHS} = B``); nothing when it says something else (``y_w = 0``, words)."""
+    sides = split_equals(conclusion)
+    if len(sides) < 2:
+        return ""
+    left = sides[0]
+    same = is_derivative(left) and derivative(left) == derivative(split_equals(premise)[0])
+    if same or _NAMED_SIDE.fullmatch(left):
+        return " = " + " = ".join(sides[1:])
+    return ""
+
+
+_NAMED_SIDE = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*(?:LHS|RHS|L\.H\.S\.|R\.H\.S\.)\s*\}")
 
 
 _NESTING_OR_IMPLIES = re.compile(
