@@ -251,3 +251,23 @@ def test_a_wrong_answer_concluded_after_an_implication_is_refuted():
     (claim,) = check_document(text, profile=load("cs224n")).claims
     assert claim.verdict.value == "refuted"
     assert [step.verdict.value for step in claim.steps] == ["proved", "refuted"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [(r"(\hat{y}_w - 1) v_c", "proved"), (r"(\hat{y}_o - 1) v_c", "proved"), (r"\hat{y}_w v_c", "refuted")],
+)
+def test_an_answer_for_w_equal_to_o_is_checked_there_in_its_own_letter(answer, verdict):
+    # ∂J/∂u_w (w = o) = (ŷ_w − 1) v_c was ill-typed (w free) and ŷ_w v_c was not refuted
+    text = f"$$J = -\\log \\hat{{y}}_o$$\n\n$$\\frac{{\\partial J}}{{\\partial u_w}} (w = o) = {answer}$$\n"
+    (claim,) = check_document(text, profile=load("cs224n")).claims
+    assert claim.verdict.value == verdict
+
+
+def test_a_case_the_variable_cannot_take_is_skipped_saying_so():
+    text = "$$J = -\\log \\hat{y}_o$$\n\n$$\\frac{\\partial J}{\\partial U} (w \\neq o) = v_c \\hat{y}^T$$\n"
+    result = check_document(text, profile=load("cs224n"))
+    assert not result.claims
+    assert [s.reason for s in result.skipped] == [
+        "the case w ≠ o is not one the derivative's variable takes: not checked"
+    ]

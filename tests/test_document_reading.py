@@ -11,7 +11,7 @@ from symw2v.document import plan
 from symw2v.errors import SymW2VError
 from symw2v.reader import activations, cases, losses, macros
 from symw2v.reader.conventions import declared
-from symw2v.reader.derivative import derivative
+from symw2v.reader.derivative import derivative, stated_case
 from symw2v.reader.rows import by_cases, cut
 from symw2v.reader.source import source
 from symw2v.world.losses import named_loss
@@ -79,7 +79,23 @@ def test_the_variable_of_a_word_depends_on_the_loss():
 def test_a_case_after_an_evaluation_bar():
     at_o = derivative(r"\left.\frac{\partial J}{\partial u_w}\right|_{w=o}")
     elsewhere = derivative(r"\frac{\partial J}{\partial u_w}\Big|_{w \neq o}")
-    assert (at_o.wrt(SOFTMAX), elsewhere.wrt(SOFTMAX), elsewhere.case) == ("u_o", "u_w", "w != o")
+    # the answer keeps its letter w, checked where w = o (it was renamed u_o, leaving w free)
+    assert (at_o.wrt(SOFTMAX), at_o.case) == ("u_w", "w = o")
+    assert (elsewhere.wrt(SOFTMAX), elsewhere.case) == ("u_w", "w != o")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        r"\frac{\partial J}{\partial U} (w \neq o)",  # U has no letter the case is about
+        r"\frac{\partial J}{\partial u_o} (w \neq o)",
+        r"\frac{\partial J}{\partial u_w} (k \neq o)",  # another letter: not moved to w
+        r"\left.\frac{\partial J}{\partial u_w}\right|_{k = o}",
+    ],
+)
+def test_a_case_about_another_letter_is_never_dropped_or_moved(written):
+    assert derivative(written) is None
+    assert stated_case(written) in ("w ≠ o", "k ≠ o", "k = o")
 
 
 def test_a_case_written_into_the_variable():
@@ -574,7 +590,7 @@ def test_a_braced_argument_must_close():
     ("written", "index", "case"),
     [
         (r"\frac{\partial J}{\partial u_w} (w \neq o)", "w", "w != o"),
-        (r"\frac{\partial J}{\partial u_w} (w = o)", "o", ""),
+        (r"\frac{\partial J}{\partial u_w} (w = o)", "w", "w = o"),
     ],
 )
 def test_a_case_in_parentheses_after_the_derivative(written, index, case):

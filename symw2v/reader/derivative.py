@@ -103,14 +103,39 @@ def derivative(latex: str) -> Written | None:
     if subscript is None:
         return None
     written = _variable(variable, subscript)
-    if written is not None and at:  # ∂J/∂u_w |_{w = o}: the derivative for one case
-        relation = _CASE_INDEX.fullmatch(at)
-        if relation is not None and OUTSIDE in (relation.group(1), relation.group(3)):
-            equal = relation.group(2) == "="
-            written = (
-                replace(written, index=OUTSIDE) if equal else replace(written, case=f"{written.index} != o")
-            )
+    if written is not None and at:  # ∂J/∂u_w |_{w = o}, ∂J/∂u_w (w ≠ o): the derivative for one case
+        return _for_case(written, at)
     return written
+
+
+def stated_case(latex: str) -> str:
+    """The case written with a derivative (``|_{w = o}``, ``(w ≠ o)`` after it), as ``w ≠ o``; ""
+    for none."""
+    text, at = _evaluated(plain(latex))
+    stated = _STATED.fullmatch(text) if not at else None
+    relation = _CASE_INDEX.fullmatch("".join(stated.group(2, 3, 4)) if stated is not None else at)
+    if relation is None:
+        return ""
+    a, sign, b = relation.groups()
+    return f"{a} {'=' if sign == '=' else '≠'} {b}"
+
+
+def _for_case(written: Written, at: str) -> Written | None:
+    """``written`` for the case stated with it; None (no derivative read) when the case is about
+    another letter than the variable's, or one the variable cannot take: a case is never dropped
+    or moved to another letter."""
+    relation = _CASE_INDEX.fullmatch(at)
+    if relation is None:
+        return None
+    a, sign, b = relation.groups()
+    equal = sign == "="
+    if CENTRE in (a, b) and not equal:  # ∂J/∂v_w (w ≠ c): the other word's centre vector itself
+        return written if written.centre_index == (b if a == CENTRE else a) else None
+    letter = b if a == OUTSIDE else a
+    if OUTSIDE not in (a, b) or letter != written.index:
+        return None
+    # the answer keeps its letter (w) and is checked where w = o, or where w ≠ o
+    return replace(written, case=f"{letter} {'=' if equal else '!='} {OUTSIDE}")
 
 
 def differentiated(text: str) -> tuple[str, str] | None:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from symw2v.displays import Display, Scan, displays
 from symw2v.errors import SymW2VError
 from symw2v.reader import activations, cases, identity, losses, sections, shorthands
-from symw2v.reader.derivative import Written, derivative, is_derivative, plain, subscript_of_J
+from symw2v.reader.derivative import Written, derivative, is_derivative, plain, stated_case, subscript_of_J
 from symw2v.reader.found import Definition, Equation, Reading, Signal, Skipped, Step
 from symw2v.reader.rows import Row, cut
 from symw2v.reader.shorthands import MAX_NAMES
@@ -131,11 +131,13 @@ class _Reader:
         if len(self.names) < MAX_NAMES:
             defined = shorthands.names(display.latex)
             self.names += [(name, meaning, display.line, display.position) for name, meaning in defined]
-        reason = (
-            "a derivative of something other than J (a Jacobian or a chain-rule factor)"
-            if is_derivative(display.latex)
-            else "not an equation of the form ∂J/∂x = …"
-        )
+        case = stated_case(row.parts[0]) if row.parts else ""
+        if case and is_derivative(row.parts[0]):
+            reason = f"the case {case} is not one the derivative's variable takes: not checked"
+        elif is_derivative(display.latex):
+            reason = "a derivative of something other than J (a Jacobian or a chain-rule factor)"
+        else:
+            reason = "not an equation of the form ∂J/∂x = …"
         self.skip(display, reason, row.label)
 
     def _continue(self, display: Display, row: Row) -> None:
