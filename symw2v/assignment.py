@@ -23,7 +23,7 @@ from symw2v import schema
 from symw2v.errors import InputError, SymW2VError
 from symw2v.files import read_limited
 from symw2v.question import depends_on
-from symw2v.world import CENTRES, OBJECTS, VARIABLES, WINDOW, WRT
+from symw2v.world import CENTRES, OBJECTS, VARIABLES, WRT
 from symw2v.world.losses import BUILTIN, Loss, named_loss
 
 MAX_QUESTIONS_FILE = 100_000  # bytes
@@ -164,7 +164,7 @@ def _asked(table: dict, visibility: str, where: str) -> Asked:
         raise SymW2VError(f'{where}: the case {case!r} is for the derivative of a function of x (wrt = "x")')
     if not depends_on(loss, wrt):
         raise SymW2VError(f"{where}: J of the {loss.name} loss does not depend on {wrt}")
-    if VARIABLES[wrt].object == CENTRES.letter and WINDOW not in loss.index_sets:
+    if VARIABLES[wrt].object == CENTRES.letter and not loss.windowed:
         raise SymW2VError(f"{where}: {wrt} is a word of a window; the {loss.name} loss has none")
     title = table.get("title") or _title(loss, wrt, case)
     shown = table.get("visibility", visibility)

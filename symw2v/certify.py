@@ -70,7 +70,6 @@ from symw2v.world import (
     OUTSIDE,
     VARIABLES,
     VOCABULARY,
-    WINDOW,
     WORDS,
     Instance,
     Reading,
@@ -100,7 +99,7 @@ def _by_word(wrt: str) -> bool:
 def _window_negatives(loss: Loss) -> bool:
     """A window loss with negatives: its certificate reads the one-hot vectors of the window's
     words and of the negatives, known at o, g and n when the negatives are distinct and none is o."""
-    return _sampled(loss) is not None and WINDOW in loss.index_sets
+    return _sampled(loss) is not None and loss.windowed
 
 
 def in_domain(instance: Instance, loss: Loss, wrt: str) -> bool:
@@ -123,13 +122,13 @@ def _domain(loss: Loss, wrt: str) -> str:
     sampled, variable = _sampled(loss), VARIABLES[wrt]
     if variable.object == CENTRES.letter:
         return "every size and every instance (J does not depend on the centre vector of any word but c)"
-    if WINDOW in loss.index_sets and sampled is not None:
+    if loss.windowed and sampled is not None:
         return (
             f"every d ≥ 1, V ≥ 2, {sampled.bound} ≥ 1 and m ≥ 1, when the {sampled.name} are distinct "
             "and differ from o, and every window: its words any words of the vocabulary, repeated or "
             f"not, o or {sampled.name} among them or not"
         )
-    if WINDOW in loss.index_sets:
+    if loss.windowed:
         return (
             "every d ≥ 1, V ≥ 2 and m ≥ 1, and every window: its words any words of the vocabulary, "
             "repeated or not, o among them or not"
@@ -319,7 +318,7 @@ def certify(
         "independent symbols survives every specialisation: to vectors of any dimension d, to "
         "any number of remaining words or negatives, and to none (remainders 0)."
     )
-    if WINDOW in loss.index_sets:
+    if loss.windowed:
         argument += WINDOW_ARGUMENT
     if _window_negatives(loss):
         argument += WINDOW_NEGATIVES_ARGUMENT

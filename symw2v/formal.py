@@ -57,7 +57,6 @@ from symw2v.world import (
     ONE_HOTS,
     OUTSIDE,
     VOCABULARY,
-    WINDOW,
     WORDS,
     Reading,
     functions,
@@ -97,7 +96,7 @@ class Formal(Sums, cf.Walk):
         self.word_kinds = tuple(i for i in self.indices if i != GENERIC)  # a matrix's columns
         # a window with negatives: its certificate takes the negatives distinct and none equal to
         # o (certify.in_domain), so one-hot vectors have known entries at o, g and n
-        self.window_negatives = self.sampled and WINDOW in loss.index_sets
+        self.window_negatives = self.sampled and loss.windowed
         self.rest_negatives: frozenset[str] = frozenset()  # letters bound to the other negatives
         # CBOW: the scores pair the words with v̂ = (1/2m) Σ_j v_{w_{t+j}}, the formal centre
         # vector here; v_c, which J does not use, is a vector of its own

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from symw2v import schema
 from symw2v.errors import InputError, SymW2VError
-from symw2v.world import NEGATIVES, WINDOW
+from symw2v.world import NEGATIVES
 from symw2v.world.instance import Instance
 from symw2v.world.losses import BUILTIN, Loss
 
@@ -22,7 +22,7 @@ _WINDOW_FIELDS = ("m", "window")
 
 def window_losses() -> tuple[str, ...]:
     """The built-in losses over a window, by name: those ``m`` and ``window`` are for."""
-    return tuple(sorted(name for name, loss in BUILTIN.items() if WINDOW in loss.index_sets))
+    return tuple(sorted(name for name, loss in BUILTIN.items() if loss.windowed))
 
 
 def instance_for(loss: Loss, given: dict, where: str = "") -> Instance:
@@ -35,7 +35,7 @@ def instance_for(loss: Loss, given: dict, where: str = "") -> Instance:
     # a tuple is a list of words here (the schema takes a list, as JSON and TOML give one)
     given = {k: list(v) if type(v) is tuple else v for k, v in given.items() if v is not None}
     sizes = schema.validate(schema.INSTANCE, given, where)
-    windowed = WINDOW in loss.index_sets
+    windowed = loss.windowed
     for name in _WINDOW_FIELDS if not windowed else ():
         if name in sizes:
             losses = ", ".join(window_losses())

@@ -20,7 +20,7 @@ from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.parse import parse_claim
 from symw2v.reader.derivative import plain
-from symw2v.world import OBJECTS, WINDOW
+from symw2v.world import OBJECTS
 from symw2v.world.losses import BUILTIN, Loss
 
 _COMMAND = re.compile(r"\\[A-Za-z]+")
@@ -33,7 +33,7 @@ _CALL = re.compile(
 # of a number x, such as σ(x), is a derivation file's question, never a document's loss)
 # the losses of one outside word: a window's loss (skip-gram over a window, CBOW) is named, not guessed
 HOMEWORK: dict[str, Loss] = {
-    name: loss for name, loss in BUILTIN.items() if loss.of_vectors and WINDOW not in loss.index_sets
+    name: loss for name, loss in BUILTIN.items() if loss.of_vectors and not loss.windowed
 }
 
 
@@ -64,7 +64,7 @@ def _windows() -> dict[str, Loss]:
     """The losses of a whole window by name (named, never guessed)."""
     found = {}
     for loss in BUILTIN.values():
-        if WINDOW in loss.index_sets:
+        if loss.windowed:
             for name in (loss.name, *loss.aliases):
                 found.setdefault(normal(name), loss)
     return found
@@ -72,7 +72,7 @@ def _windows() -> dict[str, Loss]:
 
 def window(loss: Loss | None) -> bool:
     """Whether ``loss`` is the loss of a whole window."""
-    return loss is not None and WINDOW in loss.index_sets
+    return loss is not None and loss.windowed
 
 
 # J(v_c, w_{t-m}, …, w_{t+m}, U): a loss that takes a window's words

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 from symw2v.errors import SymW2VError
-from symw2v.world.indices import INDEX_SETS, VOCABULARY, IndexSet
+from symw2v.world.indices import INDEX_SETS, VOCABULARY, WINDOW, IndexSet
 
 DEFAULT_LETTERS = (("k", next(s.name for s in INDEX_SETS.values() if s.sampled)),)  # the handouts' k
 
@@ -46,6 +46,11 @@ class Loss:
     def of_vectors(self) -> bool:
         """Whether J depends on the word vectors (not only on a number x, like σ or ReLU)."""
         return _of_vectors(self)
+
+    @property
+    def windowed(self) -> bool:
+        """Whether J sums over a window of context positions (skip-gram over a window, CBOW)."""
+        return WINDOW in self.index_sets
 
     def uncertified(self, wrt: str) -> str:
         """Why the all-sizes argument does not cover ∂J/∂wrt for this loss, as far as the world
