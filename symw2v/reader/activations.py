@@ -20,6 +20,7 @@ from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.parse import parse_claim
 from symw2v.reader.derivative import differentiated, plain
+from symw2v.reader.losses import by_name, normal
 from symw2v.world.losses import BUILTIN, Loss
 
 MAX_LEFT = 200  # characters of a derivative's left side
@@ -54,17 +55,9 @@ def activations() -> dict[str, Loss]:
     return {name: loss for name, loss in BUILTIN.items() if not loss.of_vectors}
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower())
-
-
 @cache
 def _by_name() -> dict[str, Loss]:
-    found = {}
-    for loss in activations().values():
-        for name in (loss.name, *loss.aliases):
-            found.setdefault(_key(name), loss)
-    return found
+    return by_name(activations().values())
 
 
 def _function(written: str) -> str | None:
@@ -74,7 +67,7 @@ def _function(written: str) -> str | None:
     bare = written.strip("{} ")
     if len(bare) == 1:
         return bare if bare in LETTERS else None
-    key = _key(bare)
+    key = normal(bare)
     return key if key in _by_name() else None
 
 

@@ -42,13 +42,18 @@ def normal(name: str) -> str:
     return _NOT_LETTERS.sub("", _COMMAND.sub("", name).lower())
 
 
-@cache
-def _by_name() -> dict[str, Loss]:
+def by_name(losses) -> dict[str, Loss]:
+    """``losses`` by each of their names and aliases, ``normal``: the first to claim a name keeps it."""
     found = {}
-    for loss in HOMEWORK.values():
+    for loss in losses:
         for name in (loss.name, *loss.aliases):
             found.setdefault(normal(name), loss)
     return found
+
+
+@cache
+def _by_name() -> dict[str, Loss]:
+    return by_name(HOMEWORK.values())
 
 
 def named(subscript: str) -> Loss | None:
@@ -62,12 +67,7 @@ def named(subscript: str) -> Loss | None:
 @cache
 def _windows() -> dict[str, Loss]:
     """The losses of a whole window by name (named, never guessed)."""
-    found = {}
-    for loss in BUILTIN.values():
-        if loss.windowed:
-            for name in (loss.name, *loss.aliases):
-                found.setdefault(normal(name), loss)
-    return found
+    return by_name(loss for loss in BUILTIN.values() if loss.windowed)
 
 
 def window(loss: Loss | None) -> bool:
