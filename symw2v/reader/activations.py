@@ -19,8 +19,9 @@ from functools import cache
 from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.parse import parse_claim
-from symw2v.reader.derivative import differentiated, plain
+from symw2v.reader.derivative import differentiated, is_derivative, plain
 from symw2v.reader.losses import by_name, normal
+from symw2v.reader.rows import by_cases, split_equals
 from symw2v.world.losses import BUILTIN, Loss
 
 MAX_LEFT = 200  # characters of a derivative's left side
@@ -147,7 +148,6 @@ def definitions(latex: str) -> list[tuple[str, Loss | None]]:
     """The functions ``latex`` (one row, or a line of prose with inline mathematics) defines,
     each with the built-in activation it is: ``f(x) = \\max(x, 0)`` gives ``("f", relu)``,
     ``f(x) = -\\log \\sigma(x)`` gives ``("f", None)``."""
-    from symw2v.reader.rows import split_equals
 
     pieces = [m.group(1) for m in _INLINE.finditer(latex)] or [latex]
     found = []
@@ -196,8 +196,6 @@ def mentioned(line: str) -> Loss | None:
 
 def step_skip(latex: str, loss: Loss) -> str:
     """Why a step of an activation's chain is not checked ("" when it is)."""
-    from symw2v.reader.derivative import is_derivative
-    from symw2v.reader.rows import by_cases
 
     if is_derivative(latex) or _PRIMED.search(latex):
         return "a step with a derivative in it (d/dx, ′): not checked"
