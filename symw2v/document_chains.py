@@ -210,9 +210,7 @@ def _window_chain(equation: Equation, loss: Loss, explicit: Loss | None, inferre
     if explicit is not None and explicit is not loss:
         return None, f"about the {loss.name} loss ({loss.description}), not --loss {explicit.name}"
     written = equation.written
-    index = written.centre_index
-    by_index = {v.index: v.name for v in VARIABLES.values() if v.object == "v" and v.index}
-    wrt = by_index.get(index) if index else written.wrt(loss)
+    wrt = written.centre_wrt() if written.centre_index else written.wrt(loss)
     if wrt is None:
         return None, f"∂J/∂{written.shown}: not a variable of the {loss.name} loss"
     steps = [_read_derivative(s) for s in equation.steps]

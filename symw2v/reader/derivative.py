@@ -17,7 +17,7 @@ from symw2v import closed_form as cf
 from symw2v.errors import SymW2VError
 from symw2v.latex import FRACTION, FRACTIONS
 from symw2v.parse import parse_claim
-from symw2v.world import CENTRE, OUTSIDE, VARIABLES, WORDS
+from symw2v.world import CENTRE, CENTRES, OUTSIDE, VARIABLES, WORDS
 from symw2v.world.losses import Loss
 
 # meaning-free wrappers: a font, a size, spacing; what they wrap stays
@@ -57,6 +57,18 @@ class Written:
     def name_shown(self) -> str:
         """J's subscript as a report shows it: ``naive-softmax``."""
         return " ".join(self.subscript.replace("{", " ").replace("}", " ").split())
+
+    def centre_wrt(self) -> str | None:
+        """The ``--wrt`` name of another word's centre vector (``v_w``, a window loss's
+        variable) this derivative is by; None for any other."""
+        return next(
+            (
+                v.name
+                for v in VARIABLES.values()
+                if v.object == CENTRES.letter and v.index == self.centre_index
+            ),
+            None,
+        )
 
     def wrt(self, loss: Loss | None) -> str | None:
         """The ``--wrt`` name of the variable for ``loss``; None for a single word (``u_1``) or
